@@ -1,0 +1,94 @@
+"""The YAML config file: typed settings, validated, errors that name the file and line."""
+
+from __future__ import annotations
+
+import difflib
+import os
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+
+import yaml
+
+from reader.errors import WireError
+
+
+@dataclass(frozen=True)
+class Config:
+    """Settings read from `config.yaml`; every field is optional."""
+
+    corpus: Path | None = None
+    """The corpus folder used when `--corpus` is not given."""
+    theme: str | None = None
+    """Textual theme name; the app picks a 256-colour-safe default when unset."""
+    aliases: Path | None = None
+    """Path of the user's aliases.yaml; default `<config dir>/aliases.yaml`."""
+    keymap: dict[str, str] = field(default_factory=dict)
+    """Binding id → keys, applied with Textual's keymap API."""
+    source: Path | None = None
+    """The file these settings came from, if any."""
+
+
+# Each key: the type it must have, and how to turn the YAML value into the field's value.
+_KEYS = {
+    "corpus": (str, lambda v, base: _path(v, base)),
+    "theme": (str, lambda v, base: v),
+    "aliases": (str, lambda v, base: _path(v, base)),
+    "keymap": (dict, lambda v, base: {str(k): str(x) for k, x in v.items()}),
+}
+assert set(_KEYS) == {f.name for f in fields(Config)} - {"source"}
+
+
+def _path(value: str, base: Path) -> Path:
+    """Relative paths in a config file are relative to the file, not to the working directory."""
+    p = Path(os.path.expandvars(value)).expanduser()
+    return p if p.is_absolute() else (base / p).resolve()
+
+
+def _where(path: Path, node: yaml.Node) -> str:
+    return f"{path}:{node.start_mark.line + 1}"
+
+
+def load_config(path: Path | None, default: Path) -> Config:
+    """Load settings from `path` (must exist) or from `default` (may be missing).
+
+    Raises:
+        WireError: the file is unreadable, not YAML, or has an unknown key or a wrong type.
+    """
+    explicit = path is not None
+    path = Path(path) if explicit else default
+    if not path.is_file():
+        if explicit:
+            raise WireError(f"config file not found: {path}")
+        return Config()
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise WireError(f"cannot read config {path}: {exc}") from None
+    try:
+        # compose gives nodes with line marks, so errors can point at the offending line.
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = f":{mark.line + 1}" if mark else ""
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        raise WireError(f"{path}{line}: invalid YAML: {problem}") from None
+    if root is None:
+        return Config(source=path)
+    if not isinstance(root, yaml.MappingNode):
+        raise WireError(f"{_where(path, root)}: the config must be a mapping of settings")
+    values = {}
+    for key_node, value_node in root.value:
+        key = key_node.value
+        if key not in _KEYS:
+            close = difflib.get_close_matches(str(key), list(_KEYS), n=1)
+            hint = f" (did you mean '{close[0]}'?)" if close else ""
+            raise WireError(f"{_where(path, key_node)}: unknown setting '{key}'{hint}")
+        kind, convert = _KEYS[key]
+        value = data[key]
+        if value is None:
+            continue
+        if not isinstance(value, kind):
+            raise WireError(f"{_where(path, value_node)}: '{key}' must be a {kind.__name__}")
+        values[key] = convert(value, path.parent)
+    return Config(source=path, **values)

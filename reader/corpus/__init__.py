@@ -1,0 +1,117 @@
+"""The corpus: find article files, read them in any supported format, and clean them into Articles."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from reader.corpus.boilerplate import matches_rule
+from reader.corpus.formats import SUPPORTED, FormatError, RawRecord, parse_file
+from reader.corpus.metadata import derive_title, outlet_from_phrases, parse_date, parse_dateline
+from reader.models import Article, Paragraph
+
+__all__ = ["FileStat", "scan", "load_file", "build_article", "FormatError"]
+
+PARSER_VERSION = "1"
+"""Bump when parsing or cleaning changes, so that every file is parsed again."""
+
+_NOT_ARTICLES = ("readme", "license", "licence", "changelog")
+
+
+@dataclass(frozen=True, slots=True)
+class FileStat:
+    path: str
+    """Corpus-relative, with forward slashes."""
+    size: int
+    mtime_ns: int
+
+
+def scan(root: Path) -> tuple[dict[str, FileStat], list[dict]]:
+    """Every candidate file under `root`, recursively; hidden files and folders are ignored.
+
+    Returns:
+        The files to read, by relative path, and skip entries for files that are not articles.
+    """
+    files: dict[str, FileStat] = {}
+    skipped: list[dict] = []
+    stack = [root]
+    while stack:
+        folder = stack.pop()
+        try:
+            entries = list(os.scandir(folder))
+        except OSError as exc:
+            skipped.append({"path": os.path.relpath(folder, root), "reason": f"cannot list: {exc.strerror}"})
+            continue
+        for entry in entries:
+            if entry.name.startswith("."):
+                continue
+            rel = os.path.relpath(entry.path, root).replace(os.sep, "/")
+            try:
+                if entry.is_dir(follow_symlinks=False):
+                    stack.append(Path(entry.path))
+                    continue
+                if not entry.is_file():
+                    continue
+                st = entry.stat()
+            except OSError as exc:
+                skipped.append({"path": rel, "reason": f"cannot read: {exc.strerror}"})
+                continue
+            stem = entry.name.lower().rsplit(".", 1)[0]
+            if stem in _NOT_ARTICLES:
+                skipped.append({"path": rel, "reason": "not an article (documentation file)"})
+            elif not entry.name.lower().endswith(SUPPORTED):
+                skipped.append({"path": rel, "reason": "unsupported file type"})
+            else:
+                files[rel] = FileStat(rel, st.st_size, st.st_mtime_ns)
+    return files, skipped
+
+
+def load_file(rel: str, data: bytes, mtime_ns: int, outlets: Path | None = None
+              ) -> tuple[list[Article], list[dict]]:
+    """Parse one file's bytes into Articles. Raises FormatError when the file cannot be an article."""
+    records, skipped = parse_file(rel, data)
+    reference = dt.datetime.fromtimestamp(mtime_ns / 1e9).date()
+    text = None
+    articles = []
+    for record in records:
+        if text is None or len(records) > 1:
+            text = "\n".join(record.paragraphs)
+        article = build_article(record, rel, reference, text, outlets)
+        if article.paragraphs:
+            articles.append(article)
+        else:
+            skipped.append({"path": record.id, "reason": "no text"})
+    return articles, skipped
+
+
+def build_article(record: RawRecord, rel: str, reference: dt.date, raw_text: str,
+                  outlets: Path | None = None) -> Article:
+    """Clean a raw record: rule boilerplate, byline and dateline, then fill in missing metadata."""
+    fields = dict(record.fields)
+    texts = list(record.paragraphs)
+    flags = [matches_rule(p) for p in texts]
+    lede_at = next((i for i, flag in enumerate(flags) if not flag), None)
+    if lede_at is not None:
+        # A short first paragraph "By NAME" is a byline, not reporting.
+        first = texts[lede_at]
+        if first.startswith("By ") and len(first) <= 80 and lede_at + 1 < len(texts):
+            fields.setdefault("byline", first[3:].split(",")[0].strip())
+            del texts[lede_at], flags[lede_at]
+        lede, found = parse_dateline(texts[lede_at], reference)
+        for key, value in found.items():
+            fields.setdefault(key, value)
+        if lede:
+            texts[lede_at] = lede
+        else:
+            del texts[lede_at], flags[lede_at]
+    paragraphs = tuple(Paragraph(t, f) for t, f in zip(texts, flags, strict=True))
+    date = parse_date(fields["date"]) if fields.get("date") else None
+    outlet = fields.get("outlet") or outlet_from_phrases(raw_text, outlets)
+    title = fields.get("title")
+    if not title:
+        lede_text = next((p.text for p in paragraphs if not p.boilerplate), "")
+        title = derive_title(lede_text) if lede_text else Path(rel).stem
+    return Article(record.id, rel, title, paragraphs, record.sha256, outlet, fields.get("byline"), date,
+                   fields.get("url"), tuple(fields.get("tags", ())))

@@ -1,0 +1,188 @@
+"""The corpus cache: what was seen on disk last time and the parsed articles (SQLite, derived, rebuildable)."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from dataclasses import replace
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+from reader.corpus.boilerplate import REPEAT_THRESHOLD, paragraph_key
+from reader.models import Article, Paragraph
+
+STORE_VERSION = "1"
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
+CREATE TABLE IF NOT EXISTS files (path TEXT PRIMARY KEY, size INTEGER, mtime_ns INTEGER, sha256 TEXT,
+                                  skipped TEXT);
+CREATE TABLE IF NOT EXISTS articles (id TEXT PRIMARY KEY, path TEXT, outlet TEXT, date TEXT, sha256 TEXT,
+                                     data TEXT);
+CREATE INDEX IF NOT EXISTS articles_path ON articles(path);
+CREATE TABLE IF NOT EXISTS paras (outlet TEXT, key TEXT, article_id TEXT);
+CREATE INDEX IF NOT EXISTS paras_key ON paras(outlet, key);
+CREATE INDEX IF NOT EXISTS paras_article ON paras(article_id);
+CREATE TABLE IF NOT EXISTS repeated (outlet TEXT, key TEXT, PRIMARY KEY (outlet, key));
+"""
+
+
+class Store:
+    """Rows are written inside one transaction per sync, committed after the index commit.
+
+    If a sync dies before that commit, the next one sees the same files as changed and
+    redoes them; every index operation it repeats is idempotent.
+    """
+
+    def __init__(self, path: Path | None) -> None:
+        self.db = sqlite3.connect(str(path) if path else ":memory:", check_same_thread=False,
+                                  isolation_level=None)
+        self.db.execute("PRAGMA journal_mode=WAL")
+        self.db.execute("PRAGMA synchronous=NORMAL")
+        self.db.executescript(_SCHEMA)
+        self._repeated: set[tuple[str, str]] | None = None
+
+    def version(self) -> str | None:
+        row = self.db.execute("SELECT value FROM meta WHERE key='version'").fetchone()
+        return row[0] if row else None
+
+    def reset(self, version: str) -> None:
+        with self.transaction():
+            for table in ("files", "articles", "paras", "repeated", "meta"):
+                self.db.execute(f"DELETE FROM {table}")
+            self.db.execute("INSERT INTO meta VALUES ('version', ?)", (version,))
+        self._repeated = None
+
+    def transaction(self):
+        """`with store.transaction():` — BEGIN … COMMIT, or ROLLBACK on any exception."""
+        return _Transaction(self)
+
+    # --- files ------------------------------------------------------------------------------
+    def files(self) -> dict[str, tuple[int, int, str]]:
+        return {p: (s, m, h) for p, s, m, h in self.db.execute("SELECT path, size, mtime_ns, sha256 FROM files")}
+
+    def skipped(self) -> list[dict]:
+        out = []
+        for (blob,) in self.db.execute("SELECT skipped FROM files WHERE skipped IS NOT NULL ORDER BY path"):
+            out.extend(json.loads(blob))
+        return out
+
+    def put_file(self, path: str, size: int, mtime_ns: int, sha256: str, skipped: list[dict]) -> None:
+        self.db.execute("INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?)",
+                        (path, size, mtime_ns, sha256, json.dumps(skipped) if skipped else None))
+
+    def delete_file(self, path: str) -> list[str]:
+        """Forget a file and its articles; returns the ids removed."""
+        ids = self.ids_of(path)
+        self.db.execute("DELETE FROM files WHERE path=?", (path,))
+        for article_id in ids:
+            self._delete_article(article_id)
+        return ids
+
+    def ids_of(self, path: str) -> list[str]:
+        return [r[0] for r in self.db.execute("SELECT id FROM articles WHERE path=?", (path,))]
+
+    # --- articles ---------------------------------------------------------------------------
+    def put_article(self, article: Article) -> None:
+        """Store an article as parsed (rule marks only); repetition marks are applied on read."""
+        self._delete_article(article.id)
+        data = {
+            "title": article.title, "outlet": article.outlet, "byline": article.byline, "date": article.date,
+            "url": article.url, "tags": list(article.tags),
+            "paragraphs": [[p.text, p.boilerplate] for p in article.paragraphs],
+        }
+        self.db.execute("INSERT INTO articles VALUES (?, ?, ?, ?, ?, ?)",
+                        (article.id, article.path, article.outlet, article.date, article.sha256,
+                         json.dumps(data, ensure_ascii=False)))
+        if article.outlet:
+            self.db.executemany("INSERT INTO paras VALUES (?, ?, ?)",
+                                [(article.outlet, paragraph_key(p.text), article.id)
+                                 for p in article.paragraphs if not p.boilerplate])
+
+    def _delete_article(self, article_id: str) -> None:
+        self.db.execute("DELETE FROM articles WHERE id=?", (article_id,))
+        self.db.execute("DELETE FROM paras WHERE article_id=?", (article_id,))
+
+    def count(self) -> int:
+        return self.db.execute("SELECT count(*) FROM articles").fetchone()[0]
+
+    def get(self, article_id: str) -> Article | None:
+        row = self.db.execute("SELECT id, path, sha256, data FROM articles WHERE id=?", (article_id,)).fetchone()
+        return self._article(row) if row else None
+
+    def iter_articles(self, ids: Iterable[str] | None = None) -> Iterator[Article]:
+        if ids is None:
+            rows = self.db.execute("SELECT id, path, sha256, data FROM articles ORDER BY id")
+            for row in rows.fetchall():
+                yield self._article(row)
+            return
+        for article_id in ids:
+            article = self.get(article_id)
+            if article is not None:
+                yield article
+
+    def all_ids(self) -> list[str]:
+        return [r[0] for r in self.db.execute("SELECT id FROM articles ORDER BY id")]
+
+    def _article(self, row) -> Article:
+        article_id, path, sha, blob = row
+        data = json.loads(blob)
+        paragraphs = tuple(Paragraph(text, bool(flag)) for text, flag in data["paragraphs"])
+        return self.mark_repeated(Article(article_id, path, data["title"], paragraphs, sha, data["outlet"],
+                                          data["byline"], data["date"], data["url"], tuple(data["tags"])))
+
+    def mark_repeated(self, article: Article) -> Article:
+        """The article with paragraphs repeated across its outlet's articles marked as boilerplate."""
+        repeated = self.repeated()
+        if not article.outlet or not repeated:
+            return article
+        keys = [(article.outlet, paragraph_key(p.text)) for p in article.paragraphs]
+        if not any(k in repeated for k in keys):
+            return article
+        paragraphs = tuple(Paragraph(p.text, p.boilerplate or k in repeated)
+                           for p, k in zip(article.paragraphs, keys, strict=True))
+        return replace(article, paragraphs=paragraphs)
+
+    # --- repetition boilerplate ---------------------------------------------------------------
+    def repeated(self) -> set[tuple[str, str]]:
+        if self._repeated is None:
+            self._repeated = set(self.db.execute("SELECT outlet, key FROM repeated"))
+        return self._repeated
+
+    def refresh_repeated(self) -> set[str]:
+        """Recount paragraphs repeated within an outlet; return the ids whose boilerplate marks changed."""
+        now = set(self.db.execute(
+            "SELECT outlet, key FROM paras GROUP BY outlet, key HAVING count(DISTINCT article_id) >= ?",
+            (REPEAT_THRESHOLD,)))
+        before = self.repeated()
+        changed = now ^ before
+        if not changed:
+            return set()
+        self.db.execute("DELETE FROM repeated")
+        self.db.executemany("INSERT INTO repeated VALUES (?, ?)", sorted(now))
+        self._repeated = now
+        affected: set[str] = set()
+        for outlet, key in changed:
+            affected.update(r[0] for r in self.db.execute(
+                "SELECT article_id FROM paras WHERE outlet=? AND key=?", (outlet, key)))
+        return affected
+
+    def close(self) -> None:
+        self.db.close()
+
+
+class _Transaction:
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    def __enter__(self):
+        self.store.db.execute("BEGIN")
+        return self
+
+    def __exit__(self, kind, exc, tb):
+        if kind:
+            self.store.db.execute("ROLLBACK")
+            self.store._repeated = None  # the cached set may hold rows that were just rolled back
+        else:
+            self.store.db.execute("COMMIT")
+        return False

@@ -1,0 +1,105 @@
+"""The facade both front ends use: open a corpus, sync it, search it, read articles."""
+
+from __future__ import annotations
+
+import difflib
+import os
+from pathlib import Path
+
+from reader.config import Config, load_config
+from reader.corpus.metadata import parse_date
+from reader.corpus.store import Store
+from reader.errors import WireError
+from reader.index import Index
+from reader.locations import Locations, bundled
+from reader.models import Article, SearchResult, SyncReport
+from reader.sync import Progress, sync
+
+
+class Library:
+    """One corpus with its derived data (index, store) and the user's settings.
+
+    Args:
+        corpus: the corpus folder (read only: nothing is ever written there).
+        locations: where config, user state and derived data live.
+        config: settings, already loaded.
+    """
+
+    def __init__(self, corpus: Path, locations: Locations, config: Config | None = None) -> None:
+        self.corpus = corpus
+        self.locations = locations
+        self.config = config or Config()
+        self.cache = locations.corpus_cache(corpus)
+        try:
+            self.cache.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise WireError(f"cannot create the cache folder {self.cache}: {exc.strerror}") from None
+        self.store = Store(self.cache / "corpus.sqlite")
+        self.index = Index(self.cache / "index")
+
+    @classmethod
+    def open(cls, corpus: str | Path | None = None, home: str | Path | None = None,
+             config: str | Path | None = None) -> Library:
+        """Resolve the corpus (argument, then config, then the bundled one), home and config file."""
+        locations = Locations.resolve(home)
+        config_path = config or os.environ.get("WIRE_CONFIG") or None
+        settings = load_config(Path(config_path).expanduser() if config_path else None,
+                               locations.config_dir / "config.yaml")
+        folder = Path(corpus).expanduser() if corpus else settings.corpus or bundled("corpus")
+        if not folder.exists():
+            raise WireError(f"corpus folder not found: {folder}")
+        if not folder.is_dir():
+            raise WireError(f"the corpus must be a folder: {folder}")
+        return cls(folder.resolve(), locations, settings)
+
+    def sync(self, progress: Progress | None = None, rebuild: bool = False) -> SyncReport:
+        """Re-read what changed on disk; see `reader.sync`."""
+        outlets = self.locations.config_dir / "outlets.yaml"
+        return sync(self.corpus, self.store, self.index, progress, rebuild,
+                    outlets if outlets.is_file() else None)
+
+    def search(self, query: str, limit: int = 20, sort: str = "relevance", since: str | None = None,
+               until: str | None = None) -> SearchResult:
+        """Search the index; `since`/`until` are dates that bound the results without scoring."""
+        if sort not in ("relevance", "date"):
+            raise WireError(f"unknown sort '{sort}' (use relevance or date)")
+        bounds = []
+        for name, value in (("since", since), ("until", until)):
+            if value:
+                iso = parse_date(value)
+                if iso is None:
+                    raise WireError(f"--{name}: not a date: '{value}' (use YYYY-MM-DD)")
+                bounds.append(iso)
+            else:
+                bounds.append("")
+        # Whoosh writes open ranges as [a to] and [to b].
+        filter_query = f"date:[{' to '.join(bounds).strip()}]" if any(bounds) else None
+        return self.index.search(query, limit=max(1, limit), sort=sort, text_for=self._body,
+                                 filter_query=filter_query)
+
+    def _body(self, article_id: str) -> str:
+        article = self.store.get(article_id)
+        return article.body if article else ""
+
+    def article(self, article_id: str) -> Article:
+        """One article by id; an unknown id is a user error with close matches suggested."""
+        article = self.store.get(article_id)
+        if article is None:
+            # Ids are long; a unique prefix ("002") is enough to name one.
+            starts = [i for i in self.store.all_ids() if i.startswith(article_id)] if article_id else []
+            if len(starts) == 1:
+                return self.store.get(starts[0])  # type: ignore[return-value]
+            close = difflib.get_close_matches(article_id, self.store.all_ids(), n=3, cutoff=0.5)
+            hint = f" (did you mean {', '.join(close)}?)" if close else ""
+            raise WireError(f"no article with id '{article_id}'{hint}")
+        return article
+
+    def show(self, article: Article) -> dict:
+        """`wire show --json`: the article and the entities it mentions."""
+        return {**article.to_dict(), "entities": []}
+
+    def articles(self) -> list[Article]:
+        return list(self.store.iter_articles())
+
+    def close(self) -> None:
+        self.store.close()

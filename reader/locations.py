@@ -1,0 +1,52 @@
+"""Where things live: config (settings), data (precious user state), cache (derived, rebuildable)."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import platformdirs
+
+APP = "wire-reader"
+_PACKAGE = Path(__file__).resolve().parent
+
+
+def bundled(name: str) -> Path:
+    """A folder shipped with the program: `corpus` or `styles`.
+
+    In a wheel they sit inside the package (`reader/_bundled/`); in a checkout or an
+    editable install they are the top-level folders of the repository.
+    """
+    inside = _PACKAGE / "_bundled" / name
+    if inside.is_dir():
+        return inside
+    return _PACKAGE.parent / name
+
+
+@dataclass(frozen=True)
+class Locations:
+    """The three roots. With `--home DIR` (or WIRE_HOME) all three live under DIR."""
+
+    config_dir: Path
+    data_dir: Path
+    cache_dir: Path
+
+    @classmethod
+    def resolve(cls, home: str | Path | None = None) -> Locations:
+        home = home or os.environ.get("WIRE_HOME")
+        if home:
+            root = Path(home).expanduser().resolve()
+            return cls(root / "config", root / "data", root / "cache")
+        return cls(
+            Path(platformdirs.user_config_dir(APP)),
+            Path(platformdirs.user_data_dir(APP)),
+            Path(platformdirs.user_cache_dir(APP)),
+        )
+
+    def corpus_cache(self, corpus: Path) -> Path:
+        """Derived data of one corpus: a folder named after the corpus and a hash of its absolute path."""
+        resolved = corpus.resolve()
+        digest = hashlib.sha256(str(resolved).encode()).hexdigest()[:12]
+        return self.cache_dir / "corpora" / f"{resolved.name or 'root'}-{digest}"

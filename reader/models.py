@@ -1,0 +1,211 @@
+"""Frozen dataclasses shared by every layer: articles, hits, entities, overlaps, diff segments."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+PARAGRAPH_SEP = "\n\n"
+"""Paragraphs are joined with a blank line; character offsets (mentions, highlights) count it."""
+
+
+@dataclass(frozen=True, slots=True)
+class Paragraph:
+    """One paragraph of an article's clean text."""
+
+    text: str
+    boilerplate: bool = False
+    """True for text that is not the article (donation appeals, sign-ups, captions): shown dimmed, never searched."""
+
+
+@dataclass(frozen=True, slots=True)
+class Article:
+    """A parsed article. Raw bytes on disk are never altered; this is the cleaned view of them."""
+
+    id: str
+    """Corpus-relative path, or `path#record` for JSONL: stable and typable."""
+    path: str
+    """Corpus-relative path of the file the article came from."""
+    title: str
+    paragraphs: tuple[Paragraph, ...]
+    sha256: str
+    """sha256 of the article's raw bytes (the file, or the JSONL line)."""
+    outlet: str | None = None
+    byline: str | None = None
+    date: str | None = None
+    """ISO 8601 date (YYYY-MM-DD) or None when unknown."""
+    url: str | None = None
+    tags: tuple[str, ...] = ()
+
+    @property
+    def text(self) -> str:
+        """Every paragraph, boilerplate included: the text that offsets refer to."""
+        return PARAGRAPH_SEP.join(p.text for p in self.paragraphs)
+
+    @property
+    def body(self) -> str:
+        """The reporting only (no boilerplate): what is searched, compared and sent to NER."""
+        return PARAGRAPH_SEP.join(p.text for p in self.paragraphs if not p.boilerplate)
+
+    @property
+    def words(self) -> int:
+        return len(self.body.split())
+
+    def paragraph_starts(self) -> list[int]:
+        """Offset of each paragraph in `text`."""
+        starts, pos = [], 0
+        for p in self.paragraphs:
+            starts.append(pos)
+            pos += len(p.text) + len(PARAGRAPH_SEP)
+        return starts
+
+    def to_dict(self) -> dict:
+        """The article part of `wire show --json` (entities are added by the library)."""
+        return {
+            "id": self.id,
+            "path": self.path,
+            "title": self.title,
+            "outlet": self.outlet,
+            "byline": self.byline,
+            "date": self.date,
+            "url": self.url,
+            "text": self.text,
+            "paragraphs": [{"text": p.text, "boilerplate": p.boilerplate} for p in self.paragraphs],
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    """One search result, detached from Whoosh."""
+
+    id: str
+    title: str
+    outlet: str | None
+    date: str | None
+    score: float
+    snippet: str
+    """Plain text around the best matching passage."""
+    marks: tuple[tuple[int, int], ...] = ()
+    """(start, end) of each matched term inside `snippet`, for front ends to emphasise."""
+
+    def to_dict(self) -> dict:
+        return {
+            "id": self.id,
+            "title": self.title,
+            "outlet": self.outlet,
+            "date": self.date,
+            "score": round(self.score, 4),
+            "snippet": self.snippet,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class SearchResult:
+    """A page of hits for one query."""
+
+    query: str
+    total: int
+    hits: tuple[Hit, ...]
+    notice: str | None = None
+    """Set when the query could not be parsed as written and was searched as plain words."""
+
+    def to_dict(self) -> dict:
+        return {"query": self.query, "total": self.total, "hits": [h.to_dict() for h in self.hits]}
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    """One entity mention: character offsets into `Article.text`."""
+
+    start: int
+    end: int
+    text: str
+    type: str
+    """person | organization | place"""
+
+
+@dataclass(frozen=True, slots=True)
+class Entity:
+    """A merged entity: a canonical name and every spelling found for it."""
+
+    name: str
+    type: str
+    aliases: tuple[str, ...] = ()
+    articles: int = 0
+    mentions: int = 0
+
+    def to_dict(self) -> dict:
+        return {
+            "name": self.name,
+            "type": self.type,
+            "aliases": list(self.aliases),
+            "articles": self.articles,
+            "mentions": self.mentions,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Segment:
+    """One aligned piece of a pair diff: kind is same | changed | a_only | b_only."""
+
+    kind: str
+    a: str
+    b: str
+
+    def to_dict(self) -> dict:
+        return {"kind": self.kind, "a": self.a, "b": self.b}
+
+
+@dataclass(frozen=True, slots=True)
+class Overlap:
+    """Two articles that share wire copy, with the reused share of each side."""
+
+    a: str
+    b: str
+    share_a: float
+    share_b: float
+    shared_words: int
+    label: str
+    """wholly | partially | non (derived)"""
+
+    def to_dict(self) -> dict:
+        return {
+            "a": self.a,
+            "b": self.b,
+            "share_a": round(self.share_a, 4),
+            "share_b": round(self.share_b, 4),
+            "shared_words": self.shared_words,
+            "label": self.label,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Family:
+    """A connected group of overlapping articles; `original` is the earliest dated one, if dates decide."""
+
+    articles: tuple[str, ...]
+    original: str | None
+
+    def to_dict(self) -> dict:
+        return {"articles": list(self.articles), "original": self.original}
+
+
+@dataclass(slots=True)
+class SyncReport:
+    """What a sync did: the `wire index --json` object."""
+
+    articles: int = 0
+    added: int = 0
+    updated: int = 0
+    removed: int = 0
+    skipped: list[dict] = field(default_factory=list)
+    seconds: float = 0.0
+
+    def to_dict(self) -> dict:
+        return {
+            "articles": self.articles,
+            "added": self.added,
+            "updated": self.updated,
+            "removed": self.removed,
+            "skipped": self.skipped,
+            "seconds": round(self.seconds, 3),
+        }

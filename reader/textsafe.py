@@ -1,0 +1,20 @@
+"""Make article text inert before it reaches a terminal: control and bidi characters become visible escapes."""
+
+from __future__ import annotations
+
+import re
+
+# C0 controls except tab and newline, DEL, C1 controls (ESC-free CSI/OSC on some terminals),
+# and the bidirectional overrides/isolates that can reorder what a reader sees.
+_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def _escape(match: re.Match[str]) -> str:
+    ch = match.group()
+    code = ord(ch)
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def inert(text: str) -> str:
+    """Return `text` with every character that could act on a terminal shown as `\\xNN` / `\\uNNNN`."""
+    return _UNSAFE.sub(_escape, text)
