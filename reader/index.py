@@ -82,13 +82,13 @@ class Index:
         if self.path is None:
             return RamStorage().create_index(make_schema())
         marker = self.path / "wire-schema"
-        if index.exists_in(str(self.path)) and marker.is_file() and marker.read_text() == SCHEMA_VERSION:
-            try:
+        try:
+            if marker.is_file() and marker.read_text() == SCHEMA_VERSION and index.exists_in(str(self.path)):
                 ix = index.open_dir(str(self.path))
                 ix.doc_count()  # reads the TOC and segments: a torn index fails here, not later
                 return ix
-            except Exception:  # noqa: BLE001 — any damage to derived data means: rebuild it
-                pass
+        except Exception:  # noqa: BLE001 — any damage to derived data means: rebuild it
+            pass
         return self._create()
 
     def _create(self) -> index.Index:

@@ -1,0 +1,1 @@
+"""The test suite: unit (no Textual), app (Pilot), snapshots, end-to-end."""

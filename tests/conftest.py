@@ -1,0 +1,51 @@
+"""Shared fixtures: every test gets its own WIRE_HOME and ignores the developer's config."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = Path(__file__).resolve().parent / "data"
+SEEDS = ROOT / "corpus"
+
+
+@pytest.fixture(autouse=True)
+def _isolated(tmp_path_factory, monkeypatch):
+    """No test reads or writes the real config, data or cache dirs."""
+    home = tmp_path_factory.mktemp("home")
+    monkeypatch.setenv("WIRE_HOME", str(home))
+    monkeypatch.delenv("WIRE_CONFIG", raising=False)
+    monkeypatch.setenv("LC_ALL", "C.UTF-8")
+    yield home
+
+
+@pytest.fixture
+def home(_isolated) -> Path:
+    return _isolated
+
+
+@pytest.fixture
+def corpus_copy(tmp_path) -> Path:
+    """A writable copy of the fixture corpus (tests that change files on disk use this)."""
+    dest = tmp_path / "corpus"
+    shutil.copytree(DATA / "corpus", dest)
+    return dest
+
+
+@pytest.fixture
+def seeds_copy(tmp_path) -> Path:
+    dest = tmp_path / "seeds"
+    shutil.copytree(SEEDS, dest)
+    return dest
+
+
+def run_wire(*args: str, cwd: Path | None = None, env: dict | None = None, timeout: float = 120):
+    """Run the real command (`python -m reader`) in a subprocess."""
+    return subprocess.run([sys.executable, "-m", "reader", *args], capture_output=True, text=True,
+                          cwd=cwd, env={**os.environ, **(env or {})}, timeout=timeout)

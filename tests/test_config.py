@@ -1,0 +1,64 @@
+"""The config file: optional, typed, and errors that name the file and line."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from reader.config import Config, load_config
+from reader.errors import WireError
+from reader.library import Library
+
+
+def test_missing_default_config_gives_defaults(tmp_path):
+    assert load_config(None, tmp_path / "none.yaml") == Config()
+
+
+def test_explicit_missing_config_is_an_error(tmp_path):
+    with pytest.raises(WireError, match="config file not found"):
+        load_config(tmp_path / "none.yaml", tmp_path / "x.yaml")
+
+
+def test_values_and_relative_paths(tmp_path):
+    cfg = tmp_path / "conf" / "config.yaml"
+    cfg.parent.mkdir()
+    cfg.write_text("corpus: ../news\ntheme: textual-ansi\nkeymap:\n  quit: ctrl+q\n")
+    c = load_config(cfg, tmp_path / "x")
+    assert c.corpus == (tmp_path / "news").resolve()
+    assert c.theme == "textual-ansi" and c.keymap == {"quit": "ctrl+q"} and c.source == cfg
+
+
+@pytest.mark.parametrize("text, message", [
+    ("theme: [1, 2\n", ":2: invalid YAML"),
+    ("theme: x\nkeymap: 3\n", ":2: 'keymap' must be a dict"),
+    ("- a\n- b\n", ":1: the config must be a mapping"),
+    ("\n\nthem: x\n", ":3: unknown setting 'them' (did you mean 'theme'?)"),
+])
+def test_errors_name_file_and_line(tmp_path, text, message):
+    cfg = tmp_path / "config.yaml"
+    cfg.write_text(text)
+    with pytest.raises(WireError) as err:
+        load_config(cfg, cfg)
+    assert str(err.value).startswith(str(cfg)) and message in str(err.value)
+    assert "\n" not in str(err.value)
+
+
+def test_unsafe_yaml_tags_are_refused(tmp_path):
+    cfg = tmp_path / "config.yaml"
+    cfg.write_text("theme: !!python/object/apply:os.system ['echo pwned']\n")
+    with pytest.raises(WireError, match="invalid YAML"):
+        load_config(cfg, cfg)
+
+
+def test_configured_corpus_is_used(tmp_path, home):
+    from .conftest import DATA
+    cfg = tmp_path / "config.yaml"
+    cfg.write_text(f"corpus: {DATA / 'corpus'}\n")
+    lib = Library.open(config=cfg)
+    assert lib.corpus == (DATA / "corpus").resolve()
+
+
+def test_bundled_corpus_is_the_default(home):
+    lib = Library.open()
+    assert lib.corpus.name == "corpus" and len(list(Path(lib.corpus).glob("*.txt"))) == 4

@@ -1,0 +1,35 @@
+"""The core imports neither textual nor rich (it must serve scripts and servers without the TUI)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+CORE = ["reader.models", "reader.config", "reader.locations", "reader.corpus", "reader.corpus.store",
+        "reader.index", "reader.sync", "reader.library", "reader.cli", "reader.entities", "reader.overlap",
+        "reader.state"]
+
+
+@pytest.mark.parametrize("module", CORE)
+def test_core_module_does_not_import_textual_or_rich(module):
+    code = (f"import importlib, sys\n"
+            f"try:\n    importlib.import_module({module!r})\n"
+            f"except ModuleNotFoundError as e:\n    print('MISSING', e.name); sys.exit(0)\n"
+            f"bad = sorted(m for m in sys.modules if m.split('.')[0] in ('textual', 'rich'))\n"
+            f"print(' '.join(bad))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    if done.stdout.startswith("MISSING reader"):
+        pytest.skip(f"{module} does not exist yet")
+    assert done.stdout.strip() == "", f"{module} pulls in {done.stdout.strip()}"
+
+
+def test_only_index_imports_whoosh():
+    from pathlib import Path
+    root = Path(__file__).resolve().parent.parent / "reader"
+    offenders = [str(p.relative_to(root)) for p in root.rglob("*.py")
+                 if p.name != "index.py" and any(line.strip().startswith(("import whoosh", "from whoosh"))
+                                                 for line in p.read_text().splitlines())]
+    assert offenders == []

@@ -1,0 +1,159 @@
+"""Incremental sync: add, modify, delete, touch; repetition boilerplate; recovery from damage and kills."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from reader.library import Library
+
+
+def open_lib(corpus: Path, home: Path) -> Library:
+    return Library.open(corpus, home)
+
+
+def test_first_sync_then_nothing_to_do(corpus_copy, home):
+    lib = open_lib(corpus_copy, home)
+    first = lib.sync()
+    assert (first.articles, first.added, first.updated, first.removed) == (5, 5, 0, 0)
+    assert {s["path"] for s in first.skipped} == {"notes.csv", "batch.jsonl#2", "batch.jsonl#3"}
+    again = lib.sync()
+    assert (again.articles, again.added, again.updated, again.removed) == (5, 0, 0, 0)
+    assert again.skipped == first.skipped  # skip reasons are remembered, not lost on a no-change sync
+
+
+def test_add_modify_delete(corpus_copy, home):
+    lib = open_lib(corpus_copy, home)
+    lib.sync()
+    (corpus_copy / "new.txt").write_text("Lighthouse keepers went on strike on Friday. They want pay.\n")
+    report = lib.sync()
+    assert (report.added, report.updated, report.removed) == (1, 0, 0)
+    assert lib.search("lighthouse").total == 1
+
+    path = corpus_copy / "new.txt"
+    path.write_text("Lighthouse keepers ended their strike on Tuesday. They got a raise.\n")
+    report = lib.sync()
+    assert (report.added, report.updated, report.removed) == (0, 1, 0)
+    assert lib.search("raise").total == 1 and lib.search("friday").total == 0
+
+    path.unlink()
+    report = lib.sync()
+    assert (report.added, report.updated, report.removed, report.articles) == (0, 0, 1, 5)
+    assert lib.search("lighthouse").total == 0
+
+
+def test_touch_without_change_is_not_reindexed(corpus_copy, home):
+    lib = open_lib(corpus_copy, home)
+    lib.sync()
+    later = time.time() + 10
+    os.utime(corpus_copy / "plain.txt", (later, later))
+    report = lib.sync()
+    assert (report.added, report.updated, report.removed) == (0, 0, 0)
+
+
+def test_jsonl_record_removed_from_a_file(corpus_copy, home):
+    lib = open_lib(corpus_copy, home)
+    lib.sync()
+    batch = corpus_copy / "batch.jsonl"
+    batch.write_text(batch.read_text().splitlines()[0] + "\n")
+    report = lib.sync()
+    assert (report.updated, report.removed) == (1, 1)
+    assert lib.search("bridge").total == 1
+
+
+def _outlet_article(n: int, shared: str) -> str:
+    return (f"---\noutlet: Daily Planet\ntitle: Story {n}\n---\nUnique report number {n} about harbour "
+            f"number {n}.\n\n{shared}\n")
+
+
+def test_paragraph_repeated_in_three_articles_of_an_outlet_is_boilerplate(tmp_path, home):
+    corpus = tmp_path / "c"
+    corpus.mkdir()
+    promo = "Listen to the Planet podcast every morning wherever you get podcasts."
+    for n in (1, 2):
+        (corpus / f"{n}.md").write_text(_outlet_article(n, promo))
+    lib = open_lib(corpus, home)
+    lib.sync()
+    assert lib.search("podcast").total == 2  # two copies are not yet a pattern
+    (corpus / "3.md").write_text(_outlet_article(3, promo))
+    lib.sync()
+    assert lib.search("podcast").total == 0
+    assert lib.search("boilerplate:podcast").total == 3
+    marked = lib.article("1.md").paragraphs
+    assert [p.boilerplate for p in marked] == [False, True]
+    (corpus / "3.md").unlink()
+    lib.sync()
+    assert lib.search("podcast").total == 2  # and back when it no longer repeats
+
+
+def test_same_paragraph_in_different_outlets_is_not_boilerplate(tmp_path, home):
+    corpus = tmp_path / "c"
+    corpus.mkdir()
+    quote = "The minister said the decision was final and would not be reviewed."
+    for n, outlet in enumerate(["A", "B", "C"]):
+        (corpus / f"{n}.md").write_text(f"---\noutlet: {outlet}\n---\nLede {n} here.\n\n{quote}\n")
+    lib = open_lib(corpus, home)
+    lib.sync()
+    assert lib.search("minister").total == 3
+
+
+def test_damaged_index_is_rebuilt(corpus_copy, home):
+    lib = open_lib(corpus_copy, home)
+    lib.sync()
+    lib.close()
+    index_dir = lib.cache / "index"
+    for f in index_dir.glob("*.seg"):
+        f.unlink()
+    for f in index_dir.glob("*_*.toc"):
+        f.write_bytes(b"garbage")
+    lib = open_lib(corpus_copy, home)
+    report = lib.sync()
+    assert report.articles == 5 and lib.search("ferry").total == 2
+
+
+def test_rebuild_option(corpus_copy, home):
+    lib = open_lib(corpus_copy, home)
+    lib.sync()
+    report = lib.sync(rebuild=True)
+    assert report.added == 5 and lib.search("ferry").total == 2
+
+
+def test_corpus_files_are_never_written(corpus_copy, home):
+    before = {p: (p.stat().st_mtime_ns, p.read_bytes()) for p in corpus_copy.rglob("*") if p.is_file()}
+    lib = open_lib(corpus_copy, home)
+    lib.sync()
+    lib.search("ferry")
+    after = {p: (p.stat().st_mtime_ns, p.read_bytes()) for p in corpus_copy.rglob("*") if p.is_file()}
+    assert before == after
+
+
+def _big_corpus(root: Path, n: int) -> None:
+    root.mkdir()
+    words = "harbour ferry council vote budget storm coast minister report".split()
+    for i in range(n):
+        body = " ".join(words[(i + k) % len(words)] for k in range(300))
+        (root / f"{i:05d}.txt").write_text(f"Article {i} lede sentence here. {body}\n\nSecond {i}.\n")
+
+
+def test_killed_sync_leaves_an_index_the_next_run_opens(tmp_path, home):
+    corpus = tmp_path / "big"
+    _big_corpus(corpus, 3000)
+    env = {**os.environ, "WIRE_HOME": str(home)}
+    for delay in (1.5, 3.0):
+        proc = subprocess.Popen([sys.executable, "-m", "reader", "--corpus", str(corpus), "index"],
+                                env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                                start_new_session=True)
+        time.sleep(delay)
+        os.killpg(proc.pid, signal.SIGKILL)  # kill -9, index writer subprocesses included
+        proc.wait()
+    done = subprocess.run([sys.executable, "-m", "reader", "--corpus", str(corpus), "search", "harbour",
+                           "--json"], env=env, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert "lock" not in done.stderr.lower()
+    lib = open_lib(corpus, home)
+    assert lib.sync().articles == 3000
+    assert lib.search("lede").total == 3000
