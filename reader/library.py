@@ -102,4 +102,5 @@ class Library:
         return list(self.store.iter_articles())
 
     def close(self) -> None:
+        self.index.close()
         self.store.close()

@@ -15,14 +15,15 @@ REPEAT_THRESHOLD = 3
 
 
 @lru_cache(maxsize=4)
-def _rules(path: Path = SHIPPED_RULES) -> tuple[re.Pattern[str], ...]:
+def _rules(path: Path = SHIPPED_RULES) -> re.Pattern[str]:
+    """All rules as one alternation: one regex pass per paragraph instead of one per rule."""
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    return tuple(re.compile(rule["pattern"], re.I) for rule in data["rules"])
+    return re.compile("|".join(f"(?:{rule['pattern']})" for rule in data["rules"]), re.I)
 
 
 def matches_rule(paragraph: str) -> bool:
     """True when a boilerplate rule matches the paragraph."""
-    return any(rule.search(paragraph) for rule in _rules())
+    return _rules().search(paragraph) is not None
 
 
 def paragraph_key(paragraph: str) -> str:

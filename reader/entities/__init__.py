@@ -1,0 +1,64 @@
+"""Named entities: NER mentions (cached per article), alias merging and the user's aliases.yaml.
+
+Importing this package does not import spaCy; only running NER does (`reader.entities.ner`).
+
+Typical use (the Library facade)::
+
+    from reader.entities import EntityTable, enrich, load_overrides
+
+    mentions = enrich(articles, cache_dir, progress=on_progress, should_stop=stop_event.is_set)
+    overrides, error = load_overrides(config_dir / "aliases.yaml", last_good)
+    table = EntityTable(mentions, overrides)
+    table.entities(type="person", article_ids=hit_ids, limit=50)   # the sidebar, following a search
+    table.for_article(article_id)        # [(Entity, [Mention, ...]), ...] for `wire show` / highlighting
+    table.index_terms(article_id)        # {"person": [...], "org": [...], "place": [...], "entity": [...]}
+    table.resolve("person", "Mr Wasserman")           # -> Entity("Casey Wasserman", ...)
+    table = table.with_overrides(new_overrides)       # aliases.yaml edited: no NER, no re-clustering
+
+Public API:
+    enrich(articles, cache_dir, progress=None, should_stop=None, n_process=None) -> {article_id: [Mention]}
+        Resumable NER stage over `Article.body`, offsets into `Article.text`, cached in SQLite by
+        article sha256 + `pipeline_version()`; commits every `COMMIT_EVERY` articles; thread-safe.
+    cached_mentions(articles, cache_dir) -> {article_id: [Mention]}
+        What the cache already holds (no NER): for readers while `enrich` runs in the background.
+    annotate(articles, n_process=None) -> Iterator[(article_id, [Mention])]
+        The same pipeline without the cache.
+    EntityTable(mentions, overrides=None)
+        entities(type=None, article_ids=None, limit=None) -> list[Entity]
+        for_article(article_id) -> list[tuple[Entity, list[Mention]]]
+        index_terms(article_id) -> dict[str, list[str]]
+        resolve(type, name_or_alias) -> Entity | None
+        with_overrides(overrides) -> EntityTable
+    load_overrides(path, last_good=None) -> (Overrides, AliasesError | None)
+        Reads aliases.yaml; on error returns `last_good` and the error (str: "aliases.yaml:7: ...").
+    parse_overrides(text, path) -> Overrides; raises AliasesError.
+    pipeline_version() -> str: model + pipeline version, the cache key.
+
+Entity types: person, organization, place (spaCy PERSON; ORG; GPE, LOC, FAC). Search fields:
+person, org, place and entity, each holding canonical names and aliases (`FIELDS`).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from reader.entities.aliases import FIELDS, TYPES, EntityTable
+from reader.entities.cache import COMMIT_EVERY, MentionCache, enrich
+from reader.entities.overrides import EXAMPLE as ALIASES_EXAMPLE
+from reader.entities.overrides import AliasesError, Overrides
+from reader.entities.overrides import load_or_keep as load_overrides
+from reader.entities.overrides import parse as parse_overrides
+from reader.entities.pipeline import annotate
+from reader.entities.pipeline import version as pipeline_version
+from reader.models import Article, Mention
+
+__all__ = [
+    "ALIASES_EXAMPLE", "COMMIT_EVERY", "FIELDS", "TYPES", "AliasesError", "EntityTable", "MentionCache",
+    "Overrides", "annotate", "cached_mentions", "enrich", "load_overrides", "parse_overrides",
+    "pipeline_version",
+]
+
+
+def cached_mentions(articles: list[Article], cache_dir: str | Path) -> dict[str, list[Mention]]:
+    """Mentions already in the cache, by article id; never runs NER."""
+    return MentionCache(cache_dir).get_many(articles)

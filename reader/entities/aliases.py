@@ -1,0 +1,243 @@
+"""Alias merging: mentions of one person, organisation or place under one canonical name (EntityTable)."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+from reader.entities.names import acronym, display, key
+from reader.entities.overrides import Overrides
+from reader.models import Entity, Mention
+
+TYPES = ("person", "organization", "place")
+FIELDS = {"person": "person", "organization": "org", "place": "place"}
+"""Search field of each entity type; every entity also goes into the `entity` field."""
+
+
+class _Union:
+    """Union-find over hashable nodes."""
+
+    def __init__(self) -> None:
+        self.parent: dict = {}
+
+    def find(self, node):
+        self.parent.setdefault(node, node)
+        while self.parent[node] != node:
+            self.parent[node] = self.parent[self.parent[node]]
+            node = self.parent[node]
+        return node
+
+    def union(self, a, b) -> None:
+        ra, rb = self.find(a), self.find(b)
+        if ra != rb:
+            self.parent[max(ra, rb)] = min(ra, rb)
+
+
+@dataclass
+class _Cluster:
+    forms: Counter = field(default_factory=Counter)
+    """Display form -> mentions."""
+    types: Counter = field(default_factory=Counter)
+    mentions: dict[str, list[Mention]] = field(default_factory=lambda: defaultdict(list))
+    name: str = ""
+    hidden: bool = False
+
+    @property
+    def type(self) -> str:
+        return self.types.most_common(1)[0][0]
+
+    def absorb(self, other: _Cluster) -> None:
+        self.forms.update(other.forms)
+        self.types.update(other.types)
+        for article_id, ms in other.mentions.items():
+            self.mentions[article_id].extend(ms)
+
+
+def canonical(forms: Counter) -> str:
+    """The fullest frequent form: most words among forms with at least a tenth of the top count."""
+    top = max(forms.values())
+    frequent = [f for f, n in forms.items() if n * 10 >= top]
+    return max(frequent, key=lambda f: (len(f.split()), forms[f], len(f), f))
+
+
+def _cluster(mentions: Mapping[str, Sequence[Mention]]) -> list[_Cluster]:
+    """Normalise, attach short forms within each article, then join equal keys and acronyms corpus-wide."""
+    union = _Union()
+    nodes: dict[tuple, _Cluster] = defaultdict(_Cluster)
+    short_orphans: list[tuple] = []
+    for article_id, ms in mentions.items():
+        local: dict[tuple[str, str], list[Mention]] = defaultdict(list)
+        for m in ms:
+            k = key(m.text, m.type)
+            if k and any(c.isalpha() for c in k):
+                local[(m.type, k)].append(m)
+        full_persons = [k for t, k in local if t == "person" and " " in k]
+        for (type_, k), group in local.items():
+            node = (article_id, type_, k)
+            cluster = nodes[node]
+            for m in group:
+                cluster.forms[display(m.text, m.type)] += 1
+                cluster.types[type_] += 1
+                cluster.mentions[article_id].append(m)
+            if type_ == "person" and " " not in k:
+                # A surname (or, failing that, a first name) attaches to the one full name it shortens.
+                longer = [f for f in full_persons if f.split()[-1] == k] or \
+                    [f for f in full_persons if f.split()[0] == k]
+                if len(longer) == 1:
+                    union.union(node, (article_id, type_, longer[0]))
+                else:
+                    short_orphans.append(node)
+            elif " " in k:
+                # The model's type for one multi-word name varies between articles ("Betty Ford Center"
+                # as a person here, an organisation there): equal multi-word keys join across types.
+                union.union(node, ("key", "*", k))
+            else:
+                union.union(node, ("key", type_, k))
+    # A short person form with no full name in its article joins the one full name that ends with it in
+    # the corpus; when several do ("Bush"), it stays a separate entity rather than pick one at random.
+    surnames: dict[str, set] = defaultdict(set)
+    for node in nodes:
+        if node[0] != "key" and node[1] == "person" and " " in node[2]:
+            surnames[node[2].split()[-1]].add(union.find(node))
+    for node in short_orphans:
+        owners = surnames.get(node[2], set())
+        union.union(node, next(iter(owners)) if len(owners) == 1 else ("key", "person", node[2]))
+    # Acronyms: "IOC" joins "International Olympic Committee": the expansion in its own article if there
+    # is one, else the corpus's only expansion, or one used in at least twice as many articles as any other.
+    expansions: dict[str, Counter] = defaultdict(Counter)
+    local_expansion: dict[tuple[str, str], tuple] = {}
+    for node in nodes:
+        if node[1] == "organization" and " " in node[2]:
+            initials = acronym(canonical(nodes[node].forms))
+            if len(initials) >= 2:
+                expansions[initials][union.find(node)] += 1
+                local_expansion[(node[0], initials)] = node
+    for node in nodes:
+        if node[1] != "organization" or " " in node[2] or node[2] not in expansions:
+            continue
+        if (node[0], node[2]) in local_expansion:
+            union.union(node, local_expansion[(node[0], node[2])])
+            continue
+        ranked = expansions[node[2]].most_common(2)
+        if len(ranked) == 1 or ranked[0][1] >= 2 * ranked[1][1]:
+            union.union(node, ranked[0][0])
+    merged: dict = {}
+    for node, cluster in nodes.items():
+        merged.setdefault(union.find(node), _Cluster()).absorb(cluster)
+    return list(merged.values())
+
+
+def _apply(clusters: list[_Cluster], overrides: Overrides) -> list[_Cluster]:
+    """The user's merge, rename and hide, matched on names and aliases by key (case and titles ignored)."""
+    def lookup(name: str) -> set[int]:
+        wanted = key(name, "person")
+        return {i for i, c in enumerate(clusters) for f in c.forms if key(f, c.type) == wanted}
+
+    union = _Union()
+    chosen: dict[int, str] = {}
+    for names, name in overrides.merge:
+        found = sorted(set().union(*(lookup(n) for n in names)))
+        for i in found[1:]:
+            union.union(found[0], i)
+        if found and name:
+            chosen[found[0]] = name
+    result: dict[int, _Cluster] = {}
+    for i, cluster in enumerate(clusters):
+        root = union.find(i)
+        if root in result:
+            result[root].absorb(cluster)
+        else:
+            result[root] = _Cluster()
+            result[root].absorb(cluster)
+    out = []
+    for root, cluster in result.items():
+        cluster.name = chosen.get(root) or canonical(cluster.forms)
+        out.append(cluster)
+    renames = {key(old, "person"): new for old, new in overrides.rename.items()}
+    hides = {key(n, "person") for n in overrides.hide}
+    for cluster in out:
+        keys = {key(cluster.name, cluster.type)} | {key(f, cluster.type) for f in cluster.forms}
+        for k in keys:
+            if k in renames:
+                cluster.name = renames[k]
+        cluster.hidden = bool(keys & hides) or key(cluster.name, cluster.type) in hides
+    return out
+
+
+class EntityTable:
+    """Merged entities of a corpus, built from each article's mentions plus the user's overrides.
+
+    Args:
+        mentions: Article id -> that article's mentions (from `enrich` or `pipeline.annotate`).
+        overrides: Parsed aliases.yaml; None for none.
+    """
+
+    def __init__(self, mentions: Mapping[str, Sequence[Mention]], overrides: Overrides | None = None,
+                 _base: list[_Cluster] | None = None) -> None:
+        self._base = _base if _base is not None else _cluster(mentions)
+        self._mentions = mentions
+        self.overrides = overrides or Overrides()
+        self._clusters = [c for c in _apply(self._base, self.overrides) if not c.hidden]
+        self._by_article: dict[str, list[int]] = defaultdict(list)
+        self._by_key: dict[str, list[int]] = defaultdict(list)
+        for i, cluster in enumerate(self._clusters):
+            for article_id in cluster.mentions:
+                self._by_article[article_id].append(i)
+            for form in {cluster.name, *cluster.forms}:
+                self._by_key[key(form, cluster.type)].append(i)
+        self._entities = [self._entity(c) for c in self._clusters]
+
+    def with_overrides(self, overrides: Overrides | None) -> EntityTable:
+        """The same mentions under other overrides, without clustering (or NER) again."""
+        return EntityTable(self._mentions, overrides, _base=self._base)
+
+    @staticmethod
+    def _entity(cluster: _Cluster, articles: Iterable[str] | None = None) -> Entity:
+        ids = cluster.mentions.keys() if articles is None else [a for a in articles if a in cluster.mentions]
+        aliases = tuple(f for f, _ in sorted(cluster.forms.items(), key=lambda x: (-x[1], x[0]))
+                        if f != cluster.name)
+        return Entity(cluster.name, cluster.type, aliases, len(ids),
+                      sum(len(cluster.mentions[a]) for a in ids))
+
+    def entities(self, type: str | None = None, article_ids: Iterable[str] | None = None,  # noqa: A002
+                 limit: int | None = None) -> list[Entity]:
+        """Entities by article count, then mentions, then name.
+
+        Args:
+            type: person, organization or place; None for all.
+            article_ids: Count only these articles (the current search); entities absent from them are left out.
+            limit: At most this many.
+        """
+        if article_ids is None:
+            found = [e for e in self._entities if type is None or e.type == type]
+        else:
+            ids = set(article_ids)
+            indexes = sorted({i for a in ids for i in self._by_article.get(a, ())})
+            found = [self._entity(self._clusters[i], ids) for i in indexes
+                     if type is None or self._clusters[i].type == type]
+        found.sort(key=lambda e: (-e.articles, -e.mentions, e.name.lower(), e.type))
+        return found[:limit] if limit is not None else found
+
+    def for_article(self, article_id: str) -> list[tuple[Entity, list[Mention]]]:
+        """The article's entities (global counts) with its mentions of each, in order of first mention."""
+        pairs = [(self._entities[i], sorted(self._clusters[i].mentions[article_id], key=lambda m: m.start))
+                 for i in self._by_article.get(article_id, ())]
+        return sorted(pairs, key=lambda p: p[1][0].start)
+
+    def index_terms(self, article_id: str) -> dict[str, list[str]]:
+        """Names for the search fields person, org, place and entity: canonical names, then aliases."""
+        terms: dict[str, list[str]] = {"person": [], "org": [], "place": [], "entity": []}
+        for entity, _ in self.for_article(article_id):
+            for name in (entity.name, *entity.aliases):
+                for field_name in (FIELDS[entity.type], "entity"):
+                    if name not in terms[field_name]:
+                        terms[field_name].append(name)
+        return terms
+
+    def resolve(self, type: str | None, name: str) -> Entity | None:  # noqa: A002
+        """The entity a name or alias stands for (case, titles and "the" ignored); None when unknown."""
+        for i in self._by_key.get(key(name, type or "person"), ()):
+            if type is None or self._clusters[i].type == type:
+                return self._entities[i]
+        return None

@@ -1,0 +1,90 @@
+"""Name normalisation shared by mention refinement and alias merging: titles, possessives, keys."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+TITLES = frozenset("""
+mr mrs ms miss mx dr prof professor sir dame lord lady madam
+mayor supervisor president vice senator sen rep representative congressman congresswoman
+councilman councilwoman councillor councilor councilmember controller comptroller governor gov
+lieutenant lt chief executive ceo chairman chairwoman chairperson chair director
+minister premier chancellor secretary treasurer ambassador commissioner attorney prosecutor
+judge justice magistrate sheriff deputy detective inspector officer constable sergeant sgt
+general gen colonel col major maj captain capt commander admiral marshal corporal cpl private pvt
+king queen prince princess pope cardinal archbishop bishop reverend rev father pastor rabbi imam
+coach manager spokesman spokeswoman spokesperson speaker leader assemblyman assemblywoman
+delegate alderman
+""".split())
+"""Words that name a role, not a person: stripped from the front of person names."""
+
+TITLE_MODIFIERS = frozenset("""
+state city county federal national regional former acting interim deputy vice prime attorney
+assistant associate executive senior junior district us u.s. uk u.k. eu un
+""".split())
+"""Words that only qualify a following title ("State Senator", "Prime Minister")."""
+
+_QUOTES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": '"', "\u2013": "-",
+                         "\u2014": "-", "\u00a0": " "})
+_POSSESSIVE = re.compile(r"(?:'s|')$", re.IGNORECASE)
+_US = re.compile(r"^(?:u\.?s\.?a?\.?|united states(?: of america)?)$", re.IGNORECASE)
+_SPACE = re.compile(r"\s+")
+_SUFFIX = re.compile(r"(?:,?\s+(?:jr|sr|ii|iii|iv|inc|ltd|llc|corp|co|plc|ag|sa|nv))+$", re.IGNORECASE)
+"""Generational and company-form suffixes: "W. Mark Felt Sr" is "W. Mark Felt", "Apple Inc" is "Apple"."""
+_NON_WORD = re.compile(r"[^\w\s&-]")
+
+
+def clean(surface: str) -> str:
+    """The display form of a surface string: straight quotes, single spaces, no possessive."""
+    text = _SPACE.sub(" ", unicodedata.normalize("NFKC", surface).translate(_QUOTES)).strip()
+    return _POSSESSIVE.sub("", text).strip(" ,;:-")
+
+
+def is_title(word: str) -> bool:
+    """True for a role word such as "Mayor", "Dr." or "Councilwoman"."""
+    return word.lower().rstrip(".") in TITLES
+
+
+def strip_titles(words: list[str]) -> list[str]:
+    """Drop a leading run of titles and their modifiers ("IOC President", "Los Angeles County Supervisor").
+
+    The cut is made after the last title word of the leading part, so an organisation or place that
+    qualifies the title goes with it; a name is never cut to nothing.
+    """
+    last = -1
+    for i, word in enumerate(words[:-1]):
+        if is_title(word):
+            last = i
+    return words[last + 1:] if last >= 0 else words
+
+
+def strip_article(words: list[str]) -> list[str]:
+    """Drop a leading "the", which news text writes or leaves out at will."""
+    return words[1:] if len(words) > 1 and words[0].lower() == "the" else words
+
+
+def display(surface: str, type_: str) -> str:
+    """The name a surface string stands for: cleaned, without "the" and, for people, without titles."""
+    words = strip_article(clean(surface).split(" "))
+    if type_ == "person":
+        words = strip_titles(words)
+    return " ".join(words)
+
+
+def key(surface: str, type_: str) -> str:
+    """The matching key of a name: `display` lower-cased, dots and punctuation dropped, U.S. variants joined."""
+    name = display(surface, type_)
+    if _US.match(name):
+        return "us"
+    name = re.sub(r"'s\b", "", name.replace(".", ""), flags=re.IGNORECASE)
+    name = _SUFFIX.sub("", name) or name
+    return _SPACE.sub(" ", _NON_WORD.sub(" ", name.lower())).strip()
+
+
+def acronym(name: str) -> str:
+    """Initials of the capitalised words of a multi-word name ("International Olympic Committee" -> "ioc")."""
+    words = [w for w in re.split(r"[\s-]+", name) if w]
+    if len(words) < 2:
+        return ""
+    return "".join(w[0] for w in words if w[0].isupper() or w[0].isdigit()).lower()

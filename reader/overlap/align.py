@@ -1,0 +1,202 @@
+"""Sentence alignment of two articles (reordering allowed) with a word diff inside matched sentences."""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+from rapidfuzz import fuzz, process
+from scipy.optimize import linear_sum_assignment
+
+from reader.models import Segment
+from reader.overlap.text import Sentence, normalize, sentences
+
+MATCH_CUTOFF = 55.0
+"""Least sentence similarity (0–100, best of character and sorted-token ratios) for a match."""
+
+_WORD = re.compile(r"\S+\s*")
+
+
+@dataclass(frozen=True, slots=True)
+class WordOp:
+    """One step of a word diff: kind is equal | delete | insert | replace; text keeps its spacing."""
+
+    kind: str
+    a: str
+    b: str
+
+
+@dataclass(frozen=True, slots=True)
+class Alignment:
+    """The aligned diff of a pair, and how much of each side is reused."""
+
+    segments: tuple[Segment, ...]
+    ops: tuple[tuple[WordOp, ...], ...]
+    """Word ops per segment (parallel to `segments`): all-equal for same, mixed for changed, () otherwise."""
+    words_a: int
+    words_b: int
+    shared_words: int
+    """Words inside equal runs of matched sentences (counted on the a side)."""
+    reused_b: int
+    longest_run: int
+    """Longest equal run of words in any matched pair."""
+    matched: int
+    """Number of matched sentence pairs."""
+
+    @property
+    def share_a(self) -> float:
+        """Fraction of a's words that are reused in b."""
+        return self.shared_words / self.words_a if self.words_a else 0.0
+
+    @property
+    def share_b(self) -> float:
+        """Fraction of b's words that are reused from a."""
+        return self.reused_b / self.words_b if self.words_b else 0.0
+
+
+def _pieces(sentence: str) -> tuple[list[str], list[str]]:
+    """Display words (with trailing spaces, so they join back to the text) and their comparison keys."""
+    words = _WORD.findall(sentence)
+    return words, [normalize(w).strip() for w in words]
+
+
+def _count(keys: Sequence[str]) -> int:
+    # A display word like "دیا،زمبابوے" holds two tokens; "—" holds none. Count tokens, as shares do.
+    return sum(len(k.split()) for k in keys)
+
+
+def diff_words(a: str, b: str) -> list[WordOp]:
+    """Word diff of two sentences on normalised words (case and punctuation do not count as changes).
+
+    Joining the `a` texts of the ops gives `a` back (likewise `b`), so renderers lose nothing.
+    """
+    a_words, a_keys = _pieces(a)
+    b_words, b_keys = _pieces(b)
+    return _ops(a_words, a_keys, b_words, b_keys)
+
+
+def _ops(a_words, a_keys, b_words, b_keys) -> list[WordOp]:
+    matcher = difflib.SequenceMatcher(None, a_keys, b_keys, autojunk=False)
+    return [WordOp(tag, "".join(a_words[i1:i2]), "".join(b_words[j1:j2]))
+            for tag, i1, i2, j1, j2 in matcher.get_opcodes()]
+
+
+def _similarity(a: list[str], b: list[str]) -> np.ndarray:
+    """Sentence-by-sentence similarity, 0–100: character ratio, or sorted-token ratio for reordered clauses."""
+    if not a or not b:
+        return np.zeros((len(a), len(b)))
+    plain = process.cdist(a, b, scorer=fuzz.ratio, workers=1)
+    reordered = process.cdist(a, b, scorer=fuzz.token_sort_ratio, workers=1)
+    return np.maximum(plain, reordered)
+
+
+def _match(a_norm: list[str], b_norm: list[str], a_skip: set[int], b_skip: set[int],
+           cutoff: float) -> dict[int, int]:
+    """One-to-one sentence matching that maximises total similarity (reordering allowed)."""
+    scores = _similarity(a_norm, b_norm)
+    if scores.size == 0:
+        return {}
+    for i in a_skip:
+        scores[i, :] = 0
+    for j in b_skip:
+        scores[:, j] = 0
+    scores[scores < cutoff] = 0
+    rows, cols = linear_sum_assignment(scores, maximize=True)
+    return {int(i): int(j) for i, j in zip(rows, cols) if scores[i, j] >= cutoff}
+
+
+@lru_cache(maxsize=4096)
+def _prepare(text: str) -> tuple[list[Sentence], list[tuple[list[str], list[str]]], list[str]]:
+    """Sentences, their display words and keys, and their normalised text (cached: texts recur in pairs)."""
+    sents = sentences(text)
+    pieces = [_pieces(s.text) for s in sents]
+    return sents, pieces, [" ".join(k for k in keys if k) for _, keys in pieces]
+
+
+def align(a_text: str, b_text: str, *, a_skip: set[int] | frozenset[int] = frozenset(),
+          b_skip: set[int] | frozenset[int] = frozenset(), cutoff: float = MATCH_CUTOFF) -> Alignment:
+    """Align two article bodies sentence by sentence.
+
+    Args:
+        a_text: The a side's body (paragraphs separated by blank lines).
+        b_text: The b side's body.
+        a_skip: Indices of a's sentences that are boilerplate: never matched, not counted as words.
+        b_skip: The same for b.
+        cutoff: Least similarity (0–100) for two sentences to be matched.
+
+    Returns:
+        Segments in a's order, b-only sentences placed after the b sentence that precedes them.
+    """
+    a_sents, a_pieces, a_norm = _prepare(a_text)
+    b_sents, b_pieces, b_norm = _prepare(b_text)
+    pairs = _match(a_norm, b_norm, set(a_skip), set(b_skip), cutoff)
+
+    shared = reused_b = longest = 0
+    pair_ops: dict[int, list[WordOp]] = {}
+    for i, j in pairs.items():
+        ops = _ops(*a_pieces[i], *b_pieces[j])
+        pair_ops[i] = ops
+        for op in ops:
+            if op.kind == "equal":
+                n = _count(normalize(op.a).split())
+                shared += n
+                reused_b += _count(normalize(op.b).split())
+                longest = max(longest, n)
+
+    segments, ops_out = _order(a_sents, b_sents, pairs, pair_ops, a_norm, b_norm)
+    words_a = sum(_count(k) for i, (_, k) in enumerate(a_pieces) if i not in a_skip)
+    words_b = sum(_count(k) for j, (_, k) in enumerate(b_pieces) if j not in b_skip)
+    return Alignment(tuple(segments), tuple(ops_out), words_a, words_b, shared, reused_b, longest, len(pairs))
+
+
+def _order(a_sents: list[Sentence], b_sents: list[Sentence], pairs: dict[int, int],
+           pair_ops: dict[int, list[WordOp]], a_norm: list[str], b_norm: list[str]):
+    """Segments in a's order; each run of b-only sentences follows the matched b sentence before it."""
+    b_to_a = {j: i for i, j in pairs.items()}
+    # b-only sentence j goes after a-sentence anchor[j] (-1: before everything), keeping b's order.
+    after: dict[int, list[int]] = {}
+    anchor = -1
+    for j in range(len(b_sents)):
+        if j in b_to_a:
+            anchor = b_to_a[j]
+        else:
+            after.setdefault(anchor, []).append(j)
+
+    raw: list[tuple[str, Sentence | None, Sentence | None, tuple[WordOp, ...]]] = []
+
+    def one_sided(j_list: list[int]) -> None:
+        for j in j_list:
+            raw.append(("b_only", None, b_sents[j], ()))
+
+    one_sided(after.get(-1, []))
+    for i, sent in enumerate(a_sents):
+        if i in pairs:
+            j = pairs[i]
+            ops = tuple(pair_ops[i])
+            kind = "same" if a_norm[i] == b_norm[j] else "changed"
+            raw.append((kind, sent, b_sents[j], ops))
+        else:
+            raw.append(("a_only", sent, None, ()))
+        one_sided(after.get(i, []))
+    return _merge(raw)
+
+
+def _merge(raw):
+    """Join consecutive one-sided sentences of one paragraph into one segment (fewer, readable blocks)."""
+    segments: list[Segment] = []
+    ops: list[tuple[WordOp, ...]] = []
+    last_para: int | None = None
+    for kind, a, b, word_ops in raw:
+        side = a if kind == "a_only" else b
+        if kind in ("a_only", "b_only") and segments and segments[-1].kind == kind and last_para == side.paragraph:
+            prev = segments[-1]
+            segments[-1] = Segment(kind, prev.a + (" " + a.text if a else ""), prev.b + (" " + b.text if b else ""))
+            continue
+        segments.append(Segment(kind, a.text if a else "", b.text if b else ""))
+        ops.append(word_ops)
+        last_para = side.paragraph if kind in ("a_only", "b_only") else None
+    return segments, ops

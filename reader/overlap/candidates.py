@@ -1,0 +1,265 @@
+"""Incremental candidate finding: word 5-gram shingles, MinHash LSH, verified by shingle containment."""
+
+from __future__ import annotations
+
+import os
+import pickle
+import tempfile
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+from datasketch import LeanMinHash, MinHash, MinHashLSH
+
+from reader.models import Article
+from reader.overlap.text import NGRAM, shingle_hashes, tokens
+
+NUM_PERM = 128
+LSH_THRESHOLD = 0.05
+"""Jaccard threshold of the LSH: low, because a trimmed copy has a low Jaccard but a high containment."""
+MIN_CONTAINMENT = 0.05
+"""Least shingle containment (shared / smaller side) for a candidate to count as verified."""
+MIN_SHARED = 2
+"""Least number of shared shingles: one 5-gram in common ("the head of the committee") is chance."""
+OUTLET_REPEATS = 3
+"""A shingle in this many articles of one outlet is that outlet's boilerplate (trailers, sign-offs)."""
+CACHE_FILE = "overlap-index.pkl"
+_FORMAT = 1
+
+
+@dataclass(slots=True)
+class _Record:
+    outlet: str | None
+    date: str | None
+    sha256: str
+    shingles: np.ndarray
+    """Sorted distinct shingle hashes of the body (boilerplate paragraphs excluded)."""
+    signature: np.ndarray
+    """MinHash values (NUM_PERM of them)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """A verified candidate pair: the shingle evidence, before alignment."""
+
+    a: str
+    b: str
+    shared: int
+    """Shingles in common (after removing each outlet's boilerplate shingles)."""
+    containment: float
+    """shared / shingles of the smaller side."""
+
+
+class OverlapIndex:
+    """Articles' shingles and MinHash signatures, in an LSH index that grows and shrinks one article at a time.
+
+    Adding an article costs one LSH insert; `candidates_for(id)` queries the LSH and verifies each hit by
+    exact containment, so a new article is compared with the rest without recomputing all pairs.
+    """
+
+    def __init__(self, *, ngram: int = NGRAM, num_perm: int = NUM_PERM, threshold: float = LSH_THRESHOLD,
+                 min_containment: float = MIN_CONTAINMENT, min_shared: int = MIN_SHARED,
+                 outlet_repeats: int = OUTLET_REPEATS) -> None:
+        self.ngram, self.num_perm, self.threshold = ngram, num_perm, threshold
+        self.min_containment, self.min_shared, self.outlet_repeats = min_containment, min_shared, outlet_repeats
+        self._records: dict[str, _Record] = {}
+        self._template = MinHash(num_perm=num_perm, seed=1)
+        self._lsh = MinHashLSH(threshold=threshold, num_perm=num_perm)
+        self._common: dict[str, np.ndarray] = {}
+        """Per outlet, its boilerplate shingles; dropped (recomputed lazily) when the outlet's articles change."""
+        self._effective: dict[str, np.ndarray] = {}
+
+    # ------------------------------------------------------------------ contents
+
+    def __len__(self) -> int:
+        return len(self._records)
+
+    def __contains__(self, article_id: object) -> bool:
+        return article_id in self._records
+
+    def ids(self) -> list[str]:
+        """Ids of the indexed articles, in insertion order."""
+        return list(self._records)
+
+    def sha256(self, article_id: str) -> str | None:
+        """The sha256 the article had when it was indexed (to spot changed files)."""
+        rec = self._records.get(article_id)
+        return rec.sha256 if rec else None
+
+    def add(self, article: Article) -> None:
+        """Index `article` (replacing an earlier version with the same id)."""
+        if article.id in self._records:
+            self.remove(article.id)
+        hashes = shingle_hashes(tokens(article.body), self.ngram)
+        shingles = np.unique(hashes)
+        signature = self._signature(shingles)
+        self._records[article.id] = _Record(article.outlet, article.date, article.sha256, shingles, signature)
+        if len(shingles):
+            self._lsh.insert(article.id, LeanMinHash(seed=1, hashvalues=signature, scheme=self._template.scheme))
+        self._forget_outlet(article.outlet)
+
+    def _forget_outlet(self, outlet: str | None) -> None:
+        self._common.pop(outlet or "", None)
+        if outlet:  # only this outlet's boilerplate changed; other outlets' cached sets stay valid
+            for key in [k for k in self._effective if self._records.get(k) is None
+                        or self._records[k].outlet == outlet]:
+                del self._effective[key]
+
+    def add_many(self, articles: Iterable[Article]) -> int:
+        """Index every article; returns how many were added."""
+        count = 0
+        for article in articles:
+            self.add(article)
+            count += 1
+        return count
+
+    def remove(self, article_id: str) -> bool:
+        """Forget an article; False when it was not indexed."""
+        rec = self._records.pop(article_id, None)
+        if rec is None:
+            return False
+        if len(rec.shingles):
+            self._lsh.remove(article_id)
+        self._effective.pop(article_id, None)
+        self._forget_outlet(rec.outlet)
+        return True
+
+    def sync(self, articles: Iterable[Article]) -> tuple[int, int]:
+        """Make the index hold exactly `articles`: add new or changed (by sha256), drop the rest.
+
+        Returns:
+            (added or updated, removed).
+        """
+        seen: set[str] = set()
+        changed = 0
+        for article in articles:
+            seen.add(article.id)
+            if self.sha256(article.id) != article.sha256:
+                self.add(article)
+                changed += 1
+        gone = [i for i in self._records if i not in seen]
+        for article_id in gone:
+            self.remove(article_id)
+        return changed, len(gone)
+
+    def _signature(self, shingles: np.ndarray) -> np.ndarray:
+        # The low 32 bits of our stable 64-bit shingle hash feed datasketch's affine32 permutations.
+        mh = MinHash(num_perm=self.num_perm, seed=1, hashfunc=int, permutations=self._template.permutations,
+                     scheme=self._template.scheme)
+        if len(shingles):
+            mh.update_batch((shingles & np.uint64(0xFFFFFFFF)).tolist())
+        return mh.hashvalues
+
+    # ------------------------------------------------------------------ boilerplate
+
+    def common_shingles(self, outlet: str | None) -> np.ndarray:
+        """Shingles found in at least `outlet_repeats` articles of `outlet` (none when outlet is unknown)."""
+        if not outlet:
+            return np.zeros(0, dtype=np.uint64)
+        cached = self._common.get(outlet)
+        if cached is None:
+            arrays = [r.shingles for r in self._records.values() if r.outlet == outlet]
+            if len(arrays) < self.outlet_repeats:
+                cached = np.zeros(0, dtype=np.uint64)
+            else:
+                values, counts = np.unique(np.concatenate(arrays), return_counts=True)
+                cached = values[counts >= self.outlet_repeats]
+            self._common[outlet] = cached
+        return cached
+
+    def effective_shingles(self, article_id: str) -> np.ndarray:
+        """The article's shingles minus its outlet's boilerplate shingles."""
+        cached = self._effective.get(article_id)
+        if cached is not None:
+            return cached
+        rec = self._records[article_id]
+        common = self.common_shingles(rec.outlet)
+        if not len(common):
+            return rec.shingles
+        cached = rec.shingles[~np.isin(rec.shingles, common, assume_unique=True)]
+        self._effective[article_id] = cached
+        return cached
+
+    # ------------------------------------------------------------------ queries
+
+    def verify(self, a: str, b: str) -> Candidate:
+        """Exact shingle containment of two indexed articles (outlet boilerplate excluded)."""
+        sa, sb = self.effective_shingles(a), self.effective_shingles(b)
+        shared = int(np.intersect1d(sa, sb, assume_unique=True).size) if len(sa) and len(sb) else 0
+        smaller = min(len(sa), len(sb))
+        return Candidate(a, b, shared, shared / smaller if smaller else 0.0)
+
+    def _accept(self, cand: Candidate) -> bool:
+        return cand.shared >= self.min_shared and cand.containment >= self.min_containment
+
+    def candidates_for(self, article_id: str) -> list[Candidate]:
+        """Verified candidates of one indexed article, best containment first."""
+        rec = self._records[article_id]
+        if not len(rec.shingles):
+            return []
+        hits = self._lsh.query(LeanMinHash(seed=1, hashvalues=rec.signature, scheme=self._template.scheme))
+        found = [self.verify(article_id, other) for other in hits if other != article_id]
+        return sorted((c for c in found if self._accept(c)), key=lambda c: (-c.containment, c.b))
+
+    def candidate_pairs(self) -> Iterator[Candidate]:
+        """Every verified pair once (a < b by id order), without comparing all pairs."""
+        for article_id in self._records:
+            for cand in self.candidates_for(article_id):
+                if article_id < cand.b:
+                    yield cand
+
+    def record_date(self, article_id: str) -> str | None:
+        rec = self._records.get(article_id)
+        return rec.date if rec else None
+
+    # ------------------------------------------------------------------ persistence
+
+    def _params(self) -> tuple:
+        return (_FORMAT, self.ngram, self.num_perm, self.threshold, self.min_containment, self.min_shared,
+                self.outlet_repeats)
+
+    def save(self, cache_dir: str | Path) -> Path:
+        """Write the index to `cache_dir/overlap-index.pkl` atomically; returns the file's path."""
+        folder = Path(cache_dir)
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / CACHE_FILE
+        state = {"params": self._params(), "records": self._records}
+        fd, tmp = tempfile.mkstemp(dir=folder, prefix=".overlap-", suffix=".tmp")
+        try:
+            with os.fdopen(fd, "wb") as fh:
+                pickle.dump(state, fh, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(tmp, path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+        return path
+
+    @classmethod
+    def load(cls, cache_dir: str | Path, **params) -> OverlapIndex | None:
+        """Read a saved index; None when there is none or it was made with other parameters (rebuild then).
+
+        The LSH is rebuilt from the stored signatures: cheaper to redo than to keep in a stable format.
+        """
+        index = cls(**params)
+        path = Path(cache_dir) / CACHE_FILE
+        try:
+            with path.open("rb") as fh:
+                state = pickle.load(fh)
+        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
+            return None
+        if not isinstance(state, dict) or state.get("params") != index._params():
+            return None
+        for article_id, rec in state["records"].items():
+            index._records[article_id] = rec
+            if len(rec.shingles):
+                index._lsh.insert(article_id, LeanMinHash(seed=1, hashvalues=rec.signature,
+                                                          scheme=index._template.scheme))
+        return index
+
+    @classmethod
+    def rebuild(cls, articles: Iterable[Article], **params) -> OverlapIndex:
+        """A fresh index of `articles`."""
+        index = cls(**params)
+        index.add_many(articles)
+        return index

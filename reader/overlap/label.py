@@ -1,0 +1,123 @@
+"""Derivation label (wholly | partially | non) of a pair from its reuse features, with calibrated thresholds."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import asdict, dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+import yaml
+
+from reader.overlap.align import Alignment
+from reader.overlap.text import ngram_hashes, token_hashes, tokens
+
+LABELS = ("wholly", "partially", "non")
+THRESHOLDS_FILE = Path(__file__).with_name("thresholds.yaml")
+
+
+@dataclass(frozen=True, slots=True)
+class Features:
+    """Reuse features of a pair, measured on the side taken to be derived (`derived`: "a" or "b").
+
+    Derivation is directional (METER, COUNTER): what matters is how much of the newer text comes
+    from the older one, so containments are of the derived side's n-grams in the source.
+    """
+
+    derived: str
+    c1: float
+    """Distinct words of the derived side also in the source, as a fraction."""
+    c2: float
+    """The same for word bigrams."""
+    c3: float
+    """The same for word trigrams."""
+    c5: float
+    """The same for word 5-grams (the shingles of the candidate index)."""
+    share: float
+    """Aligned reuse share of the derived side (words in verbatim runs of matched sentences)."""
+    longest_run: int
+    length_ratio: float
+    """Words of the derived side / words of the source (a trimmed copy is shorter)."""
+
+    def as_dict(self) -> dict[str, float | str]:
+        return asdict(self)
+
+    def value(self, name: str) -> float:
+        """A feature by name; `log_length_ratio` and `log_run` are derived on the fly."""
+        if name == "log_length_ratio":
+            return math.log(max(self.length_ratio, 1e-3))
+        if name == "log_run":
+            return math.log1p(self.longest_run)
+        return float(getattr(self, name))
+
+
+ORDERS = (1, 2, 3, 5)
+
+
+@lru_cache(maxsize=8192)
+def ngram_sets(text: str) -> tuple[int, tuple[np.ndarray, ...]]:
+    """Token count and distinct n-gram hashes (n in ORDERS) of a text; cached, as an article recurs in pairs."""
+    hashes = token_hashes(tokens(text))
+    return len(hashes), tuple(np.unique(ngram_hashes(hashes, n)) for n in ORDERS)
+
+
+def _containment(d: np.ndarray, s: np.ndarray) -> float:
+    return int(np.intersect1d(d, s, assume_unique=True).size) / len(d) if len(d) else 0.0
+
+
+def features(a_text: str, b_text: str, alignment: Alignment, derived: str) -> Features:
+    """Features of an aligned pair, with `derived` ("a" or "b") the side measured against the other."""
+    (na, sa), (nb, sb) = ngram_sets(a_text), ngram_sets(b_text)
+    (nd, sd), (ns, ss) = ((nb, sb), (na, sa)) if derived == "b" else ((na, sa), (nb, sb))
+    share = alignment.share_b if derived == "b" else alignment.share_a
+    return Features(derived, *(_containment(d, s) for d, s in zip(sd, ss, strict=True)), share,
+                    alignment.longest_run, nd / ns if ns else 0.0)
+
+
+@dataclass(frozen=True, slots=True)
+class Thresholds:
+    """An ordinal linear rule: score = Σ weight·(feature − mean)/scale; non < derived ≤ partially < wholly ≤.
+
+    Fitted by `bench/overlap_eval.py --fit` (ordinal logistic regression for the weights, then a grid
+    search of the two cut points for the best 3-way macro F1 on COUNTER); see thresholds.yaml.
+    """
+
+    names: tuple[str, ...]
+    mean: tuple[float, ...]
+    scale: tuple[float, ...]
+    weights: tuple[float, ...]
+    derived: float
+    wholly: float
+
+    def score(self, f: Features) -> float:
+        return sum(w * (f.value(n) - m) / s
+                   for n, m, s, w in zip(self.names, self.mean, self.scale, self.weights, strict=True))
+
+    def label(self, f: Features) -> str:
+        s = self.score(f)
+        if s >= self.wholly:
+            return "wholly"
+        return "partially" if s >= self.derived else "non"
+
+    def to_yaml_dict(self) -> dict:
+        return {"names": list(self.names), "mean": [round(x, 6) for x in self.mean],
+                "scale": [round(x, 6) for x in self.scale], "weights": [round(x, 6) for x in self.weights],
+                "derived": round(self.derived, 6), "wholly": round(self.wholly, 6)}
+
+    @classmethod
+    def from_dict(cls, data: dict) -> Thresholds:
+        return cls(tuple(data["names"]), tuple(data["mean"]), tuple(data["scale"]), tuple(data["weights"]),
+                   float(data["derived"]), float(data["wholly"]))
+
+
+@lru_cache(maxsize=1)
+def default_thresholds() -> Thresholds:
+    """The shipped calibration (reader/overlap/thresholds.yaml)."""
+    data = yaml.safe_load(THRESHOLDS_FILE.read_text(encoding="utf-8"))
+    return Thresholds.from_dict(data["thresholds"])
+
+
+def label(f: Features, thresholds: Thresholds | None = None) -> str:
+    """wholly | partially | non for the given features."""
+    return (thresholds or default_thresholds()).label(f)

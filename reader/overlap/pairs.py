@@ -1,0 +1,123 @@
+"""Scoring of pairs: alignment plus features plus label, for one pair or for every candidate of an index."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+
+import numpy as np
+
+from reader.models import Article, Overlap
+from reader.overlap.align import Alignment, align
+from reader.overlap.candidates import Candidate, OverlapIndex
+from reader.overlap.label import Features, Thresholds, features, label
+from reader.overlap.text import NGRAM, sentences, shingle_hashes, shingle_set, tokens
+
+BOILERPLATE_COVER = 0.5
+"""A sentence whose words are mostly inside outlet-boilerplate shingles is left out of the comparison."""
+
+
+@dataclass(frozen=True, slots=True)
+class Comparison:
+    """Everything known about one pair: the JSON-ready overlap, the aligned diff and the features."""
+
+    overlap: Overlap
+    alignment: Alignment
+    features: Features
+
+
+def boilerplate_sentences(text: str, common: np.ndarray, n: int = NGRAM) -> set[int]:
+    """Indices of `text`'s sentences that are mostly covered by the shingles in `common`."""
+    if not len(common):
+        return set()
+    sents = sentences(text)
+    lengths = [len(tokens(s.text)) for s in sents]
+    hashes = shingle_hashes([t for s in sents for t in tokens(s.text)], n)
+    covered = np.zeros(sum(lengths), dtype=bool)
+    for start in np.flatnonzero(np.isin(hashes, common)):
+        covered[start:start + n] = True
+    out, pos = set(), 0
+    for i, length in enumerate(lengths):
+        if length and covered[pos:pos + length].mean() >= BOILERPLATE_COVER:
+            out.add(i)
+        pos += length
+    return out
+
+
+def derived_side(a: Article, b: Article) -> str | None:
+    """"b" when b is dated later than a, "a" when earlier, None when dates are missing or equal."""
+    if a.date and b.date and a.date != b.date:
+        return "b" if b.date > a.date else "a"
+    return None
+
+
+def containment(a_text: str, b_text: str, n: int = NGRAM) -> float:
+    """Word n-gram containment of two texts: shared shingles / shingles of the smaller side."""
+    sa, sb = shingle_set(tokens(a_text), n), shingle_set(tokens(b_text), n)
+    smaller = min(len(sa), len(sb))
+    return int(np.intersect1d(sa, sb, assume_unique=True).size) / smaller if smaller else 0.0
+
+
+def compare(a: Article, b: Article, index: OverlapIndex | None = None,
+            thresholds: Thresholds | None = None) -> Comparison:
+    """Align and label two articles (their bodies: boilerplate paragraphs are never compared).
+
+    Args:
+        a: The a side (shown on the left of a diff).
+        b: The b side.
+        index: When given and holding both articles, each outlet's repeated shingles (trailers,
+            sign-offs) are left out of the containment and the alignment.
+        thresholds: Label thresholds; the shipped calibration when None.
+    """
+    a_text, b_text = a.body, b.body
+    a_skip: set[int] = set()
+    b_skip: set[int] = set()
+    if index is not None and a.id in index and b.id in index:
+        a_skip = boilerplate_sentences(a_text, index.common_shingles(a.outlet))
+        b_skip = boilerplate_sentences(b_text, index.common_shingles(b.outlet))
+    alignment = align(a_text, b_text, a_skip=a_skip, b_skip=b_skip)
+    side = derived_side(a, b)
+    if side is None:  # dates do not tell: take the side that reuses more (usually the trimmed copy)
+        fa, fb = (features(a_text, b_text, alignment, s) for s in ("a", "b"))
+        feats = fa if (fa.c2, fa.c1) > (fb.c2, fb.c1) else fb
+    else:
+        feats = features(a_text, b_text, alignment, side)
+    overlap = Overlap(a.id, b.id, alignment.share_a, alignment.share_b, alignment.shared_words,
+                      label(feats, thresholds))
+    return Comparison(overlap, alignment, feats)
+
+
+def overlaps(index: OverlapIndex, article: Callable[[str], Article] | Mapping[str, Article], *,
+             ids: Iterable[str] | None = None, min_share: float = 0.0, include_non: bool = False,
+             thresholds: Thresholds | None = None) -> list[Overlap]:
+    """Scored overlaps of the index's verified candidate pairs.
+
+    Args:
+        index: The candidate index.
+        article: Looks an article up by id (a mapping or a function such as `Library.article`).
+        ids: Only pairs involving these articles (e.g. the ones just added); all pairs when None.
+        min_share: Keep pairs where max(share_a, share_b) is at least this.
+        include_non: Also keep pairs labelled non (derived).
+        thresholds: Label thresholds; the shipped calibration when None.
+
+    Returns:
+        Overlaps sorted by decreasing larger share, then ids.
+    """
+    get = article.__getitem__ if isinstance(article, Mapping) else article
+    if ids is None:
+        cands: Iterable[Candidate] = index.candidate_pairs()
+    else:
+        seen: set[tuple[str, str]] = set()
+        cands = []
+        for article_id in ids:
+            for cand in index.candidates_for(article_id):
+                key = tuple(sorted((cand.a, cand.b)))
+                if key not in seen:
+                    seen.add(key)
+                    cands.append(Candidate(key[0], key[1], cand.shared, cand.containment))
+    out = []
+    for cand in cands:
+        found = compare(get(cand.a), get(cand.b), index, thresholds).overlap
+        if (include_non or found.label != "non") and max(found.share_a, found.share_b) >= min_share:
+            out.append(found)
+    return sorted(out, key=lambda o: (-max(o.share_a, o.share_b), o.a, o.b))
