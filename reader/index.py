@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
+import signal
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -191,14 +193,19 @@ class Index:
         options = {"limitmb": 256}
         if bulk and self.path is not None:
             options.update(procs=2, multisegment=True)
-        w = self._ix.writer(**options)
-        try:
-            yield _Writer(w, bulk)
-        except BaseException:
-            w.cancel()
-            raise
-        else:
-            w.commit()
+        with _parent_only_sigint():
+            w = self._ix.writer(**options)
+            try:
+                yield _Writer(w, bulk)
+                w.commit()
+            except BaseException:
+                # Stop the indexing sub-processes before cancel() removes the files they read;
+                # otherwise each prints a traceback about a vanished batch file.
+                for task in getattr(w, "tasks", ()):
+                    task.terminate()
+                    task.join()
+                w.cancel()
+                raise
 
     def search(self, query: str, limit: int = 20, sort: str = "relevance",
                text_for: Callable[[str], str] | None = None, filter_query: str | None = None) -> SearchResult:
@@ -386,6 +393,26 @@ def _unmark(marked: str) -> tuple[str, tuple[tuple[int, int], ...]]:
         else:
             plain.append(ch)
     return "".join(plain), tuple(marks)
+
+
+@contextmanager
+def _parent_only_sigint() -> Iterator[None]:
+    """Ctrl-C interrupts this process only, not the forked index writers (they would each print a
+    traceback); the parent then stops them. Only the main thread may set signal handlers."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    parent = os.getpid()
+
+    def interrupt(signum, frame):
+        if os.getpid() == parent:
+            raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGINT, interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 class _Writer:
