@@ -44,6 +44,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="wire", parents=[_globals(True)],
                      description="A terminal reader for news corpora: search, entities, wire-copy diffs.")
     parser.add_argument("--version", action="version", version=f"wire-reader {__version__}")
+    parser.add_argument("--theme", metavar="NAME", help="app theme (default: configured, else a 256-colour-safe one)")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     common = [_globals(False)]
 
@@ -190,13 +191,24 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
+def run_app(args: argparse.Namespace) -> int:
+    """No command: open the reader. It syncs in the background, so the list shows at once."""
+    lib = Library.open(args.corpus, args.home, args.config)
+    try:
+        from reader.tui.app import make_app  # Textual loads only when the app is wanted
+
+        make_app(lib, theme=args.theme or lib.config.theme).run()
+    finally:
+        lib.close()
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    if args.command is None:
-        parser.print_help()
-        return 0
     try:
+        if args.command is None:
+            return run_app(args)
         return run(args)
     except WireError as exc:
         print(f"wire: error: {exc}", file=sys.stderr)
