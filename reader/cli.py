@@ -5,16 +5,14 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import shutil
+import re
 import sys
-import textwrap
 import time
 from collections.abc import Sequence
 
-from reader import __version__
+from reader import __version__, cli_text
 from reader.errors import WireError
 from reader.library import Library
-from reader.models import Article, Hit
 from reader.textsafe import inert
 
 
@@ -50,6 +48,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("index", parents=common, help="sync the index with the corpus folder")
     p.add_argument("--rebuild", action="store_true", help="forget derived data and index everything again")
+    p.add_argument("--text-only", action="store_true", help="skip the entity stage (NER)")
     p.add_argument("--json", action="store_true", help="print JSON")
 
     p = sub.add_parser("search", parents=common, help="search the corpus")
@@ -58,6 +57,22 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--sort", choices=("relevance", "date"), default="relevance")
     p.add_argument("--since", metavar="DATE", help="only articles dated on or after DATE")
     p.add_argument("--until", metavar="DATE", help="only articles dated on or before DATE")
+    p.add_argument("--json", action="store_true", help="print JSON")
+
+    p = sub.add_parser("entities", parents=common, help="people, organisations and places, aliases merged")
+    p.add_argument("--type", choices=("person", "organization", "place"))
+    p.add_argument("--query", metavar="Q", help="count only in the articles matching Q")
+    p.add_argument("--limit", type=int, default=50, metavar="N", help="at most N entities (default 50)")
+    p.add_argument("--json", action="store_true", help="print JSON")
+
+    p = sub.add_parser("overlaps", parents=common, help="articles that share wire copy, and their families")
+    p.add_argument("--min-share", type=float, default=0.0, metavar="F",
+                   help="only pairs where one side reuses at least this fraction (0–1)")
+    p.add_argument("--json", action="store_true", help="print JSON")
+
+    p = sub.add_parser("diff", parents=common, help="aligned diff of two articles")
+    p.add_argument("a", help="article id (a unique prefix is enough)")
+    p.add_argument("b", help="article id (a unique prefix is enough)")
     p.add_argument("--json", action="store_true", help="print JSON")
 
     p = sub.add_parser("show", parents=common, help="print one article")
@@ -97,98 +112,94 @@ def _emit(obj: dict) -> None:
     sys.stdout.write(json.dumps(obj, ensure_ascii=False, indent=2) + "\n")
 
 
-def _width() -> int:
-    return max(40, shutil.get_terminal_size((100, 24)).columns)
-
-
-_OPEN, _CLOSE = "\ue000", "\ue001"
-
-
-def _marked(hit: Hit, width: int, tty: bool) -> list[str]:
-    """The snippet wrapped to `width`, matched words emphasised: bold on a terminal, *stars* in a pipe.
-
-    Sentinels mark the words while wrapping (one column each, like a star) and are replaced after.
-    """
-    out, pos = [], 0
-    for start, end in hit.marks:
-        out += [inert(hit.snippet[pos:start]), _OPEN, inert(hit.snippet[start:end]), _CLOSE]
-        pos = end
-    out.append(inert(hit.snippet[pos:]))
-    on, off = ("\033[1m", "\033[0m") if tty else ("*", "*")
-    lines = textwrap.wrap(" ".join("".join(out).split()), width)
-    return [line.replace(_OPEN, on).replace(_CLOSE, off) for line in lines]
-
-
-def _fit(text: str, width: int) -> str:
-    return text if len(text) <= width else text[: max(0, width - 1)] + "…"
-
-
-def print_hits(result, tty: bool) -> None:
-    width = _width()
-    if result.notice:
-        print(f"note: {result.notice}", file=sys.stderr)
-    if not result.hits:
-        print(f"no articles match {result.query!r}")
-        return
-    outlet_w = min(18, max(6, *(len(h.outlet or "") for h in result.hits)))
-    title_w = max(10, width - 4 - 11 - outlet_w - 3)
-    for n, hit in enumerate(result.hits, start=1):
-        outlet = _fit(inert(hit.outlet or "-"), outlet_w)
-        print(f"{n:>3} {hit.date or '—':<10} {outlet:<{outlet_w}}  {_fit(inert(hit.title), title_w)}")
-        print(f"    {_fit(inert(hit.id), width - 4)}")
-        for line in _marked(hit, width - 6, tty)[:3]:
-            print(f"      {line}")
-    shown = len(result.hits)
-    print(f"{shown} of {result.total} article{'s' if result.total != 1 else ''}")
-
-
-def print_article(article: Article, boilerplate: bool) -> None:
-    width = min(_width(), 100)
-    print(inert(article.title))
-    meta = " · ".join(inert(x) for x in (article.outlet, article.byline, article.date) if x)
-    print(meta or "(no metadata)")
-    print(inert(article.id))
-    for p in article.paragraphs:
-        if p.boilerplate and not boilerplate:
-            continue
-        print()
-        prefix = "│ " if p.boilerplate else ""
-        for line in textwrap.wrap(inert(p.text), width - len(prefix)):
-            print(prefix + line)
-
-
 def run(args: argparse.Namespace) -> int:
     lib = Library.open(args.corpus, args.home, args.config)
     try:
         bar = ProgressBar()
         report = lib.sync(progress=bar, rebuild=getattr(args, "rebuild", False))
+        handler = _COMMANDS[args.command]
+        handler(lib, args, report, bar)
         bar.finish()
-        if args.command == "index":
-            if args.json:
-                _emit(report.to_dict())
-            else:
-                print(f"{report.articles} articles ({report.added} added, {report.updated} updated, "
-                      f"{report.removed} removed) in {report.seconds:.2f} s")
-                for skip in report.skipped:
-                    print(f"skipped {inert(skip['path'])}: {inert(skip['reason'])}")
-        elif args.command == "search":
-            result = lib.search(" ".join(args.query), limit=args.limit, sort=args.sort,
-                                since=args.since, until=args.until)
-            if args.json:
-                if result.notice:
-                    print(f"note: {result.notice}", file=sys.stderr)
-                _emit(result.to_dict())
-            else:
-                print_hits(result, sys.stdout.isatty())
-        elif args.command == "show":
-            article = lib.article(args.id)
-            if args.json:
-                _emit(lib.show(article))
-            else:
-                print_article(article, args.boilerplate)
+        if lib.aliases_warning:
+            print(f"wire: warning: {lib.aliases_warning} (the last good aliases stay in use)", file=sys.stderr)
     finally:
         lib.close()
     return 0
+
+
+def _index(lib: Library, args, report, bar: ProgressBar) -> None:
+    if not args.text_only:
+        lib.enrich(progress=bar)
+        bar.finish()
+    if args.json:
+        _emit(report.to_dict())
+        return
+    print(f"{report.articles} articles ({report.added} added, {report.updated} updated, "
+          f"{report.removed} removed) in {report.seconds:.2f} s")
+    for skip in report.skipped:
+        print(f"skipped {inert(skip['path'])}: {inert(skip['reason'])}")
+
+
+def _search(lib: Library, args, report, bar: ProgressBar) -> None:
+    query = " ".join(args.query)
+    if _ENTITY_FIELD.search(query):
+        lib.enrich(progress=bar)  # entity fields are filled by NER: wait for it, with progress
+        bar.finish()
+    result = lib.search(query, limit=args.limit, sort=args.sort, since=args.since, until=args.until)
+    if args.json:
+        if result.notice:
+            print(f"note: {result.notice}", file=sys.stderr)
+        _emit(result.to_dict())
+    else:
+        cli_text.print_hits(result, sys.stdout.isatty())
+
+
+def _show(lib: Library, args, report, bar: ProgressBar) -> None:
+    article = lib.article(args.id)
+    if args.json:
+        lib.enrich(progress=bar)
+        bar.finish()
+        _emit(lib.show(article))
+    else:
+        cli_text.print_article(article, args.boilerplate)
+
+
+def _entities(lib: Library, args, report, bar: ProgressBar) -> None:
+    lib.enrich(progress=bar)
+    bar.finish()
+    found = lib.entities(type=args.type, query=args.query, limit=args.limit)
+    if args.json:
+        _emit({"entities": [e.to_dict() for e in found]})
+    else:
+        cli_text.print_entities(found)
+
+
+def _overlaps(lib: Library, args, report, bar: ProgressBar) -> None:
+    if not 0.0 <= args.min_share <= 1.0:
+        raise WireError(f"--min-share must be between 0 and 1, not {args.min_share}")
+    pairs, families = lib.overlaps(min_share=args.min_share, progress=bar)
+    bar.finish()
+    if args.json:
+        _emit({"pairs": [p.to_dict() for p in pairs], "families": [f.to_dict() for f in families]})
+    else:
+        cli_text.print_overlaps(pairs, families)
+
+
+def _diff(lib: Library, args, report, bar: ProgressBar) -> None:
+    a, b = lib.article(args.a), lib.article(args.b)
+    if a.id == b.id:
+        raise WireError("give two different articles to compare")
+    comparison = lib.diff(a.id, b.id)
+    if args.json:
+        _emit({"a": a.id, "b": b.id, "segments": [s.to_dict() for s in comparison.alignment.segments]})
+    else:
+        cli_text.print_diff(comparison, f"a: {a.id} ({a.outlet or 'unknown outlet'})",
+                            f"b: {b.id} ({b.outlet or 'unknown outlet'})", sys.stdout.isatty())
+
+
+_COMMANDS = {"index": _index, "search": _search, "show": _show, "entities": _entities,
+             "overlaps": _overlaps, "diff": _diff}
+_ENTITY_FIELD = re.compile(r"\b(person|org|place|entity):", re.I)
 
 
 def run_app(args: argparse.Namespace) -> int:

@@ -220,14 +220,28 @@ class Index:
         if parsed is None:
             return SearchResult(query, 0, (), notice)
         with self._lock:
-            if self._searcher is not None and not self._searcher.up_to_date():
-                # Not Searcher.refresh(): it reuses segment readers and so misses new deletions
-                # in a segment it already had (an updated article would match twice).
-                self._searcher.close()
-                self._searcher = None
-            if self._searcher is None:
-                self._searcher = self._ix.searcher()
-            return self._search(self._searcher, parsed, query, notice, limit, sort, text_for, filter_query)
+            return self._search(self._fresh_searcher(), parsed, query, notice, limit, sort, text_for, filter_query)
+
+    def ids(self, query: str) -> list[str]:
+        """Ids of every article the query matches (unscored: for counting and facets)."""
+        parsed, _ = self._parse(query)
+        if parsed is None:
+            return []
+        with self._lock:
+            searcher = self._fresh_searcher()
+            found = searcher.search(parsed, limit=None, scored=False, sortedby=None)
+            return [searcher.stored_fields(docnum)["id"] for docnum in found.docs()]
+
+    def _fresh_searcher(self):
+        """The kept searcher, reopened if a writer committed since (call with the lock held)."""
+        if self._searcher is not None and not self._searcher.up_to_date():
+            # Not Searcher.refresh(): it reuses segment readers and so misses new deletions
+            # in a segment it already had (an updated article would match twice).
+            self._searcher.close()
+            self._searcher = None
+        if self._searcher is None:
+            self._searcher = self._ix.searcher()
+        return self._searcher
 
     def _search(self, searcher, parsed, query, notice, limit, sort, text_for, filter_query) -> SearchResult:
         options = {"limit": limit}

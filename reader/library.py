@@ -12,7 +12,11 @@ from reader.corpus.store import Store
 from reader.errors import WireError
 from reader.index import Index
 from reader.locations import Locations, bundled
-from reader.models import Article, SearchResult, SyncReport
+from reader.copies import CopyStage
+from reader.enrich import EntityStage
+from reader.entities import TYPES as ENTITY_TYPES
+from reader.models import Article, Entity, Family, Mention, Overlap, SearchResult, SyncReport
+from reader.overlap import Comparison
 from reader.sync import Progress, sync
 
 
@@ -36,6 +40,9 @@ class Library:
             raise WireError(f"cannot create the cache folder {self.cache}: {exc.strerror}") from None
         self.store = Store(self.cache / "corpus.sqlite")
         self.index = Index(self.cache / "index")
+        aliases = self.config.aliases or locations.config_dir / "aliases.yaml"
+        self.entity_stage = EntityStage(self.store, self.index, self.cache / "entities", aliases)
+        self.copy_stage = CopyStage(self.store, self.cache / "overlap")
 
     @classmethod
     def open(cls, corpus: str | Path | None = None, home: str | Path | None = None,
@@ -96,7 +103,50 @@ class Library:
 
     def show(self, article: Article) -> dict:
         """`wire show --json`: the article and the entities it mentions."""
-        return {**article.to_dict(), "entities": []}
+        found = self.entity_stage.of_article(article.id)
+        entities = [{"name": e.name, "type": e.type, "mentions": len(ms)} for e, ms in found]
+        return {**article.to_dict(), "entities": entities}
+
+    # --- entities ---------------------------------------------------------------------------------
+    def enrich(self, progress: Progress | None = None, should_stop=None) -> None:
+        """Run NER where it is missing and write the entity search fields (resumable)."""
+        self.entity_stage.run(progress, should_stop)
+
+    def entities_pending(self) -> int:
+        """Articles that still wait for NER."""
+        return self.entity_stage.pending(self.articles())
+
+    def entities(self, type: str | None = None, query: str | None = None,  # noqa: A002
+                 limit: int | None = None) -> list[Entity]:
+        """Merged entities by article count; with `query`, counted over the matching articles only."""
+        if type is not None and type not in ENTITY_TYPES:
+            raise WireError(f"unknown entity type '{type}' (use {', '.join(ENTITY_TYPES)})")
+        ids = self.index.ids(query) if query else None
+        return self.entity_stage.entities(type, ids, limit)
+
+    def mentions(self, article_id: str) -> list[Mention]:
+        """Entity mentions of one article, by position (offsets into `Article.text`)."""
+        found = [m for _, ms in self.entity_stage.of_article(article_id) for m in ms]
+        return sorted(found, key=lambda m: (m.start, m.end))
+
+    @property
+    def aliases_warning(self) -> str | None:
+        """The aliases.yaml error while the file is malformed (the last good aliases stay in use)."""
+        return self.entity_stage.warning
+
+    # --- wire copies ------------------------------------------------------------------------------
+    def overlaps(self, min_share: float = 0.0, progress: Progress | None = None
+                 ) -> tuple[list[Overlap], list[Family]]:
+        """Derived pairs with at least `min_share` reused on one side, and the families they form."""
+        pairs = [p for p in self.copy_stage.pairs(progress) if max(p.share_a, p.share_b) >= min_share]
+        return pairs, self.copy_stage.families(pairs)
+
+    def copies_of(self, article_id: str) -> list[Overlap]:
+        return self.copy_stage.copies_of(article_id)
+
+    def diff(self, a: str, b: str) -> Comparison:
+        """The aligned diff of two articles (ids or unique prefixes)."""
+        return self.copy_stage.diff(self.article(a), self.article(b))
 
     def articles(self) -> list[Article]:
         return list(self.store.iter_articles())

@@ -82,6 +82,7 @@ def sync(root: Path, store: Store, index: Index, progress: Progress | None = Non
         bulk = empty and len(fresh) >= BULK_THRESHOLD
         work = len(fresh) + len(relabelled) + report.removed
         if work:
+            store.bump_generation()
             with index.writer(bulk=bulk) as writer:
                 done = 0
                 for article_id in old_ids - set(fresh):
@@ -93,7 +94,7 @@ def sync(root: Path, store: Store, index: Index, progress: Progress | None = Non
                     if done % 50 == 0:
                         tick("indexing", done, work)
                 for article in store.iter_articles(sorted(relabelled)):
-                    writer.replace(article)
+                    writer.replace(article, store.terms_of(article.id))  # keep its entity fields
                 tick("committing", work, work)
     report.articles = store.count()
     report.skipped = sorted(skipped + store.skipped(), key=lambda s: s["path"])

@@ -11,7 +11,7 @@ from pathlib import Path
 from reader.corpus.boilerplate import REPEAT_THRESHOLD, paragraph_key
 from reader.models import Article, Paragraph
 
-STORE_VERSION = "1"
+STORE_VERSION = "2"
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
@@ -24,6 +24,7 @@ CREATE TABLE IF NOT EXISTS paras (outlet TEXT, key TEXT, article_id TEXT);
 CREATE INDEX IF NOT EXISTS paras_key ON paras(outlet, key);
 CREATE INDEX IF NOT EXISTS paras_article ON paras(article_id);
 CREATE TABLE IF NOT EXISTS repeated (outlet TEXT, key TEXT, PRIMARY KEY (outlet, key));
+CREATE TABLE IF NOT EXISTS terms (id TEXT PRIMARY KEY, data TEXT);
 """
 
 
@@ -47,11 +48,21 @@ class Store:
         return row[0] if row else None
 
     def reset(self, version: str) -> None:
+        generation = self.generation()  # keeps counting up, so no stage mistakes new data for old
         with self.transaction():
-            for table in ("files", "articles", "paras", "repeated", "meta"):
+            for table in ("files", "articles", "paras", "repeated", "terms", "meta"):
                 self.db.execute(f"DELETE FROM {table}")
             self.db.execute("INSERT INTO meta VALUES ('version', ?)", (version,))
+            self.db.execute("INSERT INTO meta VALUES ('generation', ?)", (str(int(generation) + 1),))
         self._repeated = None
+
+    def generation(self) -> str:
+        """Changes whenever a sync changed articles: derived stages compare it with their own."""
+        row = self.db.execute("SELECT value FROM meta WHERE key='generation'").fetchone()
+        return row[0] if row else "0"
+
+    def bump_generation(self) -> None:
+        self.db.execute("INSERT OR REPLACE INTO meta VALUES ('generation', ?)", (str(int(self.generation()) + 1),))
 
     def transaction(self):
         """`with store.transaction():` — BEGIN … COMMIT, or ROLLBACK on any exception."""
@@ -102,6 +113,15 @@ class Store:
     def _delete_article(self, article_id: str) -> None:
         self.db.execute("DELETE FROM articles WHERE id=?", (article_id,))
         self.db.execute("DELETE FROM paras WHERE article_id=?", (article_id,))
+        self.db.execute("DELETE FROM terms WHERE id=?", (article_id,))  # re-indexed text has no entity fields
+
+    # --- entity fields as last indexed ---------------------------------------------------------
+    def terms_of(self, article_id: str) -> dict[str, list[str]] | None:
+        row = self.db.execute("SELECT data FROM terms WHERE id=?", (article_id,)).fetchone()
+        return json.loads(row[0]) if row else None
+
+    def set_terms(self, article_id: str, terms: dict[str, list[str]]) -> None:
+        self.db.execute("INSERT OR REPLACE INTO terms VALUES (?, ?)", (article_id, json.dumps(terms)))
 
     def count(self) -> int:
         return self.db.execute("SELECT count(*) FROM articles").fetchone()[0]

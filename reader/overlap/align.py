@@ -86,7 +86,7 @@ def _ops(a_words, a_keys, b_words, b_keys) -> list[WordOp]:
 
 
 def _similarity(a: list[str], b: list[str]) -> np.ndarray:
-    """Sentence-by-sentence similarity, 0–100: character ratio, or sorted-token ratio for reordered clauses."""
+    """Sentence-by-sentence similarity, 0–100: character ratio, or sorted-token ratio if clauses moved."""
     if not a or not b:
         return np.zeros((len(a), len(b)))
     plain = process.cdist(a, b, scorer=fuzz.ratio, workers=1)
@@ -192,9 +192,11 @@ def _merge(raw):
     last_para: int | None = None
     for kind, a, b, word_ops in raw:
         side = a if kind == "a_only" else b
-        if kind in ("a_only", "b_only") and segments and segments[-1].kind == kind and last_para == side.paragraph:
+        one_sided = kind in ("a_only", "b_only")
+        if one_sided and segments and segments[-1].kind == kind and last_para == side.paragraph:
             prev = segments[-1]
-            segments[-1] = Segment(kind, prev.a + (" " + a.text if a else ""), prev.b + (" " + b.text if b else ""))
+            segments[-1] = Segment(kind, prev.a + (" " + a.text if a else ""),
+                                   prev.b + (" " + b.text if b else ""))
             continue
         segments.append(Segment(kind, a.text if a else "", b.text if b else ""))
         ops.append(word_ops)

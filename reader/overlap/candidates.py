@@ -52,7 +52,7 @@ class Candidate:
 
 
 class OverlapIndex:
-    """Articles' shingles and MinHash signatures, in an LSH index that grows and shrinks one article at a time.
+    """Shingles and MinHash signatures of articles, in an LSH index that grows and shrinks one at a time.
 
     Adding an article costs one LSH insert; `candidates_for(id)` queries the LSH and verifies each hit by
     exact containment, so a new article is compared with the rest without recomputing all pairs.
@@ -62,12 +62,13 @@ class OverlapIndex:
                  min_containment: float = MIN_CONTAINMENT, min_shared: int = MIN_SHARED,
                  outlet_repeats: int = OUTLET_REPEATS) -> None:
         self.ngram, self.num_perm, self.threshold = ngram, num_perm, threshold
-        self.min_containment, self.min_shared, self.outlet_repeats = min_containment, min_shared, outlet_repeats
+        self.min_containment, self.min_shared = min_containment, min_shared
+        self.outlet_repeats = outlet_repeats
         self._records: dict[str, _Record] = {}
         self._template = MinHash(num_perm=num_perm, seed=1)
         self._lsh = MinHashLSH(threshold=threshold, num_perm=num_perm)
         self._common: dict[str, np.ndarray] = {}
-        """Per outlet, its boilerplate shingles; dropped (recomputed lazily) when the outlet's articles change."""
+        """Per outlet, its boilerplate shingles; dropped (recomputed lazily) when its articles change."""
         self._effective: dict[str, np.ndarray] = {}
 
     # ------------------------------------------------------------------ contents
@@ -96,7 +97,7 @@ class OverlapIndex:
         signature = self._signature(shingles)
         self._records[article.id] = _Record(article.outlet, article.date, article.sha256, shingles, signature)
         if len(shingles):
-            self._lsh.insert(article.id, LeanMinHash(seed=1, hashvalues=signature, scheme=self._template.scheme))
+            self._lsh.insert(article.id, self._lean(signature))
         self._forget_outlet(article.outlet)
 
     def _forget_outlet(self, outlet: str | None) -> None:
@@ -143,6 +144,9 @@ class OverlapIndex:
             self.remove(article_id)
         return changed, len(gone)
 
+    def _lean(self, signature: np.ndarray) -> LeanMinHash:
+        return LeanMinHash(seed=1, hashvalues=signature, scheme=self._template.scheme)
+
     def _signature(self, shingles: np.ndarray) -> np.ndarray:
         # The low 32 bits of our stable 64-bit shingle hash feed datasketch's affine32 permutations.
         mh = MinHash(num_perm=self.num_perm, seed=1, hashfunc=int, permutations=self._template.permutations,
@@ -177,7 +181,9 @@ class OverlapIndex:
         common = self.common_shingles(rec.outlet)
         if not len(common):
             return rec.shingles
-        cached = rec.shingles[~np.isin(rec.shingles, common, assume_unique=True)]
+        # Both arrays are sorted: binary search beats np.isin, which re-sorts `common` on every call.
+        pos = np.minimum(np.searchsorted(common, rec.shingles), len(common) - 1)
+        cached = rec.shingles[common[pos] != rec.shingles]
         self._effective[article_id] = cached
         return cached
 
@@ -198,7 +204,7 @@ class OverlapIndex:
         rec = self._records[article_id]
         if not len(rec.shingles):
             return []
-        hits = self._lsh.query(LeanMinHash(seed=1, hashvalues=rec.signature, scheme=self._template.scheme))
+        hits = self._lsh.query(self._lean(rec.signature))
         found = [self.verify(article_id, other) for other in hits if other != article_id]
         return sorted((c for c in found if self._accept(c)), key=lambda c: (-c.containment, c.b))
 
@@ -253,8 +259,7 @@ class OverlapIndex:
         for article_id, rec in state["records"].items():
             index._records[article_id] = rec
             if len(rec.shingles):
-                index._lsh.insert(article_id, LeanMinHash(seed=1, hashvalues=rec.signature,
-                                                          scheme=index._template.scheme))
+                index._lsh.insert(article_id, index._lean(rec.signature))
         return index
 
     @classmethod

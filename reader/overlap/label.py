@@ -1,4 +1,4 @@
-"""Derivation label (wholly | partially | non) of a pair from its reuse features, with calibrated thresholds."""
+"""Derivation label (wholly | partially | non) of a pair from its reuse features; calibrated thresholds."""
 
 from __future__ import annotations
 
@@ -57,7 +57,7 @@ ORDERS = (1, 2, 3, 5)
 
 @lru_cache(maxsize=8192)
 def ngram_sets(text: str) -> tuple[int, tuple[np.ndarray, ...]]:
-    """Token count and distinct n-gram hashes (n in ORDERS) of a text; cached, as an article recurs in pairs."""
+    """Token count and distinct n-gram hashes (n in ORDERS) of a text; cached: articles recur in pairs."""
     hashes = token_hashes(tokens(text))
     return len(hashes), tuple(np.unique(ngram_hashes(hashes, n)) for n in ORDERS)
 

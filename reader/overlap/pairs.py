@@ -27,14 +27,16 @@ class Comparison:
 
 
 def boilerplate_sentences(text: str, common: np.ndarray, n: int = NGRAM) -> set[int]:
-    """Indices of `text`'s sentences that are mostly covered by the shingles in `common`."""
+    """Indices of `text`'s sentences that are mostly covered by the shingles in `common` (sorted)."""
     if not len(common):
         return set()
     sents = sentences(text)
     lengths = [len(tokens(s.text)) for s in sents]
     hashes = shingle_hashes([t for s in sents for t in tokens(s.text)], n)
     covered = np.zeros(sum(lengths), dtype=bool)
-    for start in np.flatnonzero(np.isin(hashes, common)):
+    # `common` is sorted (np.unique): binary search instead of np.isin, which would re-sort it per call.
+    pos = np.minimum(np.searchsorted(common, hashes), len(common) - 1)
+    for start in np.flatnonzero(common[pos] == hashes):
         covered[start:start + n] = True
     out, pos = set(), 0
     for i, length in enumerate(lengths):

@@ -1,0 +1,119 @@
+"""Readable text output of the `wire` commands: tables and diffs sized to the terminal, text made inert."""
+
+from __future__ import annotations
+
+import shutil
+import sys
+import textwrap
+
+from reader.models import Article, Entity, Family, Hit, Overlap
+from reader.overlap import render
+from reader.textsafe import inert
+
+
+def _width() -> int:
+    return max(40, shutil.get_terminal_size((100, 24)).columns)
+
+
+_OPEN, _CLOSE = "\ue000", "\ue001"
+
+
+def _marked(hit: Hit, width: int, tty: bool) -> list[str]:
+    """The snippet wrapped to `width`, matched words emphasised: bold on a terminal, *stars* in a pipe.
+
+    Sentinels mark the words while wrapping (one column each, like a star) and are replaced after.
+    """
+    out, pos = [], 0
+    for start, end in hit.marks:
+        out += [inert(hit.snippet[pos:start]), _OPEN, inert(hit.snippet[start:end]), _CLOSE]
+        pos = end
+    out.append(inert(hit.snippet[pos:]))
+    on, off = ("\033[1m", "\033[0m") if tty else ("*", "*")
+    lines = textwrap.wrap(" ".join("".join(out).split()), width)
+    return [line.replace(_OPEN, on).replace(_CLOSE, off) for line in lines]
+
+
+def _fit(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: max(0, width - 1)] + "…"
+
+
+def print_hits(result, tty: bool) -> None:
+    width = _width()
+    if result.notice:
+        print(f"note: {result.notice}", file=sys.stderr)
+    if not result.hits:
+        print(f"no articles match {result.query!r}")
+        return
+    outlet_w = min(18, max(6, *(len(h.outlet or "") for h in result.hits)))
+    title_w = max(10, width - 4 - 11 - outlet_w - 3)
+    for n, hit in enumerate(result.hits, start=1):
+        outlet = _fit(inert(hit.outlet or "-"), outlet_w)
+        print(f"{n:>3} {hit.date or '—':<10} {outlet:<{outlet_w}}  {_fit(inert(hit.title), title_w)}")
+        print(f"    {_fit(inert(hit.id), width - 4)}")
+        for line in _marked(hit, width - 6, tty)[:3]:
+            print(f"      {line}")
+    shown = len(result.hits)
+    print(f"{shown} of {result.total} article{'s' if result.total != 1 else ''}")
+
+
+def print_article(article: Article, boilerplate: bool) -> None:
+    width = min(_width(), 100)
+    print(inert(article.title))
+    meta = " · ".join(inert(x) for x in (article.outlet, article.byline, article.date) if x)
+    print(meta or "(no metadata)")
+    print(inert(article.id))
+    for p in article.paragraphs:
+        if p.boilerplate and not boilerplate:
+            continue
+        print()
+        prefix = "│ " if p.boilerplate else ""
+        for line in textwrap.wrap(inert(p.text), width - len(prefix)):
+            print(prefix + line)
+
+
+def print_entities(entities: list[Entity]) -> None:
+    if not entities:
+        print("no entities yet")
+        return
+    width = _width()
+    name_w = min(32, max(len(e.name) for e in entities))
+    print(f"{'articles':>8} {'mentions':>8}  {'type':<12} {'name':<{name_w}}  aliases")
+    for e in entities:
+        aliases = ", ".join(a for a in e.aliases if a != e.name)
+        line = f"{e.articles:>8} {e.mentions:>8}  {e.type:<12} {_fit(inert(e.name), name_w):<{name_w}}  {inert(aliases)}"
+        print(_fit(line, width))
+
+
+def print_overlaps(pairs: list[Overlap], families: list[Family]) -> None:
+    if not pairs:
+        print("no overlapping articles")
+        return
+    width = _width()
+    id_w = max(8, (width - 34) // 2)
+    print(f"{'label':<9} {'share a':>7} {'share b':>7} {'words':>6}  {'a':<{id_w}} b")
+    for p in pairs:
+        print(f"{p.label:<9} {p.share_a:>7.0%} {p.share_b:>7.0%} {p.shared_words:>6}  "
+              f"{_fit(inert(p.a), id_w):<{id_w}} {_fit(inert(p.b), id_w)}")
+    print()
+    for n, family in enumerate(families, start=1):
+        original = f"original {inert(family.original)}" if family.original else "original unknown (dates tie or are missing)"
+        print(f"family {n}: {len(family.articles)} articles, {original}")
+        for member in family.articles:
+            print(f"  {inert(member)}")
+
+
+_STYLE = {"del": "\033[31;9m", "ins": "\033[32;1m", "a_only": "\033[33m", "b_only": "\033[36m",
+          "header": "\033[1m", "gutter": "\033[2m"}
+
+
+def print_diff(comparison, title_a: str, title_b: str, tty: bool) -> None:
+    """Side by side from 100 columns, unified below; colour on a terminal, symbols always."""
+    overlap = comparison.overlap
+    print(f"{overlap.label} derived: {overlap.share_a:.0%} of a and {overlap.share_b:.0%} of b reused "
+          f"({overlap.shared_words} words)")
+    print("gutter: = same  ~ changed  < only in a  > only in b; inside changes [-a's words-] {+b's words+}")
+    for line in render(comparison.alignment, width=_width(), title_a=title_a, title_b=title_b):
+        if tty:
+            print("".join(f"{_STYLE[k]}{t}\033[0m" if k in _STYLE else t for k, t in line))
+        else:
+            print("".join(t for _, t in line))

@@ -1,0 +1,122 @@
+"""The entity stage of a corpus: NER after text indexing, alias merging, entity fields in the index."""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Callable
+from pathlib import Path
+
+from reader.corpus.store import Store
+from reader.entities import EntityTable, Overrides, cached_mentions, enrich, load_overrides, parse_overrides
+from reader.index import Index
+from reader.models import Article, Entity, Mention
+
+
+class EntityStage:
+    """Mentions cached by article sha256, merged into entities, written into the index's entity fields.
+
+    The table is built from whatever the cache holds, so the sidebar and `wire entities` work
+    (partially) while NER is still running; `run()` does the NER that is missing.
+    """
+
+    def __init__(self, store: Store, index: Index, cache_dir: Path, aliases: Path) -> None:
+        self.store = store
+        self.index = index
+        self.cache_dir = cache_dir
+        self.aliases = aliases
+        self._last_good = cache_dir / "aliases.last-good.yaml"
+        self._table: EntityTable | None = None
+        self._key: tuple | None = None
+        self._lock = threading.RLock()
+        self.warning: str | None = None
+        """The aliases.yaml error, if the file is malformed (the last good aliases stay in use)."""
+
+    # --- aliases.yaml -----------------------------------------------------------------------
+    def overrides(self) -> Overrides:
+        """The user's aliases, or the last good ones while the file is malformed."""
+        last_good = None
+        if self._last_good.is_file():
+            try:
+                last_good = parse_overrides(self._last_good.read_text(encoding="utf-8"), self.aliases)
+            except Exception:  # noqa: BLE001 — a damaged copy of our own: ignore it
+                last_good = None
+        overrides, error = load_overrides(self.aliases, last_good)
+        self.warning = str(error) if error else None
+        if error is None and self.aliases.is_file():
+            # Kept in the cache so that a malformed edit in a later run still has something to fall back on.
+            self._last_good.write_text(self.aliases.read_text(encoding="utf-8"), encoding="utf-8")
+        return overrides
+
+    def _aliases_key(self) -> tuple:
+        try:
+            st = self.aliases.stat()
+            return (st.st_mtime_ns, st.st_size)
+        except OSError:
+            return (None, None)
+
+    # --- the table --------------------------------------------------------------------------
+    def table(self, articles: list[Article] | None = None) -> EntityTable:
+        """The merged entities of what NER has done so far (rebuilt when mentions or aliases change)."""
+        with self._lock:
+            key = (self.store.count(), self._mentions_version(), self._aliases_key())
+            if self._table is None or key != self._key:
+                articles = articles if articles is not None else list(self.store.iter_articles())
+                mentions = cached_mentions(articles, self.cache_dir)
+                self._table = EntityTable(mentions, self.overrides())
+                self._key = key
+            return self._table
+
+    def _mentions_version(self) -> int:
+        marker = self.cache_dir / "mentions.stamp"
+        return int(marker.read_text()) if marker.is_file() else 0
+
+    def _bump(self) -> None:
+        marker = self.cache_dir / "mentions.stamp"
+        marker.write_text(str(self._mentions_version() + 1))
+
+    def pending(self, articles: list[Article]) -> int:
+        """How many articles still wait for NER."""
+        return len(articles) - len(cached_mentions(articles, self.cache_dir))
+
+    # --- running ----------------------------------------------------------------------------
+    def run(self, progress: Callable[[str, int, int], None] | None = None,
+            should_stop: Callable[[], bool] | None = None) -> EntityTable:
+        """NER for the articles not cached yet, then the entity fields of changed articles re-indexed."""
+        tick = progress or (lambda stage, done, total: None)
+        articles = list(self.store.iter_articles())
+        self.cache_dir.mkdir(parents=True, exist_ok=True)
+        before = len(cached_mentions(articles, self.cache_dir))
+        enrich(articles, self.cache_dir, progress=lambda done, total: tick("entities", done, total),
+               should_stop=should_stop)
+        if len(cached_mentions(articles, self.cache_dir)) != before:
+            self._bump()
+        table = self.table(articles)
+        self.reindex(table, articles, tick)
+        return table
+
+    def reindex(self, table: EntityTable, articles: list[Article],
+                tick: Callable[[str, int, int], None]) -> int:
+        """Write entity fields for articles whose names changed (new NER, edited aliases.yaml)."""
+        changed = []
+        for article in articles:
+            terms = table.index_terms(article.id)
+            if json.dumps(terms, sort_keys=True) != json.dumps(self.store.terms_of(article.id), sort_keys=True):
+                changed.append((article, terms))
+        if not changed:
+            return 0
+        with self.store.transaction():
+            with self.index.writer() as writer:
+                for done, (article, terms) in enumerate(changed, start=1):
+                    writer.replace(article, terms)
+                    self.store.set_terms(article.id, terms)
+                    if done % 100 == 0:
+                        tick("entity fields", done, len(changed))
+        return len(changed)
+
+    # --- queries ----------------------------------------------------------------------------
+    def entities(self, type: str | None, article_ids: list[str] | None, limit: int | None) -> list[Entity]:  # noqa: A002
+        return self.table().entities(type=type, article_ids=article_ids, limit=limit)
+
+    def of_article(self, article_id: str) -> list[tuple[Entity, list[Mention]]]:
+        return self.table().for_article(article_id)

@@ -1,0 +1,96 @@
+"""The entity and wire-copy commands on the bundled seeds: JSON contract and the seed expectations."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from .conftest import run_wire
+
+
+def wire_json(*args: str) -> dict:
+    done = run_wire(*args, "--json")
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout)
+
+
+def test_entities_json_shape_and_merging():
+    out = wire_json("entities")
+    assert set(out) == {"entities"}
+    for e in out["entities"]:
+        assert set(e) == {"name", "type", "aliases", "articles", "mentions"}
+    counts = [e["articles"] for e in out["entities"]]
+    assert counts == sorted(counts, reverse=True)
+    top = out["entities"][0]
+    assert (top["name"], top["type"], top["articles"]) == ("Casey Wasserman", "person", 4)
+    names = {e["name"] for e in out["entities"]}
+    assert not any(n.startswith(("Mr ", "Supervisor ", "Mayor ")) for n in names)
+    assert "State" not in names
+
+
+def test_entities_by_type_and_query():
+    people = wire_json("entities", "--type", "person")["entities"]
+    assert people and all(e["type"] == "person" for e in people)
+    only_cnn = wire_json("entities", "--query", "outlet:cnn")["entities"]
+    assert all(e["articles"] <= 1 for e in only_cnn)
+    assert any(e["name"] == "Karen Bass" for e in only_cnn)
+
+
+@pytest.mark.parametrize("query", ['person:"Casey Wasserman"', "person:wasserman"])
+def test_entity_fields_find_all_four_seeds(query):
+    assert wire_json("search", query)["total"] == 4
+
+
+def test_show_lists_entities():
+    out = wire_json("show", "000")
+    assert {"name": "Casey Wasserman", "type": "person"}.items() <= out["entities"][0].items() or any(
+        e["name"] == "Casey Wasserman" for e in out["entities"])
+    assert all(set(e) == {"name", "type", "mentions"} for e in out["entities"])
+
+
+def test_overlaps_json_shape_and_seed_pair():
+    out = wire_json("overlaps")
+    assert set(out) == {"pairs", "families"}
+    pairs = {(p["a"], p["b"]): p for p in out["pairs"]}
+    assert set(pairs) == {("001_a04aa6657f36c79f.txt", "002_2d012b5b27f1047f.txt")}
+    pair = next(iter(pairs.values()))
+    assert set(pair) == {"a", "b", "share_a", "share_b", "shared_words", "label"}
+    assert pair["label"] in ("wholly", "partially") and 0 < pair["share_a"] <= 1
+    assert out["families"] == [{"articles": ["001_a04aa6657f36c79f.txt", "002_2d012b5b27f1047f.txt"],
+                                "original": None}]
+
+
+def test_diff_json_and_text():
+    out = wire_json("diff", "001", "002")
+    assert set(out) == {"a", "b", "segments"}
+    kinds = {s["kind"] for s in out["segments"]}
+    assert kinds <= {"same", "changed", "a_only", "b_only"} and {"a_only", "b_only"} <= kinds
+    hahn = [s for s in out["segments"] if "world stage" in s["a"] and "world stage" in s["b"]]
+    assert hahn, "the Hahn quote is aligned across the pair"
+    done = run_wire("diff", "001", "002", env={"COLUMNS": "80"})
+    assert done.returncode == 0 and "Having him" in done.stdout and "~ " in done.stdout
+    assert max(len(line) for line in done.stdout.splitlines()) <= 100
+
+
+@pytest.mark.parametrize("argv, message", [
+    (["diff", "001", "001"], "two different articles"),
+    (["overlaps", "--min-share", "2"], "between 0 and 1"),
+    (["entities", "--type", "animal"], "invalid choice"),
+])
+def test_stage_command_errors(argv, message):
+    done = run_wire(*argv)
+    assert done.returncode in (1, 2) and message in done.stderr and len(done.stderr.strip().splitlines()) == 1
+
+
+def test_malformed_aliases_warns_and_keeps_last_good(home):
+    config = home / "config"
+    config.mkdir(parents=True, exist_ok=True)
+    aliases = config / "aliases.yaml"
+    aliases.write_text("rename:\n  Casey Wasserman: C. Wasserman\n")
+    assert wire_json("entities", "--type", "person")["entities"][0]["name"] == "C. Wasserman"
+    aliases.write_text("hide: [Nobody]\nrename: 5\n")
+    done = run_wire("entities", "--type", "person", "--json")
+    assert done.returncode == 0
+    assert "aliases.yaml:2" in done.stderr and done.stderr.startswith("wire: warning:")
+    assert json.loads(done.stdout)["entities"][0]["name"] == "C. Wasserman"

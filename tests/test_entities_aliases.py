@@ -1,0 +1,118 @@
+"""Alias merging, name keys, re-casing and aliases.yaml parsing: pure Python, no model needed."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from reader.entities import AliasesError, EntityTable, load_overrides, parse_overrides
+from reader.entities.casing import recase
+from reader.entities.names import key
+from reader.models import Mention
+
+
+def mentions_of(*names: tuple[str, str]) -> list[Mention]:
+    """Mentions laid end to end, as if the text were the names separated by '. '."""
+    out, pos = [], 0
+    for text, type_ in names:
+        out.append(Mention(pos, pos + len(text), text, type_))
+        pos += len(text) + 2
+    return out
+
+
+def test_keys_ignore_titles_possessives_article_and_us_spellings():
+    assert key("Mr Wasserman's", "person") == key("Wasserman", "person") == "wasserman"
+    assert key("Los Angeles County Supervisor Janice Hahn", "person") == "janice hahn"
+    assert key("IOC President Kirsty Coventry", "person") == "kirsty coventry"
+    assert key("the Justice Department", "organization") == "justice department"
+    assert key("U.S.", "place") == key("US", "place") == key("U.S.A.", "place") == "us"
+    # A title alone is not stripped to nothing, and titles stay in organisation names.
+    assert key("President", "person") == "president"
+    assert key("Mayor's Office", "organization") == "mayor office"
+
+
+def test_us_spellings_merge_across_articles_and_canonical_is_fullest_frequent():
+    table = EntityTable({
+        "a": mentions_of(("U.S.", "place"), ("Casey Wasserman", "person"), ("Wasserman", "person")),
+        "b": mentions_of(("US", "place"), ("Wasserman", "person"), ("Wasserman", "person")),
+        "c": mentions_of(("US", "place"), ("Mr Wasserman", "person")),
+    })
+    us = table.resolve("place", "U.S.")
+    assert us is not None and (us.articles, us.mentions) == (3, 3)
+    assert us.name == "US" and us.aliases == ("U.S.",)
+    person = table.resolve("person", "Wasserman")
+    assert person.name == "Casey Wasserman" and (person.articles, person.mentions) == (3, 5)
+    assert [e.name for e in table.entities()] == ["Casey Wasserman", "US"]
+
+
+def test_ambiguous_surname_without_full_name_stays_apart():
+    table = EntityTable({
+        "a": mentions_of(("George Bush", "person"), ("Bush", "person")),
+        "b": mentions_of(("Jeb Bush", "person"), ("Bush", "person")),
+        "c": mentions_of(("Bush", "person")),
+        "d": mentions_of(("Hahn", "person")),
+        "e": mentions_of(("Janice Hahn", "person")),
+    })
+    assert table.resolve("person", "George Bush").mentions == 2
+    assert table.resolve("person", "Jeb Bush").mentions == 2
+    lone = [e for e in table.entities() if e.name == "Bush"]
+    assert len(lone) == 1 and lone[0].articles == 1
+    # With a single full name in the corpus, a lone surname joins it.
+    assert table.resolve("person", "Hahn").name == "Janice Hahn"
+
+
+def test_acronym_joins_its_only_expansion():
+    table = EntityTable({
+        "a": mentions_of(("International Olympic Committee", "organization")),
+        "b": mentions_of(("IOC", "organization"), ("IMF", "organization")),
+        "c": mentions_of(("International Monetary Fund", "organization"), ("Iowa Music Fest", "organization")),
+    })
+    assert table.resolve("organization", "IOC").name == "International Olympic Committee"
+    # Two expansions in the corpus: the acronym is left alone rather than guessed.
+    assert table.resolve("organization", "IMF").name == "IMF"
+
+
+@given(st.text(alphabet=st.sampled_from("ABCDEFabc ßİ\n.'-é"), max_size=60))
+def test_recase_keeps_length(text):
+    assert len(recase(text, frozenset({"the", "says"}))) == len(text)
+
+
+def test_recase_uses_the_case_seen_elsewhere():
+    text = "IOC PRESIDENT SAYS NOTHING TO ADD\nThe IOC President said there was nothing to add."
+    assert recase(text, frozenset({"says"})).split("\n")[0] == "IOC President says nothing to add"
+
+
+def test_overrides_parse_and_validate():
+    parsed = parse_overrides("merge:\n  - [U.S., United States]\n  - names: [A, B]\n    name: C\n"
+                             "rename:\n  LA28: LA 2028\nhide: [Games]\n")
+    assert parsed.merge == ((("U.S.", "United States"), None), (("A", "B"), "C"))
+    assert parsed.rename == {"LA28": "LA 2028"} and parsed.hide == ("Games",)
+    assert parse_overrides("") == parse_overrides("merge:\nhide:\n")
+
+
+@pytest.mark.parametrize("text, message", [
+    ("hide:\n  - Games\nmerge:\n  - [A, B]\n  - just a name\n", "aliases.yaml:5: 'merge' must be a list of lists of names"),
+    ("merge: [A, B\n", "aliases.yaml:2: invalid YAML"),
+    ("rename:\n  - A\n", "aliases.yaml:1: 'rename' must be a mapping of old name: new name"),
+    ("hide:\n  - A\nalias:\n  - B\n", "aliases.yaml:3: unknown key 'alias'"),
+    ("merge:\n  - names: [A]\n    nom: B\n", "aliases.yaml:2: a 'merge' entry must be"),
+    ("!!python/object:os.system x\n", "aliases.yaml:1: invalid YAML"),
+])
+def test_malformed_overrides_name_file_and_line(text, message):
+    with pytest.raises(AliasesError) as info:
+        parse_overrides(text, "/some/dir/aliases.yaml")
+    assert str(info.value).startswith(message)
+    assert "\n" not in str(info.value)
+
+
+def test_load_keeps_last_good_overrides(tmp_path):
+    path = tmp_path / "aliases.yaml"
+    assert load_overrides(path) == (parse_overrides(""), None)
+    path.write_text("hide: [Games]\n", encoding="utf-8")
+    good, error = load_overrides(path)
+    assert error is None and good.hide == ("Games",)
+    path.write_text("hide: Games\nmerge: 3\n", encoding="utf-8")
+    kept, error = load_overrides(path, good)
+    assert kept is good
+    assert str(error) == "aliases.yaml:1: 'hide' must be a list of names"

@@ -1,0 +1,118 @@
+"""Sentence alignment and word diff, on the seed pair 001/002 and on synthetic texts."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from reader.overlap.align import align, diff_words
+from reader.overlap.text import tokens
+from tests.test_overlap_support import fixture, seed
+
+
+@pytest.fixture(scope="module")
+def seed_pair():
+    return align(seed("001").body, seed("002").body)
+
+
+def _matched(alignment, a_part: str, b_part: str):
+    return [s for s in alignment.segments if s.kind in ("same", "changed") and a_part in s.a and b_part in s.b]
+
+
+def test_hahn_quote_is_aligned(seed_pair):
+    quote = "Having him represent us on the world stage"
+    assert len(_matched(seed_pair, quote, quote)) == 1
+
+
+def test_coventry_quote_is_aligned_despite_reordered_clauses(seed_pair):
+    assert _matched(seed_pair, "Ms Coventry, who became the first woman IOC chief", "said Coventry, who last March")
+
+
+def test_each_sides_own_paragraphs_are_one_sided(seed_pair):
+    a_only = " ".join(s.a for s in seed_pair.segments if s.kind == "a_only")
+    b_only = " ".join(s.b for s in seed_pair.segments if s.kind == "b_only")
+    assert "Attention will turn to the Los Angeles Olympics" in a_only
+    assert "six US cities" in a_only
+    assert "Reuters was not immediately able to reach LA28 officials" in b_only
+    assert "IOC PRESIDENT SAYS NOTHING TO ADD" in b_only
+
+
+def test_boilerplate_paragraphs_are_not_in_the_diff(seed_pair):
+    text = " ".join(s.a + s.b for s in seed_pair.segments)
+    assert "Your support helps us" not in text and "Subscribe to CNA" not in text
+    assert "open image in gallery" not in text
+
+
+def test_segments_keep_a_order_and_b_only_follow_their_b_neighbour(seed_pair):
+    a_texts = [s.a for s in seed_pair.segments if s.a]
+    body = seed("001").body
+    positions = [body.index(t.split(". ")[0]) for t in a_texts]
+    assert positions == sorted(positions)
+    kinds = [s.kind for s in seed_pair.segments]
+    reuters = next(i for i, s in enumerate(seed_pair.segments) if s.b.startswith("Reuters was not"))
+    assert "Wasserman has denied" in seed_pair.segments[reuters - 1].b  # its predecessor in 002
+    assert kinds.count("b_only") >= 2
+
+
+def test_seed_pair_shares(seed_pair):
+    assert 0.2 < seed_pair.share_a < 0.6 and 0.3 < seed_pair.share_b < 0.8
+    assert seed_pair.shared_words >= 100
+    assert seed_pair.words_a == len(tokens(seed("001").body))
+
+
+def test_identical_texts_are_all_same_and_fully_shared():
+    text = seed("002").body
+    result = align(text, text)
+    assert {s.kind for s in result.segments} == {"same"}
+    assert result.share_a == result.share_b == 1.0
+
+
+def test_reordered_sentences_still_match():
+    a = "The council met on Monday. The mayor resigned after the vote. Protesters gathered outside."
+    b = "Protesters gathered outside. The mayor resigned after the vote. The council met on Monday."
+    result = align(a, b)
+    assert [s.kind for s in result.segments] == ["same", "same", "same"]
+
+
+def test_unrelated_texts_share_nothing():
+    result = align("Cocoa prices rose sharply in Bahia this week.", "The central bank kept its rate unchanged.")
+    assert [s.kind for s in result.segments] == ["a_only", "b_only"] or \
+        [s.kind for s in result.segments] == ["b_only", "a_only"]
+    assert result.shared_words == 0 and result.share_a == 0.0
+
+
+def test_urdu_pair_aligns_the_reused_sentences():
+    result = align(fixture("urdu_source.txt"), fixture("urdu_derived.txt"))
+    assert result.matched >= 1
+    assert 0.3 < result.share_b <= 1.0
+    assert any(s.kind == "b_only" and "کرکٹ" in s.b for s in result.segments)
+
+
+def test_word_ops_rebuild_both_sentences_and_ignore_case():
+    a, b = "Ms Coventry stated on Sunday that it was SAD.", "Coventry said on Sunday that it was sad!"
+    ops = diff_words(a, b)
+    assert "".join(o.a for o in ops) == a and "".join(o.b for o in ops) == b
+    assert [o.kind for o in ops] == ["delete", "equal", "replace", "equal"]
+
+
+def test_changed_segments_carry_word_ops(seed_pair):
+    for seg, ops in zip(seed_pair.segments, seed_pair.ops, strict=True):
+        if seg.kind == "changed":
+            assert "".join(o.a for o in ops) == seg.a and any(o.kind != "equal" for o in ops)
+        if seg.kind in ("a_only", "b_only"):
+            assert ops == ()
+
+
+_SENTENCES = st.lists(st.sampled_from([
+    "The minister arrived late.", "Talks resumed on Friday.", "Prices fell by two percent.",
+    "Rain delayed the match.", "Officials declined to comment.", "A new law was passed."]), max_size=6)
+
+
+@settings(max_examples=40, deadline=None)
+@given(_SENTENCES, _SENTENCES)
+def test_every_sentence_appears_once_on_its_side(a_list, b_list):
+    result = align(" ".join(a_list), " ".join(b_list))
+    assert tokens(" ".join(s.a for s in result.segments)) == tokens(" ".join(a_list))
+    assert sorted(tokens(" ".join(s.b for s in result.segments))) == sorted(tokens(" ".join(b_list)))
+    assert 0.0 <= result.share_a <= 1.0 and 0.0 <= result.share_b <= 1.0
