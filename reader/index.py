@@ -19,12 +19,15 @@ from whoosh.filedb.filestore import RamStorage
 from whoosh.lang.porter import stem
 from whoosh.query import NullQuery
 
+from reader.errors import WireError
 from reader.models import Article, Hit, SearchResult
 
 SCHEMA_VERSION = "3"
 """Bump when the schema or what goes into it changes: an index of another version is rebuilt."""
 ENTITY_FIELDS = ("person", "org", "place", "entity")
 DEFAULT_FIELDS = ("title", "body")
+LOCK_WAIT = 15.0
+"""Seconds a writer waits for another process's writer to finish before giving up."""
 
 
 @lru_cache(maxsize=200_000)
@@ -190,11 +193,17 @@ class Index:
             bulk: many documents at once: two indexing processes, each writing its own
                 segment, instead of one (no merge at commit; later small syncs merge them).
         """
-        options = {"limitmb": 256}
+        options = {"limitmb": 256, "timeout": LOCK_WAIT, "delay": 0.1}
         if bulk and self.path is not None:
             options.update(procs=2, multisegment=True)
         with _parent_only_sigint():
-            w = self._ix.writer(**options)
+            try:
+                w = self._ix.writer(**options)
+            except index.LockError:
+                # Whoosh's lock is an flock: a killed writer never leaves it behind, so a held
+                # lock means another live process (the app, a cron job) is writing right now.
+                raise WireError(f"another wire process is updating this corpus's index ({self.path}); "
+                                "try again when it has finished") from None
             try:
                 yield _Writer(w, bulk)
                 w.commit()

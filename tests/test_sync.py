@@ -174,3 +174,20 @@ def test_ctrl_c_during_sync_exits_cleanly_and_the_next_run_works(tmp_path, home)
     assert "Traceback" not in err
     lib = open_lib(corpus, home)
     assert lib.sync().articles == 3000
+
+
+def test_a_writer_in_another_process_gives_a_clear_error(corpus_copy, home, monkeypatch):
+    import pytest
+
+    from reader import index as index_module
+    from reader.errors import WireError
+
+    monkeypatch.setattr(index_module, "LOCK_WAIT", 0.3)
+    first = open_lib(corpus_copy, home)
+    first.sync()
+    (corpus_copy / "new.txt").write_text("A new article arrives. It has words.\n")
+    second = open_lib(corpus_copy, home)
+    with first.index.writer():  # the lock is held, as by the app syncing in the background
+        with pytest.raises(WireError, match="another wire process is updating"):
+            second.sync()
+    assert second.sync().added == 1  # and once it is free, the sync goes through

@@ -38,6 +38,7 @@ class Store:
     def __init__(self, path: Path | None) -> None:
         self.db = sqlite3.connect(str(path) if path else ":memory:", check_same_thread=False,
                                   isolation_level=None)
+        self.db.execute("PRAGMA busy_timeout=30000")  # another process's sync: wait, don't fail
         self.db.execute("PRAGMA journal_mode=WAL")
         self.db.execute("PRAGMA synchronous=NORMAL")
         self.db.executescript(_SCHEMA)
