@@ -8,6 +8,7 @@ import textwrap
 
 from reader.models import Article, Entity, Family, Hit, Overlap
 from reader.overlap import render
+from reader.overlap.render import cell_width
 from reader.textsafe import inert
 
 
@@ -34,7 +35,21 @@ def _marked(hit: Hit, width: int, tty: bool) -> list[str]:
 
 
 def _fit(text: str, width: int) -> str:
-    return text if len(text) <= width else text[: max(0, width - 1)] + "…"
+    """`text` cut to `width` terminal columns (CJK characters take two), with an ellipsis."""
+    if cell_width(text) <= width:
+        return text
+    out, used = [], 0
+    for ch in text:
+        w = cell_width(ch)
+        if used + w > width - 1:
+            break
+        out.append(ch)
+        used += w
+    return "".join(out) + "…"
+
+
+def _pad(text: str, width: int) -> str:
+    return text + " " * max(0, width - cell_width(text))
 
 
 def print_hits(result, tty: bool) -> None:
@@ -44,11 +59,11 @@ def print_hits(result, tty: bool) -> None:
     if not result.hits:
         print(f"no articles match {result.query!r}")
         return
-    outlet_w = min(18, max(6, *(len(h.outlet or "") for h in result.hits)))
+    outlet_w = min(18, max(6, *(cell_width(h.outlet or "") for h in result.hits)))
     title_w = max(10, width - 4 - 11 - outlet_w - 3)
     for n, hit in enumerate(result.hits, start=1):
-        outlet = _fit(inert(hit.outlet or "-"), outlet_w)
-        print(f"{n:>3} {hit.date or '—':<10} {outlet:<{outlet_w}}  {_fit(inert(hit.title), title_w)}")
+        outlet = _pad(_fit(inert(hit.outlet or "-"), outlet_w), outlet_w)
+        print(f"{n:>3} {hit.date or '—':<10} {outlet}  {_fit(inert(hit.title), title_w)}")
         print(f"    {_fit(inert(hit.id), width - 4)}")
         for line in _marked(hit, width - 6, tty)[:3]:
             print(f"      {line}")

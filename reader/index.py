@@ -21,6 +21,8 @@ from whoosh.query import NullQuery
 
 from reader.errors import WireError
 from reader.models import Article, Hit, SearchResult
+from reader.querytext import dates_as_numbers, syntax_problem
+from reader.snippets import WORD, make_snippet
 
 SCHEMA_VERSION = "3"
 """Bump when the schema or what goes into it changes: an index of another version is rebuilt."""
@@ -41,7 +43,6 @@ def cached_stem(word: str) -> str:
     return stem(word)
 
 
-_WORD = re.compile(r"\w+(?:\.?\w+)*")  # the token pattern of Whoosh's analyzers
 
 
 class NewsAnalyzer(Tokenizer):
@@ -59,7 +60,7 @@ class NewsAnalyzer(Tokenizer):
     def __call__(self, value, positions=False, chars=False, keeporiginal=False, removestops=True,
                  start_pos=0, start_char=0, tokenize=True, mode="", **kwargs):
         t = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
-        matches = _WORD.finditer(value) if tokenize else [re.match(r".*", value, re.S)]
+        matches = WORD.finditer(value) if tokenize else [re.match(r".*", value, re.S)]
         stoplist, minsize = self.stoplist, self.minsize
         # Whoosh's numbering, quirks included: the first kept token keeps its raw position, the
         # next kept ones follow it without gaps, kept stop words keep their raw positions.
@@ -268,7 +269,7 @@ class Index:
             snippet, marks = "", ()
             if text_for is not None:
                 text = text_for(doc_id)
-                snippet, marks = make_snippet(text, terms) if text else ("", ())
+                snippet, marks = make_snippet(text, terms, cached_stem) if text else ("", ())
             day = hit.get("date") or 0
             date = f"{day // 10000:04d}-{day // 100 % 100:02d}-{day % 100:02d}" if day else None
             hits.append(Hit(doc_id, hit.get("title", ""), hit.get("outlet"), date,
@@ -281,9 +282,9 @@ class Index:
 
     def _parse(self, query: str) -> tuple[object | None, str | None]:
         """Parse with Whoosh's syntax; fall back to plain words, with a notice, when that fails."""
-        query = _dates_as_numbers(query)
+        query = dates_as_numbers(query)
         parser = qparser.MultifieldParser(list(DEFAULT_FIELDS), self._ix.schema)
-        problem = _syntax_problem(query)
+        problem = syntax_problem(query)
         if problem is None:
             try:
                 parsed = parser.parse(query)
@@ -302,120 +303,12 @@ class Index:
         return parsed, f"{problem}: searched as plain words: {' '.join(words)}"
 
 
-_DATE = r"(\d{4})(?:-(\d{1,2}))?(?:-(\d{1,2}))?"
-
-
-def _day_bounds(text: str) -> tuple[str, str] | None:
-    """'2026' → 20260000..20261299; '2026-02' → 20260200..20260299; '2026-02-04' → that day."""
-    match = re.fullmatch(_DATE, text.strip())
-    if not match:
-        return None
-    year, month, day = match.groups()
-    low = f"{year}{int(month or 0):02d}{int(day or 0):02d}"
-    high = f"{year}{int(month or 12):02d}{int(day or 99):02d}" if not day else low
-    return low, high
-
-
-def _dates_as_numbers(query: str) -> str:
-    """Rewrite date:2026-02, date:[2026-02-01 to 2026-02-10], date:[2026 to] into day numbers."""
-    def one(match: re.Match[str]) -> str:
-        bounds = _day_bounds(match.group(1))
-        return f"date:[{bounds[0]} to {bounds[1]}]" if bounds else match.group(0)
-
-    def span(match: re.Match[str]) -> str:
-        low = _day_bounds(match.group(1)) if match.group(1).strip() else ("", "")
-        high = _day_bounds(match.group(2)) if match.group(2).strip() else ("", "")
-        if low is None or high is None:
-            return match.group(0)
-        return f"date:[{low[0]} to {high[1]}]".replace("[ to", "[to").replace(" to ]", " to]")
-
-    query = re.sub(r"\bdate:\[([^\]]*?)\s*\bto\b\s*([^\]]*)\]", span, query, flags=re.I)
-    return re.sub(r"\bdate:(\d{4}(?:-\d{1,2}){0,2})\b", one, query)
-
-
-def _syntax_problem(query: str) -> str | None:
-    """Whoosh silently guesses on unbalanced input; say what was wrong instead."""
-    if query.count('"') % 2:
-        return "unbalanced quote"
-    depth = 0
-    for ch in query:
-        depth += {"(": 1, ")": -1}.get(ch, 0)
-        if depth < 0:
-            break
-    if depth != 0:
-        return "unbalanced parenthesis"
-    if re.search(r"(?:^|\s)\w+:(?:\s|$)", query):
-        return "a field name with nothing after it"
-    return None
-
-
-_OPEN, _CLOSE = "\ue000", "\ue001"
-
-
 def _body_terms(parsed, searcher) -> set[str]:
     """The indexed body terms the query matches (wildcards expanded), as the analyzer wrote them."""
     # fieldname="body" is needed, not just a filter afterwards: Query.existing_terms reuses its
     # `fieldname` argument as a loop variable, so without it only the first field's terms come back.
     found = parsed.existing_terms(searcher.reader(), phrases=True, expand=True, fieldname="body")
     return {text.decode("utf-8") if isinstance(text, bytes) else text for field, text in found if field == "body"}
-
-
-def make_snippet(text: str, terms: set[str], size: int = 220) -> tuple[str, tuple[tuple[int, int], ...]]:
-    """The window of `text` holding the most distinct matched terms, with their (start, end) marks.
-
-    Whoosh's highlighter runs the full analyzer over every hit's whole text; this tokenises with
-    the same pattern and a cached stemmer, about ten times faster on long articles.
-    """
-    spans = [(m.start(), m.end(), stemmed) for m in _WORD.finditer(text)
-             if (stemmed := cached_stem(m.group().lower())) in terms]
-    if not spans:
-        return _collapse(text[: size * 2], size)
-    best, best_score, j = 0, (-1, -1), 0
-    for i in range(len(spans)):
-        j = max(j, i)
-        while j + 1 < len(spans) and spans[j + 1][1] - spans[i][0] <= size:
-            j += 1
-        score = (len({t for _, _, t in spans[i : j + 1]}), j - i)
-        if score > best_score:
-            best, best_score = i, score
-    first = spans[best][0]
-    start = max(0, first - size // 4)
-    start = text.rfind(" ", 0, start) + 1 if start else 0
-    end = min(len(text), start + size)
-    if end < len(text) and " " in text[start:end]:
-        end = text.rfind(" ", start, end)
-    out, pos = [], start
-    for s_, e_, _ in spans:
-        if s_ >= start and e_ <= end:
-            out += [text[pos:s_], _OPEN, text[s_:e_], _CLOSE]
-            pos = e_
-    out.append(text[pos:end])
-    snippet, marks = _unmark("".join(out))
-    if start > 0:
-        snippet, marks = "…" + snippet, tuple((a + 1, b + 1) for a, b in marks)
-    return (snippet + "…" if end < len(text) else snippet), marks
-
-
-def _collapse(text: str, size: int) -> tuple[str, tuple]:
-    text = " ".join(text.split())
-    return (text if len(text) <= size else text[:size].rsplit(" ", 1)[0] + "…"), ()
-
-
-def _unmark(marked: str) -> tuple[str, tuple[tuple[int, int], ...]]:
-    """Drop the sentinels, turning them into marks, and collapse whitespace (paragraph breaks too)."""
-    plain: list[str] = []
-    marks, begin = [], 0
-    for ch in marked.strip():
-        if ch == _OPEN:
-            begin = len(plain)
-        elif ch == _CLOSE:
-            marks.append((begin, len(plain)))
-        elif ch.isspace():
-            if plain and plain[-1] != " ":
-                plain.append(" ")
-        else:
-            plain.append(ch)
-    return "".join(plain), tuple(marks)
 
 
 @contextmanager

@@ -6,7 +6,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from whoosh.analysis import StemmingAnalyzer
 
-from reader.index import Index, NewsAnalyzer, _dates_as_numbers, make_snippet
+from reader.index import Index, NewsAnalyzer, cached_stem
+from reader.querytext import dates_as_numbers as _dates_as_numbers
+from reader.snippets import make_snippet
 from reader.models import Article, Paragraph
 
 
@@ -25,14 +27,14 @@ def test_fused_analyzer_gives_whooshs_tokens(text):
 
 def test_snippet_marks_the_matched_words():
     text = "Intro words here. " * 30 + "The ferry terminal was approved. Ferries run daily. " + "Tail. " * 40
-    snippet, marks = make_snippet(text, {"ferri", "termin"})
+    snippet, marks = make_snippet(text, {"ferri", "termin"}, cached_stem)
     marked = [snippet[a:b] for a, b in marks]
     assert marked[:3] == ["ferry", "terminal", "Ferries"]
     assert snippet.startswith("…") and snippet.endswith("…") and len(snippet) <= 222
 
 
 def test_snippet_without_matches_is_the_lede():
-    snippet, marks = make_snippet("First words.\n\nSecond paragraph.", {"zzz"})
+    snippet, marks = make_snippet("First words.\n\nSecond paragraph.", {"zzz"}, cached_stem)
     assert snippet == "First words. Second paragraph." and marks == ()
 
 

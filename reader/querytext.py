@@ -1,0 +1,54 @@
+"""The query text before Whoosh parses it: dates as day numbers, and what is wrong with unbalanced input."""
+
+from __future__ import annotations
+
+import re
+
+_DATE = r"(\d{4})(?:-(\d{1,2}))?(?:-(\d{1,2}))?"
+
+
+def _day_bounds(text: str) -> tuple[str, str] | None:
+    """'2026' → 20260000..20261299; '2026-02' → 20260200..20260299; '2026-02-04' → that day."""
+    match = re.fullmatch(_DATE, text.strip())
+    if not match:
+        return None
+    year, month, day = match.groups()
+    low = f"{year}{int(month or 0):02d}{int(day or 0):02d}"
+    high = f"{year}{int(month or 12):02d}{int(day or 99):02d}" if not day else low
+    return low, high
+
+
+def dates_as_numbers(query: str) -> str:
+    """Rewrite date:2026-02, date:[2026-02-01 to 2026-02-10], date:[2026 to] into day numbers."""
+    def one(match: re.Match[str]) -> str:
+        bounds = _day_bounds(match.group(1))
+        return f"date:[{bounds[0]} to {bounds[1]}]" if bounds else match.group(0)
+
+    def span(match: re.Match[str]) -> str:
+        low = _day_bounds(match.group(1)) if match.group(1).strip() else ("", "")
+        high = _day_bounds(match.group(2)) if match.group(2).strip() else ("", "")
+        if low is None or high is None:
+            return match.group(0)
+        return f"date:[{low[0]} to {high[1]}]".replace("[ to", "[to").replace(" to ]", " to]")
+
+    query = re.sub(r"\bdate:\[([^\]]*?)\s*\bto\b\s*([^\]]*)\]", span, query, flags=re.I)
+    return re.sub(r"\bdate:(\d{4}(?:-\d{1,2}){0,2})\b", one, query)
+
+
+def syntax_problem(query: str) -> str | None:
+    """Whoosh silently guesses on unbalanced input; say what was wrong instead."""
+    if query.count('"') % 2:
+        return "unbalanced quote"
+    depth = 0
+    for ch in query:
+        depth += {"(": 1, ")": -1}.get(ch, 0)
+        if depth < 0:
+            break
+    if depth != 0:
+        return "unbalanced parenthesis"
+    if re.search(r"(?:^|\s)\w+:(?:\s|$)", query):
+        return "a field name with nothing after it"
+    return None
+
+
+_OPEN, _CLOSE = "\ue000", "\ue001"

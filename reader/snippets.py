@@ -1,0 +1,74 @@
+"""Search snippets: the passage of an article that holds the most matched terms, with marks."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+WORD = re.compile(r"\w+(?:\.?\w+)*")
+"""The token pattern of Whoosh's analyzers, so snippet words are the words that were indexed."""
+_OPEN, _CLOSE = "\ue000", "\ue001"
+
+
+def make_snippet(text: str, terms: set[str], stem: Callable[[str], str], size: int = 220
+                 ) -> tuple[str, tuple[tuple[int, int], ...]]:
+    """The window of `text` holding the most distinct matched terms, with their (start, end) marks.
+
+    Args:
+        text: the article body.
+        terms: the indexed forms the query matched.
+        stem: the index's stemmer, applied to each lower-cased word of `text`.
+
+    Whoosh's highlighter runs the full analyzer over every hit's whole text; this tokenises with
+    the same pattern and a cached stemmer, about ten times faster on long articles.
+    """
+    spans = [(m.start(), m.end(), stemmed) for m in WORD.finditer(text)
+             if (stemmed := stem(m.group().lower())) in terms]
+    if not spans:
+        return _collapse(text[: size * 2], size)
+    best, best_score, j = 0, (-1, -1), 0
+    for i in range(len(spans)):
+        j = max(j, i)
+        while j + 1 < len(spans) and spans[j + 1][1] - spans[i][0] <= size:
+            j += 1
+        score = (len({t for _, _, t in spans[i : j + 1]}), j - i)
+        if score > best_score:
+            best, best_score = i, score
+    first = spans[best][0]
+    start = max(0, first - size // 4)
+    start = text.rfind(" ", 0, start) + 1 if start else 0
+    end = min(len(text), start + size)
+    if end < len(text) and " " in text[start:end]:
+        end = text.rfind(" ", start, end)
+    out, pos = [], start
+    for s_, e_, _ in spans:
+        if s_ >= start and e_ <= end:
+            out += [text[pos:s_], _OPEN, text[s_:e_], _CLOSE]
+            pos = e_
+    out.append(text[pos:end])
+    snippet, marks = _unmark("".join(out))
+    if start > 0:
+        snippet, marks = "…" + snippet, tuple((a + 1, b + 1) for a, b in marks)
+    return (snippet + "…" if end < len(text) else snippet), marks
+
+
+def _collapse(text: str, size: int) -> tuple[str, tuple]:
+    text = " ".join(text.split())
+    return (text if len(text) <= size else text[:size].rsplit(" ", 1)[0] + "…"), ()
+
+
+def _unmark(marked: str) -> tuple[str, tuple[tuple[int, int], ...]]:
+    """Drop the sentinels, turning them into marks, and collapse whitespace (paragraph breaks too)."""
+    plain: list[str] = []
+    marks, begin = [], 0
+    for ch in marked.strip():
+        if ch == _OPEN:
+            begin = len(plain)
+        elif ch == _CLOSE:
+            marks.append((begin, len(plain)))
+        elif ch.isspace():
+            if plain and plain[-1] != " ":
+                plain.append(" ")
+        else:
+            plain.append(ch)
+    return "".join(plain), tuple(marks)
