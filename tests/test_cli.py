@@ -139,3 +139,16 @@ def test_control_characters_in_articles_are_inert_in_text_output(tmp_path):
 def test_python_dash_m_and_version():
     done = run_wire("--version")
     assert done.returncode == 0 and "wire-reader" in done.stdout
+
+
+def test_wide_characters_fit_the_terminal(tmp_path):
+    from reader.overlap.render import cell_width
+
+    corpus = tmp_path / "c"
+    corpus.mkdir()
+    (corpus / "a.md").write_text("---\ntitle: 東京の株式市場が大きく下落した日の詳しい記事の見出しはとても長いです\n"
+                                 "outlet: 日本経済新聞社の特別版\n---\n東京 株式 市場 下落\n", encoding="utf-8")
+    done = run_wire("--corpus", str(corpus), "search", "東京", env={"COLUMNS": "60"})
+    assert done.returncode == 0
+    assert all(cell_width(line) <= 60 for line in done.stdout.splitlines())
+    assert "東京の株式市場" in done.stdout
