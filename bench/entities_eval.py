@@ -18,6 +18,8 @@ sys.path.insert(0, str(REPO))
 
 from reader.entities import ner  # noqa: E402
 from reader.entities.aliases import EntityTable  # noqa: E402
+from reader.entities import corpus_mentions  # noqa: E402
+from reader.entities.corpus import propagate  # noqa: E402
 from reader.entities.pipeline import annotate, tag_texts  # noqa: E402
 from reader.models import Article, Paragraph  # noqa: E402
 
@@ -87,6 +89,9 @@ def eval_conll(path: Path, limit: int | None, raw: bool) -> None:
     docs = read_conll(path, limit)
     texts = [text for text, _ in docs]
     tagger = _raw_tags(texts) if raw else tag_texts((str(i), t) for i, t in enumerate(texts))
+    if not raw and not os.environ.get("NO_CORPUS"):
+        # The corpus is the file: the same corpus-level pass the Library applies to its articles.
+        tagger = propagate({str(i): t for i, t in enumerate(texts)}, dict(tagger)).items()
     counts = defaultdict(Counter)
     for (key, mentions), (_, gold) in zip(tagger, docs, strict=True):
         pred = {(m.start, m.end, m.type) for m in mentions}
@@ -117,6 +122,19 @@ def _prf_line(name: str, c: Counter) -> str:
 
 _PRONOUNS = frozenset("""i me my he him his she her hers it its they them their theirs we us our you your
 who whom whose which that this these those himself herself itself themselves""".split())
+_NO_SPACE_BEFORE = frozenset(",.;:!?)]}%") | {"'s", "'S", "n't", "'re", "'ve", "'ll", "'d", "'m", "'", "''"}
+_NO_SPACE_AFTER = frozenset("([{$") | {"``"}
+
+
+def _space_before(previous: str, word: str, open_quote: bool) -> bool:
+    """Whether detokenised text puts a space between two ECB+ tokens ("C ." -> "C.", "( AP )" -> "(AP)")."""
+    if word in _NO_SPACE_BEFORE or previous in _NO_SPACE_AFTER:
+        return False
+    if word == '"':
+        return not open_quote  # a closing quote sticks to the word before it
+    return not (previous == '"' and open_quote)
+
+
 _CONNECTORS = frozenset("of the and de del la le du von van for & 's in on at da".split())
 
 
@@ -131,11 +149,16 @@ def _ecb_doc(path: Path, wanted: set[int] | None):
     for number in sorted(by_sentence):
         if is_plus and number == 0:
             continue  # sentence 0 of an ECB+ file is its source URL
-        pieces = []
+        # Tokens are joined as a writer would have written them, so that names read "Frederick C. LaRue"
+        # (the tokenised "Frederick C . LaRue" is a string no article contains).
+        pieces, previous, open_quote = [], "", False
         for i, (t_id, word) in enumerate(by_sentence[number]):
-            if i:
+            if i and _space_before(previous, word, open_quote):
                 pieces.append(" ")
                 pos += 1
+            if word == '"':
+                open_quote = not open_quote
+            previous = word
             offsets[t_id] = (pos, pos + len(word), i == 0)
             sentence_of[t_id] = number
             pieces.append(word)
@@ -190,7 +213,8 @@ def eval_ecb(root: Path, limit: int | None) -> None:
         article, text, offsets, chains = _ecb_doc(path, wanted.get(path.name, set()))
         docs[path.name] = (path.parent.name, article, text, offsets, chains)
     started = time.perf_counter()
-    mentions = dict(annotate(d[1] for d in docs.values()))
+    articles = [d[1] for d in docs.values()]
+    mentions = corpus_mentions(articles, dict(annotate(articles)))
     table = EntityTable(mentions)
     seconds = time.perf_counter() - started
     gold_of, system_of = defaultdict(Counter), defaultdict(Counter)

@@ -77,7 +77,7 @@ class EntityStage:
 
     def pending(self, articles: list[Article]) -> int:
         """How many articles still wait for NER."""
-        return len(articles) - len(cached_mentions(articles, self.cache_dir))
+        return len(articles) - len(cached_mentions(articles, self.cache_dir, corpus=False))
 
     # --- running ----------------------------------------------------------------------------
     def run(self, progress: Callable[[str, int, int], None] | None = None,
@@ -86,10 +86,11 @@ class EntityStage:
         tick = progress or (lambda stage, done, total: None)
         articles = list(self.store.iter_articles())
         self.cache_dir.mkdir(parents=True, exist_ok=True)
-        before = len(cached_mentions(articles, self.cache_dir))
+        # Counting only: corpus=False skips the corpus-wide propagation pass, which the table does once.
+        before = len(cached_mentions(articles, self.cache_dir, corpus=False))
         enrich(articles, self.cache_dir, progress=lambda done, total: tick("entities", done, total),
                should_stop=should_stop)
-        if len(cached_mentions(articles, self.cache_dir)) != before:
+        if len(cached_mentions(articles, self.cache_dir, corpus=False)) != before:
             self._bump()
         table = self.table(articles)
         self.reindex(table, articles, tick)

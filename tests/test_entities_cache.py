@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import os
 import signal
 import sqlite3
 import subprocess
@@ -98,12 +99,15 @@ cache.enrich(arts, {cache_dir!r}, progress=progress)
 
 def test_kill_mid_run_loses_at_most_a_batch_and_never_corrupts(articles, tmp_path):
     script = _KILLED_RUN.format(repo=str(REPO), cache_dir=str(tmp_path))
-    proc = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True, cwd=REPO)
+    # Its own session, so that the kill takes the NER worker processes too: killed alone, the parent left
+    # them behind as orphans that outlived the test run.
+    proc = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True, cwd=REPO,
+                            start_new_session=True)
     done = 0
     for line in proc.stdout:
         done = int(line)
         if done >= 5:
-            proc.send_signal(signal.SIGKILL)
+            os.killpg(proc.pid, signal.SIGKILL)
             break
     proc.wait()
     assert proc.returncode == -signal.SIGKILL and done >= 5

@@ -19,8 +19,12 @@ Public API:
     enrich(articles, cache_dir, progress=None, should_stop=None, n_process=None) -> {article_id: [Mention]}
         Resumable NER stage over `Article.body`, offsets into `Article.text`, cached in SQLite by
         article sha256 + `pipeline_version()`; commits every `COMMIT_EVERY` articles; thread-safe.
-    cached_mentions(articles, cache_dir) -> {article_id: [Mention]}
+    cached_mentions(articles, cache_dir, corpus=True) -> {article_id: [Mention]}
         What the cache already holds (no NER): for readers while `enrich` runs in the background.
+        With `corpus`, the corpus-level pass is applied (`corpus_mentions`).
+    corpus_mentions(articles, mentions) -> {article_id: [Mention]}
+        Corpus-level pass (no NER, no spaCy import): one type per name form across articles, names the
+        model found elsewhere in the corpus tagged where it missed them, unambiguous surnames.
     annotate(articles, n_process=None) -> Iterator[(article_id, [Mention])]
         The same pipeline without the cache.
     EntityTable(mentions, overrides=None)
@@ -44,21 +48,36 @@ from pathlib import Path
 
 from reader.entities.aliases import FIELDS, TYPES, EntityTable
 from reader.entities.cache import COMMIT_EVERY, MentionCache, enrich
+from reader.entities.corpus import propagate
 from reader.entities.overrides import EXAMPLE as ALIASES_EXAMPLE
 from reader.entities.overrides import AliasesError, Overrides
 from reader.entities.overrides import load_or_keep as load_overrides
 from reader.entities.overrides import parse as parse_overrides
 from reader.entities.pipeline import annotate
 from reader.entities.pipeline import version as pipeline_version
-from reader.models import Article, Mention
+from reader.models import PARAGRAPH_SEP, Article, Mention
 
 __all__ = [
     "ALIASES_EXAMPLE", "COMMIT_EVERY", "FIELDS", "TYPES", "AliasesError", "EntityTable", "MentionCache",
-    "Overrides", "annotate", "cached_mentions", "enrich", "load_overrides", "parse_overrides",
-    "pipeline_version",
+    "Overrides", "annotate", "cached_mentions", "corpus_mentions", "enrich", "load_overrides",
+    "parse_overrides", "pipeline_version",
 ]
 
 
-def cached_mentions(articles: list[Article], cache_dir: str | Path) -> dict[str, list[Mention]]:
-    """Mentions already in the cache, by article id; never runs NER."""
-    return MentionCache(cache_dir).get_many(articles)
+def cached_mentions(articles: list[Article], cache_dir: str | Path, corpus: bool = True
+                    ) -> dict[str, list[Mention]]:
+    """Mentions already in the cache, by article id; never runs NER.
+
+    The cache holds each article's own mentions; with `corpus` (the default, what readers want) the
+    corpus-level pass is applied on top, so a name the model found in one article is found in all.
+    """
+    mentions = MentionCache(cache_dir).get_many(articles)
+    return corpus_mentions(articles, mentions) if corpus else mentions
+
+
+def corpus_mentions(articles: list[Article], mentions: dict[str, list[Mention]]) -> dict[str, list[Mention]]:
+    """The corpus-level pass over per-article mentions (see `reader.entities.corpus.propagate`)."""
+    # Boilerplate is blanked (offsets kept): NER never saw it, so names are not propagated into it either.
+    texts = {a.id: PARAGRAPH_SEP.join(" " * len(p.text) if p.boilerplate else p.text for p in a.paragraphs)
+             for a in articles if a.id in mentions}
+    return propagate(texts, mentions)

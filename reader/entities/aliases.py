@@ -61,6 +61,21 @@ def canonical(forms: Counter) -> str:
     return max(frequent, key=lambda f: (len(f.split()), forms[f], len(f), f))
 
 
+def shortens(short: str, full: str) -> bool:
+    """Whether organisation key `short` is a short form of `full`: its first words ("t-mobile" of
+    "t-mobile usa", "morningside recovery" of "morningside recovery center"), or its leading words
+    abbreviated to initials ("la times" of "los angeles times")."""
+    s, f = short.split(), full.split()
+    if len(s) >= len(f):
+        return False
+    if f[:len(s)] == s:
+        return True
+    for n in range(2, len(f)):
+        if len(s) >= 2 and s[0] == "".join(w[0] for w in f[:n]) and s[1:] == f[n:]:
+            return True
+    return False
+
+
 def _cluster(mentions: Mapping[str, Sequence[Mention]]) -> list[_Cluster]:
     """Normalise, attach short forms within each article, then join equal keys and acronyms corpus-wide."""
     union = _Union()
@@ -73,6 +88,12 @@ def _cluster(mentions: Mapping[str, Sequence[Mention]]) -> list[_Cluster]:
             if k and any(c.isalpha() for c in k):
                 local[(m.type, k)].append(m)
         full_persons = [k for t, k in local if t == "person" and " " in k]
+        orgs = [k for t, k in local if t == "organization"]
+        # An organisation's short form joins the one longer name it shortens in the same article.
+        for k in orgs:
+            longer = [f for f in orgs if shortens(k, f)]
+            if len(longer) == 1:
+                union.union((article_id, "organization", k), (article_id, "organization", longer[0]))
         for (type_, k), group in local.items():
             node = (article_id, type_, k)
             cluster = nodes[node]

@@ -33,6 +33,9 @@ _SPACE = re.compile(r"\s+")
 _SUFFIX = re.compile(r"(?:,?\s+(?:jr|sr|ii|iii|iv|inc|ltd|llc|corp|co|plc|ag|sa|nv))+$", re.IGNORECASE)
 """Generational and company-form suffixes: "W. Mark Felt Sr" is "W. Mark Felt", "Apple Inc" is "Apple"."""
 _NON_WORD = re.compile(r"[^\w\s&-]")
+_US_PREFIX = re.compile(r"^(?:u ?s(?: ?a)?|united states(?: of america)?) (?=\S+ \S)")
+"""A leading U.S. on a name of two more words: "US Justice Department" is the "Justice Department"."""
+_COMPANY = frozenset("inc incorporated corp corporation co company ltd limited plc llc group".split())
 
 
 def clean(surface: str) -> str:
@@ -79,12 +82,26 @@ def key(surface: str, type_: str) -> str:
         return "us"
     name = re.sub(r"'s\b", "", name.replace(".", ""), flags=re.IGNORECASE)
     name = _SUFFIX.sub("", name) or name
-    return _SPACE.sub(" ", _NON_WORD.sub(" ", name.lower())).strip()
+    name = _SPACE.sub(" ", _NON_WORD.sub(" ", name.lower())).strip()
+    return _US_PREFIX.sub("", name) if type_ != "person" else name
 
 
 def acronym(name: str) -> str:
-    """Initials of the capitalised words of a multi-word name ("International Olympic Committee" -> "ioc")."""
-    words = [w for w in re.split(r"[\s-]+", name) if w]
+    """Initials of the capitalised words of a multi-word name ("International Olympic Committee" -> "ioc").
+
+    A word that is itself an abbreviation gives all its letters ("U.S. Geological Survey" -> "usgs"), and
+    a company-form word at the end gives none ("Electronic Data Systems Corp." -> "eds").
+    """
+    words = [w for w in re.split(r"[\s-]+", re.sub(r"\b([A-Z])\. (?=[A-Z]\.)", r"\1.", name)) if w]
+    while len(words) > 2 and words[-1].lower().strip(".,") in _COMPANY:
+        words.pop()
     if len(words) < 2:
         return ""
-    return "".join(w[0] for w in words if w[0].isupper() or w[0].isdigit()).lower()
+    letters = []
+    for w in words:
+        bare = w.replace(".", "")
+        if bare.isupper() and bare.isalpha() and len(bare) <= 4 and (len(bare) > 1 or "." in w):
+            letters.append(bare)
+        elif w[0].isupper() or w[0].isdigit():
+            letters.append(w[0])
+    return "".join(letters).lower()

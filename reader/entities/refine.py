@@ -6,12 +6,16 @@ import re
 from collections import Counter, defaultdict
 
 from reader.entities.names import TITLE_MODIFIERS, is_title, strip_titles
+from reader.entities.results import teams
 from reader.models import Mention
 
 _TOKEN = re.compile(r"\S+")
 _TRAIL = re.compile(r"(?:['\u2019]s?|[\s,;:.!?\"\u201d\u2019)\]-])+$")
 _ABBREV = re.compile(r"(?:\b\w\.\w|\b(?:Inc|Corp|Co|Ltd|Jr|Sr|St|Bros|Mt|Ft))$")
 _LEAD = re.compile(r"^[\s\"\u201c\u2018(\[-]+")
+_STOP = re.compile(r"^(?:\d[\d.,:/-]*|[-\u2013\u2014]+|\(.*)$")
+"""A token that ends a name: a score or date ("Durham 114", "Mexico 2-0"), a spaced dash ("Romania -
+Cosmin Contra") or an opening bracket ("Scott Draper (Australia)"). Results tables run names into them."""
 
 
 def _trim(text: str, m: Mention) -> Mention | None:
@@ -30,6 +34,13 @@ def _trim(text: str, m: Mention) -> Mention | None:
     tokens = list(_TOKEN.finditer(text[start:end]))
     if not tokens:
         return None
+    cut = next((i for i, t in enumerate(tokens) if i and _STOP.match(t.group())), len(tokens))
+    if cut < len(tokens):
+        tokens = tokens[:cut]
+        end = start + tokens[-1].end()
+        trail = _TRAIL.search(text[start:end])
+        if trail and trail.start() > 0:
+            end = start + trail.start()
     words = [t.group() for t in tokens]
     keep = len(words)
     if len(words) > 1 and words[0].lower() == "the":
@@ -46,7 +57,7 @@ def _overlaps(taken: list[tuple[int, int]], start: int, end: int) -> bool:
     return any(s < end and start < e for s, e in taken)
 
 
-def _boundary_ok(text: str, start: int, end: int) -> bool:
+def boundary_ok(text: str, start: int, end: int) -> bool:
     """A propagated match must stand alone, not be the head or tail of a longer capitalised name."""
     after = text[end:end + 2]
     if len(after) == 2 and after[0] == " " and after[1].isupper():
@@ -80,7 +91,7 @@ def _propagate(text: str, mentions: list[Mention]) -> list[Mention]:
         type_ = votes[form].most_common(1)[0][0]
         for match in re.finditer(re.escape(form), text):
             s, e = match.span()
-            if _overlaps(taken, s, e) or not _boundary_ok(text, s, e):
+            if _overlaps(taken, s, e) or not boundary_ok(text, s, e):
                 continue
             taken.append((s, e))
             added.append(Mention(s, e, form, type_))
@@ -143,6 +154,10 @@ def refine(text: str, mentions: list[Mention], lexicon: frozenset[str], original
         Mentions sorted by offset, without overlaps; `text` fields are slices of `text`.
     """
     trimmed = [t for t in (_trim(text, m) for m in mentions) if t is not None]
+    # Team names of results lines replace whatever the model tagged over them.
+    team_spans = teams(text)
+    trimmed = [m for m in trimmed if not _overlaps([(t.start, t.end) for t in team_spans], m.start, m.end)]
+    trimmed += team_spans
     merged = _propagate(text, _agree(trimmed))
     name_words = {w for m in merged if m.type == "person" and " " in m.text for w in m.text.split()}
     heads = {m.text.split()[-1]: m.type for m in merged if m.type != "person" and " " in m.text}

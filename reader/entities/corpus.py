@@ -1,0 +1,135 @@
+"""Corpus-level refinement: one type per name across articles, and names found in one article tagged in all."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+from collections.abc import Mapping, Sequence
+
+from reader.entities.refine import boundary_ok
+from reader.models import Mention
+
+_WORD = re.compile(r"\w+(?:[.'&-]\w+)*\.?")
+MAX_WORDS = 6
+"""Longest name (in words) looked for when propagating."""
+MIN_TAGGED = 2
+"""A form is propagated only when the model tagged it at least this often in the corpus."""
+MIN_SHARE = 0.5
+"""... and in at least this share of its capitalised, free-standing occurrences (a name the model tags
+only now and then, "Wall" or "Bill", is too uncertain to spread)."""
+MAJORITY = 0.6
+"""A type held by this share of a form's corpus mentions becomes its type everywhere."""
+
+
+def _form(text: str) -> str:
+    return " ".join(text.split()).lower()
+
+
+def _runs(text: str):
+    """Capitalised word runs: (start offsets, end offsets, lower-case words) of words one space apart."""
+    starts: list[int] = []
+    ends: list[int] = []
+    words: list[str] = []
+    for match in _WORD.finditer(text):
+        word = match.group()
+        if not word[0].isupper():
+            if starts:
+                yield starts, ends, words
+                starts, ends, words = [], [], []
+            continue
+        if starts and text[ends[-1]:match.start()] != " ":
+            yield starts, ends, words
+            starts, ends, words = [], [], []
+        starts.append(match.start())
+        ends.append(match.end())
+        words.append(word.lower())
+    if starts:
+        yield starts, ends, words
+
+
+def _occurrences(text: str, forms: set[str]):
+    """(start, end, form) of every free-standing occurrence of a known form, longest names first."""
+    for starts, ends, words in _runs(text):
+        i = 0
+        while i < len(words):
+            for n in range(min(MAX_WORDS, len(words) - i), 0, -1):
+                phrase = " ".join(words[i:i + n])
+                end = ends[i + n - 1]
+                if phrase not in forms and phrase.endswith("."):
+                    phrase, end = phrase[:-1], end - 1  # a sentence's full stop, not an abbreviation's
+                if phrase in forms and boundary_ok(text, starts[i], end):
+                    yield starts[i], end, phrase
+                    i += n - 1
+                    break
+            i += 1
+
+
+def _vote(mentions: Mapping[str, Sequence[Mention]]) -> tuple[dict[str, Counter], set[str]]:
+    """Type votes per form, plus unambiguous surnames voting for person."""
+    votes: dict[str, Counter] = defaultdict(Counter)
+    owners: dict[str, set[str]] = defaultdict(set)
+    for ms in mentions.values():
+        for m in ms:
+            votes[_form(m.text)][m.type] += 1
+            words = _form(m.text).split()
+            if m.type == "person" and len(words) > 1 and len(words[-1]) > 2:
+                owners[words[-1]].add(_form(m.text))
+    # "Hollioake" alone in a scorecard is the "Adam Hollioake" of another report, unless two people share it.
+    surnames = {s for s, full in owners.items() if len(full) == 1}
+    return votes, surnames
+
+
+def propagate(texts: Mapping[str, str], mentions: Mapping[str, Sequence[Mention]]
+              ) -> dict[str, list[Mention]]:
+    """Make a corpus's mentions agree: majority type per form, known names tagged where the model missed them.
+
+    Args:
+        texts: Document key -> the text its mentions' offsets point into.
+        mentions: Document key -> mentions (already refined per document); keys missing from `texts`
+            are passed through unchanged.
+
+    Returns:
+        Document key -> mentions sorted by offset, without overlaps.
+    """
+    votes, surnames = _vote(mentions)
+    lowered: Counter = Counter()
+    for text in texts.values():
+        lowered.update(w for w in _WORD.findall(text) if w.islower())
+    # A single word also written in lower case in the corpus ("Men", "Division") is not propagated.
+    candidates = {f for f, v in votes.items() if sum(v.values()) >= MIN_TAGGED and
+                  (" " in f or lowered[f] == 0)}
+    candidates |= {s for s in surnames if lowered[s] == 0}
+    seen: Counter = Counter()
+    found: dict[str, list[tuple[int, int, str]]] = {}
+    for doc, text in texts.items():
+        found[doc] = list(_occurrences(text, candidates))
+        seen.update(f for _, _, f in found[doc])
+    types: dict[str, str] = {}
+    for form in candidates | set(votes):
+        v = votes.get(form) or Counter()
+        if form in surnames:
+            v = v + Counter(person=max(1, sum(v.values())))
+        if not v:
+            continue
+        best, n = v.most_common(1)[0]
+        if n >= MAJORITY * sum(v.values()):
+            types[form] = best
+    spread = {f for f in candidates if f in types and
+              (votes.get(f, Counter()).total() or 0) + (f in surnames) * seen[f] >= MIN_SHARE * seen[f]}
+    out: dict[str, list[Mention]] = {}
+    for doc, ms in mentions.items():
+        local_surnames = {_form(m.text).split()[-1] for m in ms if m.type == "person" and " " in m.text}
+        kept = []
+        for m in ms:
+            type_ = types.get(_form(m.text), m.type)
+            if _form(m.text) in local_surnames:
+                type_ = "person"  # the article itself says whose surname it is
+            kept.append(m if type_ == m.type else Mention(m.start, m.end, m.text, type_))
+        taken = [(m.start, m.end) for m in kept]
+        text = texts.get(doc)
+        for start, end, form in found.get(doc, ()) if text is not None else ():
+            if form in spread and not any(s < end and start < e for s, e in taken):
+                taken.append((start, end))
+                kept.append(Mention(start, end, text[start:end], types[form]))
+        out[doc] = sorted(kept, key=lambda m: (m.start, m.end))
+    return out

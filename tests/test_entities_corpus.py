@@ -1,0 +1,89 @@
+"""Corpus-level pass, results lines, line boundaries and organisation short forms (real model where NER runs)."""
+
+from __future__ import annotations
+
+from reader.entities import EntityTable, corpus_mentions
+from reader.entities.aliases import shortens
+from reader.entities.corpus import propagate
+from reader.entities.names import acronym, key
+from reader.entities.pipeline import tag_texts
+from reader.entities.results import teams
+from reader.models import Article, Mention, Paragraph
+
+
+def tag(*texts: str) -> dict[str, list[Mention]]:
+    return dict(tag_texts((str(i), t) for i, t in enumerate(texts)))
+
+
+def test_no_mention_crosses_a_line_break():
+    found = tag("Results from the weekend.\nWillie\nWood scored twice for the club in Glasgow.\n"
+                "AMERICAN LEAGUE\nEASTERN DIVISION")
+    assert found["0"]
+    assert all("\n" not in m.text for m in found["0"])
+
+
+def test_scores_and_brackets_are_cut_off_names():
+    text = "Cricket scores on Friday.\nDurham 114 all out against Essex.\nScott Draper (Australia) won."
+    names = {m.text for m in tag(text)["0"]}
+    assert names
+    assert not any(ch.isdigit() for n in names for ch in n)
+    assert not any("(" in n for n in names)
+
+
+def test_score_lines_and_standings_rows_name_teams():
+    text = "Scottish league results.\nMontrose 2 Ross County 1\nAyr 3 1 2 0 8 2 5\nLONDON 1996-08-30\nJ. Adams 123"
+    found = {(m.text, m.type) for m in teams(text)}
+    assert found == {("Montrose", "organization"), ("Ross County", "organization"), ("Ayr", "organization")}
+    for m in teams(text):
+        assert text[m.start:m.end] == m.text
+
+
+def test_a_name_found_in_one_document_is_tagged_in_another():
+    texts = {"a": "Adam Hollioake made 70 runs.", "b": "and then Hollioake took two wickets."}
+    mentions = {"a": [Mention(0, 14, "Adam Hollioake", "person")], "b": []}
+    out = propagate(texts, mentions)
+    assert out["b"] == [Mention(9, 18, "Hollioake", "person")]
+    assert out["a"] == mentions["a"]
+
+
+def test_majority_type_wins_across_documents_and_lower_case_words_do_not_spread():
+    texts = {str(i): f"Leicestershire won. Men ran. {i}" for i in range(4)}
+    mentions = {str(i): [Mention(0, 14, "Leicestershire", "organization" if i < 3 else "place"),
+                         Mention(20, 23, "Men", "organization")] for i in range(4)}
+    texts["4"], mentions["4"] = "and then Leicestershire and Men met, and the men left.", []
+    out = propagate(texts, mentions)
+    assert {m.type for i in "0123" for m in out[i] if m.text == "Leicestershire"} == {"organization"}
+    assert [m.text for m in out["4"]] == ["Leicestershire"]
+
+
+def test_corpus_mentions_leave_boilerplate_alone():
+    articles = [Article("a", "a", "a", (Paragraph("Adam Hollioake made 70."),), "sha-a"),
+                Article("b", "b", "b", (Paragraph("Hollioake bowled."), Paragraph("Hollioake Ltd ad", True)),
+                        "sha-b")]
+    out = corpus_mentions(articles, {"a": [Mention(0, 14, "Adam Hollioake", "person")], "b": []})
+    assert [(m.start, m.text) for m in out["b"]] == [(0, "Hollioake")]
+
+
+def test_us_prefix_acronyms_and_short_forms():
+    assert key("US Justice Department", "organization") == key("Justice Department", "organization")
+    assert key("U. S. Geological Survey", "organization") == key("United States Geological Survey",
+                                                                  "organization")
+    assert key("US Open", "organization") == "us open"  # the whole name is not cut to "open"
+    assert acronym("U.S. Geological Survey") == "usgs"
+    assert acronym("Electronic Data Systems Corp.") == "eds"
+    assert shortens("la times", "los angeles times")
+    assert shortens("morningside recovery", "morningside recovery center")
+    assert not shortens("los angeles times", "la times")
+    assert not shortens("apple", "pineapple express")
+
+
+def test_organisation_short_form_joins_its_long_form_in_the_article():
+    names = ["Los Angeles Times", "LA Times", "Justice Department", "US Justice Department"]
+    text = ". ".join(names)
+    ms, pos = [], 0
+    for name in names:
+        ms.append(Mention(pos, pos + len(name), name, "organization"))
+        pos += len(name) + 2
+    entities = EntityTable({"a": ms}).entities()
+    assert sorted((e.name, e.mentions) for e in entities) == [
+        ("Los Angeles Times", 2), ("US Justice Department", 2)], text
