@@ -11,6 +11,7 @@ import time
 from collections.abc import Sequence
 
 from reader import __version__, cli_text
+from reader.children import die_with_parent
 from reader.errors import WireError
 from reader.library import Library
 from reader.textsafe import inert
@@ -215,6 +216,7 @@ def run_app(args: argparse.Namespace) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    die_with_parent()
     parser = build_parser()
     args = parser.parse_args(argv)
     try:

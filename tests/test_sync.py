@@ -191,3 +191,45 @@ def test_a_writer_in_another_process_gives_a_clear_error(corpus_copy, home, monk
         with pytest.raises(WireError, match="another wire process is updating"):
             second.sync()
     assert second.sync().added == 1  # and once it is free, the sync goes through
+
+
+def _descendants(pid: int) -> set[int]:
+    found, todo = set(), [pid]
+    while todo:
+        current = todo.pop()
+        for task in Path(f"/proc/{current}/task").glob("*"):
+            try:
+                kids = {int(k) for k in (task / "children").read_text().split()}
+            except OSError:
+                continue
+            todo += list(kids - found)
+            found |= kids
+    return found
+
+
+def test_killing_wire_ends_its_worker_processes(tmp_path, home):
+    import pytest
+
+    if not Path("/proc/self/task").is_dir():
+        pytest.skip("needs /proc")
+    corpus = tmp_path / "big"
+    _big_corpus(corpus, 3000)
+    env = {**os.environ, "WIRE_HOME": str(home)}
+    proc = subprocess.Popen([sys.executable, "-m", "reader", "--corpus", str(corpus), "index"], env=env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    workers: set[int] = set()
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and proc.poll() is None and not workers:
+        workers = _descendants(proc.pid)
+        time.sleep(0.05)
+    if not workers:
+        proc.kill()
+        pytest.skip("the sync finished before any worker process started")
+    proc.kill()  # SIGKILL: no chance to clean up
+    proc.wait()
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and any(Path(f"/proc/{w}").exists() for w in workers):
+        time.sleep(0.1)
+    alive = [w for w in workers if Path(f"/proc/{w}").exists()
+             and "zombie" not in Path(f"/proc/{w}/status").read_text().lower()]
+    assert alive == [], f"orphaned workers: {alive}"
