@@ -82,6 +82,16 @@ class Child:
                 return
             time.sleep(0.02)
 
+    def settle_cpu(self, window: float = 1.0, below: float = 0.05, timeout: float = 600) -> float:
+        """Wait until background work (sync, entities, copies) is over: under 5% CPU for a second."""
+        started = time.perf_counter()
+        while time.perf_counter() - started < timeout:
+            cpu0 = self.cpu()
+            time.sleep(window)
+            if self.cpu() - cpu0 < below * window:
+                break
+        return time.perf_counter() - started
+
     def cpu(self) -> float:
         """User + system CPU seconds of the child so far (/proc/PID/stat, fields 14 and 15)."""
         fields = Path(f"/proc/{self.proc.pid}/stat").read_text().rsplit(")", 1)[1].split()
@@ -149,7 +159,8 @@ def main() -> None:
 
     child = Child(args.corpus, home, size)
     child.wait_for(_LISTED)
-    child.quiet(gap=1.0)
+    waited = child.settle_cpu()
+    print(f"background work (sync check, entities, copies) finished {waited:.1f} s after the list was drawn")
     window = args.presses * args.gap
     idle = child.idle_cpu(window)
     print(f"idle CPU over {window:.1f} s: {idle * 1000:.0f} ms (subtracted below)")

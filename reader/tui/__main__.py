@@ -1,0 +1,26 @@
+"""`python -m reader.tui [--corpus DIR] [--home DIR] [--theme NAME]`: the app without the CLI (for benches)."""
+
+from __future__ import annotations
+
+import argparse
+
+from reader.library import Library
+from reader.tui import make_app
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(prog="python -m reader.tui")
+    parser.add_argument("--corpus")
+    parser.add_argument("--home")
+    parser.add_argument("--config")
+    parser.add_argument("--theme")
+    args = parser.parse_args()
+    library = Library.open(args.corpus, args.home, args.config)
+    try:
+        make_app(library, args.theme).run()
+    finally:
+        library.close()
+
+
+if __name__ == "__main__":
+    main()

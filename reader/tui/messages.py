@@ -1,0 +1,95 @@
+"""Messages that workers post to the UI: plain dataclasses, one per kind of finished (or progressing) work."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from textual.message import Message
+
+from reader.models import Article, Entity, Mention, Overlap, SyncReport
+from reader.tui.source import Alignment, Row
+
+
+@dataclass
+class ListingLoaded(Message):
+    """Every article's list row, and the user's marks, read from the store and the state file."""
+
+    rows: list[Row]
+    read: set[str]
+    starred: set[str]
+
+
+@dataclass
+class SyncProgressed(Message):
+    """A sync stage advanced (`reading`, `indexing`, `committing`)."""
+
+    stage: str
+    done: int
+    total: int
+
+    def can_replace(self, message: Message) -> bool:
+        # A flood of progress ticks collapses into the newest one.
+        return isinstance(message, SyncProgressed)
+
+
+@dataclass
+class SyncFinished(Message):
+    """A background stage ended: `report` for the text sync, `error` (one line) on failure."""
+
+    report: SyncReport | None
+    error: str | None = None
+    stage: str = "sync"
+    """sync (text indexed), entities (NER done) or enrich (entities/copies failed)."""
+
+
+@dataclass
+class SearchFinished(Message):
+    """Results of one search, ids best first (`query` is the full query, entity filters included)."""
+
+    query: str
+    ids: list[str]
+    total: int
+    notice: str | None = None
+
+
+@dataclass
+class ArticleLoaded(Message):
+    """An article and what the reading view highlights in it."""
+
+    article: Article
+    mentions: list[Mention] = field(default_factory=list)
+    terms: list[str] = field(default_factory=list)
+
+
+@dataclass
+class EntitiesCounted(Message):
+    """Sidebar counts (type → entities) over the current results."""
+
+    counts: dict[str, list[Entity]]
+    query: str
+
+
+@dataclass
+class CopiesFound(Message):
+    """Ids of the articles that share wire copy with another."""
+
+    ids: set[str]
+
+
+@dataclass
+class CopiesListed(Message):
+    """The wire copies of one article (for `d`: one opens the diff, several open a chooser)."""
+
+    article_id: str
+    overlaps: list[Overlap]
+
+
+@dataclass
+class DiffReady(Message):
+    """An aligned pair for the diff screen with per-segment word marks, or why there is none."""
+
+    alignment: Alignment | None
+    marks: list[tuple[list[tuple[int, int]], list[tuple[int, int]]]] = field(default_factory=list)
+    """For each segment: (changed spans in a, changed spans in b)."""
+    titles: tuple[str, str] = ("", "")
+    error: str | None = None

@@ -1,0 +1,117 @@
+"""DiffScreen (two wire copies aligned) and CopyChooser (which copy, when an article has several)."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen, Screen
+from textual.widgets import Footer, OptionList, Static
+from textual.widgets.option_list import Option
+
+from reader.library import Library
+from reader.models import Overlap
+from reader.textsafe import inert
+from reader.tui import source
+from reader.tui.messages import DiffReady
+from reader.tui.widgets.wire_diff import WireDiffView
+
+
+class DiffScreen(Screen):
+    """A pushed screen: the diff is computed in a worker and drawn when it arrives."""
+
+    HELP = "A is the article you were on, B its copy. q or Escape goes back."
+    BINDINGS = [Binding("q,escape", "back", "Back", id="diff.back")]
+
+    def __init__(self, library: Library, a: str, b: str) -> None:
+        super().__init__()
+        self.library, self.a, self.b = library, a, b
+        self.alignment: source.Alignment | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Static(Text(f"Aligning {inert(self.a)} with {inert(self.b)}…"), id="diff-header", markup=False)
+        yield WireDiffView(id="diff")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one(WireDiffView).focus()
+        self.align()
+
+    @work(thread=True, group="diff", exclusive=True, exit_on_error=False, description="Aligning two copies")
+    def align(self) -> None:
+        try:
+            alignment = source.diff(self.library, self.a, self.b)
+            titles = tuple(_label(self.library, i) for i in (self.a, self.b))
+        except Exception as exc:  # noqa: BLE001 — shown in the header; the screen stays usable
+            self.post_message(DiffReady(None, error=f"cannot align these copies: {exc}"))
+            return
+        marks = [source.word_marks(s.a, s.b) if s.kind == "changed" else ([], []) for s in alignment.segments]
+        self.post_message(DiffReady(alignment, marks, (titles[0], titles[1])))
+
+    def on_diff_ready(self, message: DiffReady) -> None:
+        header = self.query_one("#diff-header", Static)
+        if message.alignment is None:
+            header.update(Text(message.error or "no alignment", style="bold"))
+            return
+        found = self.alignment = message.alignment
+        changes = sum(1 for s in found.segments if s.kind != "same")
+        text = Text(end="")
+        text.append("A ", style="bold")
+        text.append(f"{found.share_a:.0%} reused  ", style="bold")
+        text.append(inert(message.titles[0]) + "\n")
+        text.append("B ", style="bold")
+        text.append(f"{found.share_b:.0%} reused  ", style="bold")
+        text.append(inert(message.titles[1]) + "\n")
+        label = {"wholly": "wholly derived", "partially": "partially derived", "non": "non-derived"}.get(
+            found.label, found.label)
+        text.append(f"{inert(label)} · {changes} change{'s' if changes != 1 else ''} · ~ changed  - only A  + only B",
+                    style="italic")
+        header.update(text)
+        self.query_one(WireDiffView).set_alignment(list(found.segments), message.marks)
+
+    def action_back(self) -> None:
+        self.dismiss()
+
+
+def _label(library: Library, article_id: str) -> str:
+    article = library.article(article_id)
+    return " · ".join(x for x in (article.outlet, article.date, article.title) if x)
+
+
+class CopyChooser(ModalScreen[str | None]):
+    """Pick which copy to compare with; dismisses with the other article's id (None: cancelled)."""
+
+    HELP = "Copies of this article, most reused first. Enter compares; Escape cancels."
+    BINDINGS = [Binding("escape,q", "cancel", "Cancel", id="chooser.cancel")]
+    DEFAULT_CSS = """
+    CopyChooser {
+        align: center middle;
+        #chooser { width: 90%; max-width: 100; height: auto; max-height: 80%; border: round $primary;
+                   background: $surface; }
+        OptionList { height: auto; max-height: 20; border: none; }
+    }
+    """
+
+    def __init__(self, article_id: str, overlaps: list[Overlap], titles: dict[str, str]) -> None:
+        super().__init__()
+        self.article_id, self.overlaps, self.titles = article_id, overlaps, titles
+
+    def compose(self) -> ComposeResult:
+        options = []
+        for o in sorted(self.overlaps, key=lambda o: -max(o.share_a, o.share_b)):
+            other, mine, theirs = (o.b, o.share_a, o.share_b) if o.a == self.article_id else (o.a, o.share_b, o.share_a)
+            prompt = Text(no_wrap=True, overflow="ellipsis")
+            prompt.append(f"{mine:>4.0%} {theirs:>4.0%} {o.label:<9} ", style="bold")
+            prompt.append(inert(self.titles.get(other, other)))
+            options.append(Option(prompt, id=other))
+        with Vertical(id="chooser"):
+            yield Static(Text("Compare with which copy?  (shares: this one, the copy)", style="bold"), markup=False)
+            yield OptionList(*options)
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        self.dismiss(event.option.id)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

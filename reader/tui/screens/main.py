@@ -1,0 +1,365 @@
+"""MainScreen: the article list, the reading view, the entity sidebar and the search bar."""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.reactive import reactive
+from textual.screen import Screen
+from textual.timer import Timer
+from textual.widgets import Footer, Input
+
+from reader.library import Library
+from reader.state import State
+from reader.tui import source
+from reader.tui.messages import (
+    ArticleLoaded,
+    CopiesFound,
+    CopiesListed,
+    EntitiesCounted,
+    ListingLoaded,
+    SearchFinished,
+    SyncFinished,
+    SyncProgressed,
+)
+from reader.tui.screens.main_work import MainWork
+from reader.tui.widgets import ArticleList, EntitySidebar, ReadingView, SearchBar, StatusBar
+
+SIDEBAR_MIN_WIDTH = 100
+"""Below this many columns the entity sidebar hides (a key still shows it)."""
+SPLIT_MIN_WIDTH = 140
+"""From this many columns the list and the reading view sit side by side."""
+
+
+class MainScreen(MainWork, Screen):
+    """Owns what is shown (rows, query, filters, the open article) and hands it down to the panes."""
+
+    HELP = "q goes back (and quits from the list); / searches; d compares an article with its wire copies."
+    BINDINGS = [
+        # Priority: the binding runs as the key arrives, before the keys typed after it are routed
+        # (to whatever has focus at that moment), so `/ferry` typed in one burst all lands in the bar.
+        Binding("slash", "search", "Search", id="main.search", priority=True),
+        Binding("q", "back", "Back/Quit", id="main.back"),
+        Binding("escape", "back_or_clear", "Back", id="main.escape", show=False),
+        Binding("n", "next_unread(1)", "Next unread", id="main.next_unread", show=False),
+        Binding("N", "next_unread(-1)", "Previous unread", id="main.previous_unread", show=False),
+        Binding("r", "toggle_read", "Read", id="main.toggle_read"),
+        Binding("s", "toggle_star", "Star", id="main.toggle_star"),
+        Binding("d", "diff", "Diff", id="main.diff"),
+        Binding("e", "toggle_sidebar", "Entities", id="main.sidebar"),
+    ]
+
+    reading: reactive[bool] = reactive(False)
+    """Narrow layouts: the reading view replaces the list while True."""
+    sidebar: reactive[bool | None] = reactive(None)
+    """None: shown from SIDEBAR_MIN_WIDTH columns; True/False: the user's choice (key `e`)."""
+    current_article_id: reactive[str | None] = reactive(None)
+    """The article in the reading view."""
+
+    def __init__(self, library: Library, state: State) -> None:
+        super().__init__()
+        self.library = library
+        self.state = state
+        self.all_rows: list[source.Row] = []
+        self.by_id: dict[str, source.Row] = {}
+        self.read: set[str] = set()
+        self.starred: set[str] = set()
+        self.copies: set[str] = set()
+        self.kept_query = ""
+        """The query as of the last Enter (Escape returns to it)."""
+        self.query_text = ""
+        self.filters: list[tuple[str, str]] = []
+        """Entity filters, (type, name), in the order chosen."""
+        self._restore: str | None = state.last_selected(library.corpus)
+        """The article to put the cursor on once the list has rows (the last one selected)."""
+        self._preview: Timer | None = None
+        self._save_position: Timer | None = None
+
+    def compose(self) -> ComposeResult:
+        yield StatusBar(id="status")
+        yield SearchBar(id="search")
+        with Horizontal(id="panes"):
+            yield EntitySidebar(id="sidebar")
+            yield ArticleList(id="articles")
+            yield ReadingView(id="reading")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one(StatusBar).corpus = self.library.corpus.name
+        self.set_focus(self.query_one(ArticleList))
+        self._layout()
+        # The list first, from what the store already holds; the sync starts once it is drawn, so on
+        # a known corpus the two never compete for the interpreter before the first screen.
+        self._synced = False
+        self.load_listing()
+
+    # --- results coming back ---------------------------------------------------------------------
+    def on_listing_loaded(self, message: ListingLoaded) -> None:
+        self.all_rows = message.rows
+        self.by_id = {row.id: row for row in message.rows}
+        self.read, self.starred = message.read, message.starred
+        articles = self.query_one(ArticleList)
+        articles.set_marks(self.read, self.starred, self.copies)
+        keep, self._restore = (self._restore, None) if message.rows else (None, self._restore)
+        self.query_one(StatusBar).total = len(message.rows)
+        if not self._synced:
+            self._synced = True
+            self.call_after_refresh(self.run_sync)
+        if self.full_query:
+            self.search(self.full_query, debounce=0)
+        else:
+            self._show_rows(message.rows, keep)
+            self.count_entities("")
+
+    def on_sync_progressed(self, message: SyncProgressed) -> None:
+        self.query_one(StatusBar).busy = f"{message.stage} {message.done}/{message.total}"
+
+    def on_sync_finished(self, message: SyncFinished) -> None:
+        status = self.query_one(StatusBar)
+        status.busy = ""
+        if message.error:
+            status.notice = message.error
+            return
+        if message.stage == "entities":
+            self.count_entities(self.full_query)
+            return
+        report = message.report
+        if report and (report.added or report.updated or report.removed or not self.all_rows):
+            self.load_listing()
+        self.run_enrichment()
+
+    def on_search_finished(self, message: SearchFinished) -> None:
+        if message.query != self.full_query:
+            return  # a result for a query the user has already changed
+        rows = [self.by_id[i] for i in message.ids if i in self.by_id]
+        self._show_rows(rows)
+        self.query_one(StatusBar).notice = message.notice or ""
+        self.count_entities(message.query)
+
+    def on_article_loaded(self, message: ArticleLoaded) -> None:
+        self.current_article_id = message.article.id
+        self.query_one(ReadingView).show(message.article, message.mentions, message.terms)
+
+    def on_entities_counted(self, message: EntitiesCounted) -> None:
+        if message.query == self.full_query:
+            self.query_one(EntitySidebar).show_counts(message.counts, source.has_entities(self.library))
+
+    def on_copies_found(self, message: CopiesFound) -> None:
+        self.query_one(StatusBar).busy = ""
+        self.copies = message.ids
+        self.query_one(ArticleList).set_marks(self.read, self.starred, self.copies)
+
+    def _show_rows(self, rows: list[source.Row], keep: str | None = None) -> None:
+        articles = self.query_one(ArticleList)
+        articles.set_rows(rows, keep)
+        status = self.query_one(StatusBar)
+        status.shown = len(rows)
+        status.position = articles.cursor + 1 if rows else 0
+
+    # --- the panes' messages -----------------------------------------------------------------------
+    @on(ArticleList.Highlighted)
+    def _highlighted(self, message: ArticleList.Highlighted) -> None:
+        self.query_one(StatusBar).position = message.article_list.cursor + 1
+        if self._save_position is not None:
+            self._save_position.stop()
+        article_id = message.article_id
+        self._save_position = self.set_timer(1.0, lambda: self.state.set_last_selected(self.library.corpus,
+                                                                                         article_id))
+        if self.has_class("-split"):
+            # Holding j must not open every article on the way: preview once the cursor rests.
+            if self._preview is not None:
+                self._preview.stop()
+            self._preview = self.set_timer(0.12, lambda: self.load_article(article_id))
+
+    @on(ArticleList.Selected)
+    def _selected(self, message: ArticleList.Selected) -> None:
+        self.open_article(message.article_id)
+
+    def open_article(self, article_id: str) -> None:
+        """Show an article in the reading view, give it the keyboard and mark it read."""
+        self.load_article(article_id)
+        self.state.set_last_selected(self.library.corpus, article_id)
+        self._set_read(article_id, True)
+        if not self.has_class("-split"):
+            self.reading = True
+        self.set_focus(self.query_one(ReadingView))
+
+    @on(Input.Changed, "#search")
+    def _query_typed(self, event: Input.Changed) -> None:
+        self.query_text = event.value.strip()
+        self.refilter()
+
+    @on(Input.Submitted, "#search")
+    def _query_kept(self, event: Input.Submitted) -> None:
+        self.kept_query = self.query_text
+        self.set_focus(self.query_one(ArticleList))
+        self._layout()
+
+    @on(SearchBar.Cancelled)
+    def _query_cancelled(self) -> None:
+        bar = self.query_one(SearchBar)
+        if bar.value.strip() != self.kept_query:
+            bar.value = self.kept_query
+        self.set_focus(self.query_one(ArticleList))
+        self._layout()
+
+    @on(EntitySidebar.Chosen)
+    def _entity_chosen(self, message: EntitySidebar.Chosen) -> None:
+        if (message.type, message.name) not in self.filters:
+            self.filters.append((message.type, message.name))
+            self.refilter()
+
+    @on(EntitySidebar.Cleared)
+    def _entities_cleared(self) -> None:
+        if self.filters:
+            self.filters.clear()
+            self.refilter()
+
+    @property
+    def full_query(self) -> str:
+        """The typed query AND every entity filter."""
+        parts = [self.query_text] if self.query_text else []
+        for kind, name in self.filters:
+            parts.append(f'{source.ENTITY_FIELDS.get(kind, "entity")}:"{name.replace(chr(34), "")}"')
+        return " ".join(parts)
+
+    def refilter(self) -> None:
+        """Run the current query (or show every article) after the query or the filters changed."""
+        status = self.query_one(StatusBar)
+        status.query = self.query_text
+        status.filters = tuple(f"{source.ENTITY_FIELDS.get(k, 'entity')}:{n}" for k, n in self.filters)
+        self.query_one(EntitySidebar).show_filters(self.filters)
+        if self.full_query:
+            self.search(self.full_query)
+        else:
+            self.workers.cancel_group(self, "search")
+            status.notice = ""
+            self._show_rows(self.all_rows)
+            self.count_entities("")
+
+    # --- actions ---------------------------------------------------------------------------------------
+    def action_search(self) -> None:
+        bar = self.query_one(SearchBar)
+        if bar.has_focus:  # a priority binding sees `/` typed inside the query too
+            bar.insert_text_at_cursor("/")
+            return
+        # set_focus, not widget.focus(): focus() is deferred, and keys typed right after `/` (a fast
+        # typist, a paste, a script) would otherwise reach the list as commands.
+        self.add_class("-search")
+        self.set_focus(bar)
+
+    def action_back(self) -> None:
+        if self.reading:
+            self.reading = False
+        elif self.has_class("-split") and self.query_one(ReadingView).has_focus_within:
+            self.set_focus(self.query_one(ArticleList))
+        else:
+            self.app.exit()
+
+    def action_back_or_clear(self) -> None:
+        if self.reading or (self.has_class("-split") and self.query_one(ReadingView).has_focus_within):
+            self.action_back()
+        elif self.kept_query or self.filters:
+            self.kept_query = ""
+            self.filters.clear()
+            self.query_one(SearchBar).value = ""  # Input.Changed re-runs the (now empty) query
+            self.refilter()
+            self._layout()
+
+    def action_toggle_sidebar(self) -> None:
+        shown = self.has_class("-sidebar")
+        self.sidebar = not shown
+
+    def _target(self) -> str | None:
+        """The article keys act on: the open one while reading, else the one under the list cursor."""
+        if self.reading or self.query_one(ReadingView).has_focus_within:
+            return self.current_article_id
+        return self.query_one(ArticleList).current_id
+
+    def action_toggle_read(self) -> None:
+        if (target := self._target()) is not None:
+            self._set_read(target, target not in self.read)
+
+    def action_toggle_star(self) -> None:
+        if (target := self._target()) is None:
+            return
+        flag = target not in self.starred
+        self.state.set_starred(target, flag)
+        (self.starred.add if flag else self.starred.discard)(target)
+        self.query_one(ArticleList).marks_changed(target)
+
+    def _set_read(self, article_id: str, flag: bool) -> None:
+        # A one-row autocommit in WAL mode: well under a millisecond, and it must not be lost at quit.
+        self.state.set_read(article_id, flag)
+        (self.read.add if flag else self.read.discard)(article_id)
+        self.query_one(ArticleList).marks_changed(article_id)
+
+    def action_next_unread(self, direction: int) -> None:
+        articles = self.query_one(ArticleList)
+        rows = articles.rows
+        index = articles.cursor + direction
+        while 0 <= index < len(rows):
+            if rows[index].id not in self.read:
+                articles.cursor = index
+                if self.reading or self.query_one(ReadingView).has_focus_within:
+                    self.open_article(rows[index].id)
+                return
+            index += direction
+        self.notify("No more unread articles" + (" below." if direction > 0 else " above."), timeout=2)
+
+    def action_diff(self) -> None:
+        target = self._target()
+        if target is None:
+            return
+        if target not in self.copies:
+            self.notify("This article has no wire copies.", severity="warning", timeout=3)
+            return
+        self.list_copies(target)
+
+    def on_copies_listed(self, message: CopiesListed) -> None:
+        from reader.tui.screens.diff import CopyChooser, DiffScreen  # pushed screens: imported when used
+
+        article_id = message.article_id
+        others = [o.b if o.a == article_id else o.a for o in message.overlaps]
+        if not others:
+            self.notify("This article has no wire copies.", severity="warning", timeout=3)
+        elif len(others) == 1:
+            self.app.push_screen(DiffScreen(self.library, article_id, others[0]))
+        else:
+            titles = {i: " · ".join(x for x in (r.outlet, r.date, r.title) if x)
+                      for i in others if (r := self.by_id.get(i))}
+
+            def chosen(other: str | None) -> None:
+                if other:
+                    self.app.push_screen(DiffScreen(self.library, article_id, other))
+
+            self.app.push_screen(CopyChooser(article_id, message.overlaps, titles), chosen)
+
+    # --- layout -------------------------------------------------------------------------------------
+    def on_resize(self) -> None:
+        self._layout()
+
+    def on_descendant_focus(self) -> None:
+        self._layout()
+
+    def on_descendant_blur(self) -> None:
+        self.call_after_refresh(self._layout)
+
+    def watch_reading(self) -> None:
+        self._layout()
+        if not self.reading:
+            self.set_focus(self.query_one(ArticleList))
+
+    def watch_sidebar(self) -> None:
+        self._layout()
+
+    def _layout(self) -> None:
+        width = self.size.width or self.app.size.width
+        split = width >= SPLIT_MIN_WIDTH
+        self.set_class(split, "-split")
+        self.set_class(self.reading and not split, "-reading")
+        self.set_class(self.sidebar if self.sidebar is not None else width >= SIDEBAR_MIN_WIDTH, "-sidebar")
+        searching = self.query_one(SearchBar).has_focus or bool(self.kept_query)
+        self.set_class(searching, "-search")

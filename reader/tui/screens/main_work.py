@@ -1,0 +1,97 @@
+"""MainWork: the slow work behind the main screen, in thread workers that post their results as messages."""
+
+from __future__ import annotations
+
+import time
+
+from textual import work
+from textual.worker import get_current_worker
+
+from reader.library import Library
+from reader.state import State
+from reader.tui import source
+from reader.tui.messages import (
+    ArticleLoaded,
+    CopiesFound,
+    CopiesListed,
+    EntitiesCounted,
+    ListingLoaded,
+    SearchFinished,
+    SyncFinished,
+    SyncProgressed,
+)
+
+SEARCH_DEBOUNCE = 0.15
+"""Seconds of quiet typing before a search runs; a new keystroke cancels the waiting worker."""
+
+
+class MainWork:
+    """Mixed into MainScreen. Nothing here touches a widget: every result goes back as a message
+    (post_message is thread-safe), and MainScreen's handlers update the panes."""
+
+    library: Library
+    state: State
+    full_query: str
+    """Provided by MainScreen (a property there): the typed query AND the entity filters."""
+
+    @work(thread=True, group="listing", exclusive=True, exit_on_error=False, description="Loading the list")
+    def load_listing(self) -> None:
+        self.post_message(ListingLoaded(source.listing(self.library), self.state.read_ids(),
+                                        self.state.starred_ids()))
+
+    @work(thread=True, group="index", exclusive=True, exit_on_error=False, description="Syncing the corpus")
+    def run_sync(self) -> None:
+        try:
+            report = self.library.sync(progress=self._progress(""))
+        except Exception as exc:  # noqa: BLE001 — shown in the status line; the list stays usable
+            self.post_message(SyncFinished(None, f"sync failed: {exc}"))
+        else:
+            self.post_message(SyncFinished(report))
+
+    @work(thread=True, group="search", exclusive=True, exit_on_error=False, description="Searching")
+    def search(self, query: str, debounce: float = SEARCH_DEBOUNCE) -> None:
+        time.sleep(debounce)
+        if get_current_worker().is_cancelled:
+            return
+        ids, total, notice = source.search_ids(self.library, query)
+        if not get_current_worker().is_cancelled:
+            self.post_message(SearchFinished(query, ids, total, notice))
+
+    @work(thread=True, group="article", exclusive=True, exit_on_error=False, description="Opening an article")
+    def load_article(self, article_id: str) -> None:
+        article = self.library.article(article_id)
+        self.post_message(ArticleLoaded(article, source.mentions(self.library, article),
+                                        source.query_terms(self.full_query)))
+
+    @work(thread=True, group="entities", exclusive=True, exit_on_error=False, description="Counting entities")
+    def count_entities(self, query: str) -> None:
+        self.post_message(EntitiesCounted(source.entity_counts(self.library, query), query))
+
+    @work(thread=True, group="enrich", exclusive=True, exit_on_error=False, description="Entities and copies")
+    def run_enrichment(self) -> None:
+        """After the text is indexed: NER (entities fill in), then wire copies (marks fill in)."""
+        worker = get_current_worker()
+        try:
+            if source.enrich(self.library, self._progress("entities"), lambda: worker.is_cancelled):
+                self.post_message(SyncFinished(None, stage="entities"))
+            copies = source.with_copies(self.library, self._progress("copies"))
+        except Exception as exc:  # noqa: BLE001 — shown in the status line; reading goes on without them
+            self.post_message(SyncFinished(None, f"entities/copies failed: {exc}", stage="enrich"))
+            return
+        self.post_message(CopiesFound(copies))
+
+    def _progress(self, label: str):
+        last = [-1.0]
+
+        def progress(stage: str, done: int, total: int) -> None:
+            # Posting is cheap but not free: at most ~20 updates a second reach the UI.
+            now = time.monotonic()
+            if now - last[0] >= 0.05 or done == total:
+                last[0] = now
+                self.post_message(SyncProgressed(f"{label}: {stage}" if label else stage, done, total))
+
+        return progress
+
+    @work(thread=True, group="copies_of", exclusive=True, exit_on_error=False, description="Listing copies")
+    def list_copies(self, article_id: str) -> None:
+        self.post_message(CopiesListed(article_id, source.copies_of(self.library, article_id)))

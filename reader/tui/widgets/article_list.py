@@ -1,0 +1,231 @@
+"""ArticleList: a virtualised list (Line API) that draws only the visible rows, so 100k articles open at once."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rich.cells import cell_len
+from rich.text import Text
+from textual.binding import Binding
+from textual.cache import LRUCache
+from textual.geometry import Region, Size
+from textual.message import Message
+from textual.reactive import reactive
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from reader.textsafe import inert
+from reader.tui.source import Row
+
+UNREAD, STARRED, COPIES = "N", "*", "="
+"""Marks in the first columns. ASCII on purpose: ambiguous-width symbols (●, ★) shift columns on some
+CJK-locale terminals, and these read well in any font over SSH."""
+
+
+class ArticleList(ScrollView, can_focus=True):
+    """Article rows: marks, date, outlet, title. The screen hands rows and marks down; the list only draws."""
+
+    HELP = "The article list. N unread, * starred, = has wire copies."
+    BINDINGS = [
+        Binding("j,down", "cursor_down", "Down", id="list.down", show=False),
+        Binding("k,up", "cursor_up", "Up", id="list.up", show=False),
+        Binding("g,home", "first", "First", id="list.first", show=False),
+        Binding("G,end", "last", "Last", id="list.last", show=False),
+        Binding("ctrl+d,pagedown", "page(1)", "Page down", id="list.page_down", show=False),
+        Binding("ctrl+u,pageup", "page(-1)", "Page up", id="list.page_up", show=False),
+        Binding("enter", "select", "Open", id="list.open"),
+    ]
+    COMPONENT_CLASSES = {
+        "article-list--cursor",
+        "article-list--unread",
+        "article-list--read",
+        "article-list--mark",
+        "article-list--date",
+        "article-list--outlet",
+    }
+    DEFAULT_CSS = """
+    ArticleList {
+        background: $surface;
+        scrollbar-size-vertical: 1;
+        & > .article-list--cursor { background: $boost; text-style: reverse; }
+        &:focus > .article-list--cursor { background: $primary; color: $text; text-style: none; }
+        & > .article-list--unread { text-style: bold; }
+        & > .article-list--read { color: $text-muted; }
+        & > .article-list--mark { color: $accent; text-style: bold; }
+        & > .article-list--date { color: $text-muted; }
+        & > .article-list--outlet { color: $secondary; }
+    }
+    """
+
+    @dataclass
+    class Highlighted(Message):
+        """The cursor moved onto an article."""
+
+        article_list: ArticleList
+        article_id: str
+
+        @property
+        def control(self) -> ArticleList:
+            return self.article_list
+
+    @dataclass
+    class Selected(Message):
+        """Enter was pressed on an article."""
+
+        article_list: ArticleList
+        article_id: str
+
+        @property
+        def control(self) -> ArticleList:
+            return self.article_list
+
+    cursor: reactive[int] = reactive(0, always_update=False, repaint=False)
+    """Index of the highlighted row."""
+
+    def __init__(self, *, name: str | None = None, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(name=name, id=id, classes=classes)
+        self.rows: list[Row] = []
+        self.read: set[str] = set()
+        self.starred: set[str] = set()
+        self.copies: set[str] = set()
+        self._lines: LRUCache[tuple, Strip] = LRUCache(512)
+        self._positions: dict[str, int] = {}
+
+    # --- data in ------------------------------------------------------------------------------
+    def set_rows(self, rows: list[Row], keep: str | None = None) -> None:
+        """Show `rows`; the cursor stays on `keep` (else on the current article) when it is among them."""
+        current = keep or self.current_id
+        self.rows = rows
+        self._positions = {row.id: n for n, row in enumerate(rows)}
+        self._lines.clear()
+        self.virtual_size = Size(self.size.width, len(rows))
+        self.set_reactive(ArticleList.cursor, -1)  # force the watcher: the row under the cursor changed
+        self.cursor = self._positions.get(current, 0) if current else 0
+        self.refresh()
+
+    def set_marks(self, read: set[str], starred: set[str], copies: set[str] | None = None) -> None:
+        self.read, self.starred = read, starred
+        if copies is not None:
+            self.copies = copies
+        self._lines.clear()
+        self.refresh()
+
+    def marks_changed(self, article_id: str) -> None:
+        """Redraw one row after its read/star mark changed (the sets are shared with the screen)."""
+        index = self._positions.get(article_id)
+        if index is not None:
+            self._refresh_row(index)
+
+    @property
+    def current_id(self) -> str | None:
+        return self.rows[self.cursor].id if 0 <= self.cursor < len(self.rows) else None
+
+    def index_of(self, article_id: str) -> int | None:
+        return self._positions.get(article_id)
+
+    def move_to(self, article_id: str) -> bool:
+        index = self._positions.get(article_id)
+        if index is None:
+            return False
+        self.cursor = index
+        return True
+
+    # --- keys ---------------------------------------------------------------------------------
+    def action_cursor_down(self) -> None:
+        self.cursor = min(self.cursor + 1, len(self.rows) - 1)
+
+    def action_cursor_up(self) -> None:
+        self.cursor = max(self.cursor - 1, 0)
+
+    def action_first(self) -> None:
+        self.cursor = 0
+
+    def action_last(self) -> None:
+        self.cursor = max(0, len(self.rows) - 1)
+
+    def action_page(self, direction: int) -> None:
+        step = max(1, self.scrollable_content_region.height // 2)
+        self.cursor = max(0, min(len(self.rows) - 1, self.cursor + direction * step))
+
+    def action_select(self) -> None:
+        if self.current_id is not None:
+            self.post_message(self.Selected(self, self.current_id))
+
+    def watch_cursor(self, old: int, new: int) -> None:
+        if new < 0 or not self.rows:
+            return
+        # Only the two rows whose cursor style changed are repainted, unless the view must scroll.
+        self._refresh_row(old)
+        self._refresh_row(new)
+        self._scroll_to_cursor()
+        self.post_message(self.Highlighted(self, self.rows[new].id))
+
+    def _scroll_to_cursor(self) -> None:
+        height = self.scrollable_content_region.height
+        top = int(self.scroll_offset.y)
+        if height <= 0:
+            return
+        # Off screen: put the cursor in the middle, as mutt and less do, so the next height/2 presses
+        # of j (or k) repaint two rows each instead of the whole list.
+        if top <= self.cursor < top + height:
+            return
+        y = self.cursor - height // 2
+        self.scroll_to(y=max(0, y), animate=False, immediate=True)
+
+    def on_resize(self) -> None:
+        self.virtual_size = Size(self.size.width, len(self.rows))
+        self._lines.clear()
+        self.call_after_refresh(self._scroll_to_cursor)
+
+    def _refresh_row(self, index: int) -> None:
+        y = index - int(self.scroll_offset.y)
+        if 0 <= y < self.size.height:
+            self.refresh(Region(0, y, self.size.width, 1))
+
+    # --- drawing ------------------------------------------------------------------------------
+    def render_line(self, y: int) -> Strip:
+        index = int(self.scroll_offset.y) + y
+        width = self.scrollable_content_region.width
+        if index >= len(self.rows):
+            return Strip.blank(width, self.rich_style)
+        row = self.rows[index]
+        flags = (row.id not in self.read, row.id in self.starred, row.id in self.copies)
+        key = (index, width, index == self.cursor, self.has_focus, flags)
+        strip = self._lines.get(key)
+        if strip is None:
+            strip = self._render_row(row, width, index == self.cursor, flags)
+            self._lines[key] = strip
+        return strip
+
+    def _render_row(self, row: Row, width: int, is_cursor: bool, flags: tuple[bool, bool, bool]) -> Strip:
+        unread, starred, copies = flags
+        style = self.get_component_rich_style
+        base = self.rich_style + style("article-list--unread" if unread else "article-list--read")
+        mark = style("article-list--mark")
+        text = Text(no_wrap=True, overflow="ellipsis", end="", style=base)
+        text.append(UNREAD if unread else " ", mark)
+        text.append(STARRED if starred else " ", mark)
+        text.append(COPIES if copies else " ", mark)
+        text.append(" ")
+        text.append(f"{row.date or '—':<10} ", style("article-list--date"))
+        outlet_width = 16 if width >= 100 else 12
+        text.append(_fit(inert(row.outlet or "—"), outlet_width) + " ", style("article-list--outlet"))
+        text.append(inert(row.title))
+        text.truncate(width, overflow="ellipsis", pad=True)
+        if is_cursor:
+            text.stylize(style("article-list--cursor"))
+        return Strip(list(text.render(self.app.console))).adjust_cell_length(width, self.rich_style)
+
+
+def _fit(text: str, width: int) -> str:
+    """Cut or pad to `width` cells (wide CJK characters count two)."""
+    if cell_len(text) <= width:
+        return text + " " * (width - cell_len(text))
+    out, used = [], 0
+    for ch in text:
+        w = cell_len(ch)
+        if used + w > width - 1:
+            break
+        out.append(ch)
+        used += w
+    return "".join(out) + "…" + " " * (width - used - 1)

@@ -1,0 +1,58 @@
+"""StatusBar: one line saying what the list shows (corpus, counts, query, filters) and what runs (sync)."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.reactive import reactive
+from textual.widget import Widget
+
+from reader.textsafe import inert
+
+
+class StatusBar(Widget):
+    """Draws the facts it is given; user-supplied parts (query, names) are inert Text, never markup."""
+
+    COMPONENT_CLASSES = {"status-bar--name", "status-bar--query", "status-bar--busy", "status-bar--notice"}
+    DEFAULT_CSS = """
+    StatusBar {
+        height: 1;
+        background: $panel;
+        color: $text;
+        & > .status-bar--name { text-style: bold; color: $primary; }
+        & > .status-bar--query { color: $accent; }
+        & > .status-bar--busy { color: $warning; }
+        & > .status-bar--notice { color: $error; }
+    }
+    """
+
+    corpus: reactive[str] = reactive("")
+    shown: reactive[int] = reactive(0)
+    """Rows in the list now."""
+    total: reactive[int] = reactive(0)
+    """Articles in the corpus."""
+    position: reactive[int] = reactive(0)
+    """1-based cursor position, 0 when the list is empty."""
+    query: reactive[str] = reactive("")
+    filters: reactive[tuple[str, ...]] = reactive(())
+    busy: reactive[str] = reactive("")
+    """What runs in the background, e.g. `indexing 400/21578`; empty when idle."""
+    notice: reactive[str] = reactive("")
+
+    def render(self) -> Text:
+        part = self.get_component_rich_style
+        text = Text(no_wrap=True, overflow="ellipsis", end="")
+        text.append(" wire ", part("status-bar--name"))
+        text.append(inert(self.corpus))
+        if self.query or self.filters:
+            text.append("  ")
+            text.append(inert(" ".join([self.query, *self.filters]).strip()), part("status-bar--query"))
+            text.append(f"  {self.shown} of {self.total}")
+        else:
+            text.append(f"  {self.total} articles")
+        if self.shown:
+            text.append(f"  #{self.position}")
+        if self.busy:
+            text.append(f"  {self.busy}", part("status-bar--busy"))
+        if self.notice:
+            text.append(f"  {inert(self.notice)}", part("status-bar--notice"))
+        return text

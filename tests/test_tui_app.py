@@ -1,0 +1,321 @@
+"""Pilot tests of the main flows: open, move, read, marks, search, entity filters, help, keymap, resize."""
+
+from __future__ import annotations
+
+import pytest
+
+from reader.library import Library
+from reader.state import State
+from reader.tui import make_app
+from reader.tui.screens.diff import DiffScreen
+from reader.tui.screens.help import HelpScreen
+from reader.tui.screens.main import MainScreen
+from reader.tui.widgets import ArticleList, EntitySidebar, ReadingView, SearchBar, StatusBar
+from reader.tui.widgets.wire_diff import WireDiffView
+from tests.test_tui_support import CORPUS, EnrichedLibrary, pilot_test, settle
+
+NEWEST = "008_cjk.md"
+"""The fixture corpus sorted newest first: 008 (03-05), 004, 002/003 (03-03), 001, 005, 006, 007 (undated)."""
+
+
+@pytest.fixture
+def lib(home):
+    library = EnrichedLibrary.on(CORPUS, home)
+    yield library
+    library.close()
+
+
+def panes(app):
+    screen = app.screen
+    return screen.query_one(ArticleList), screen.query_one(ReadingView), screen.query_one(StatusBar)
+
+
+@pilot_test
+async def test_first_opening_syncs_in_a_worker_then_shows_the_list(lib):
+    app = make_app(lib)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        articles, _reading, status = panes(app)
+        assert isinstance(app.screen, MainScreen)
+        assert [r.id for r in articles.rows][:2] == [NEWEST, "004_herald_library.md"]
+        assert articles.rows[-1].id == "007_letters.md"  # undated last
+        assert status.total == 8 and status.busy == ""
+        assert articles.has_focus
+        # Marks column: every article unread, copies marked once overlaps are known.
+        assert articles.copies == {"001_herald_terminal.md", "002_wire_terminal.md", "003_valley_terminal.md"}
+
+
+@pilot_test
+async def test_keys_move_the_cursor(lib):
+    app = make_app(lib)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        articles, _, status = panes(app)
+        await pilot.press("j", "down", "j")
+        assert articles.cursor == 3 and status.position == 4
+        await pilot.press("k", "up")
+        assert articles.cursor == 1
+        await pilot.press("G")
+        assert articles.cursor == 7
+        await pilot.press("g")
+        assert articles.cursor == 0
+        await pilot.press("ctrl+d")
+        assert articles.cursor > 0
+        await pilot.press("ctrl+u")
+        assert articles.cursor == 0
+
+
+@pilot_test
+async def test_enter_opens_marks_read_and_q_goes_back_then_quits(lib, home):
+    app = make_app(lib)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        articles, reading, _ = panes(app)
+        await pilot.press("j", "enter")
+        await settle(pilot)
+        assert app.screen.has_class("-reading") and reading.has_focus
+        assert reading.article is not None and reading.article.id == "004_herald_library.md"
+        assert "004_herald_library.md" in articles.read
+        await pilot.press("q")
+        assert not app.screen.has_class("-reading") and articles.has_focus
+        await pilot.press("q")
+        await pilot.pause()
+    assert app.return_code == 0
+    state = State.open(lib.locations.data_dir)
+    assert state.read_ids() == {"004_herald_library.md"}
+    assert state.last_selected(lib.corpus) == "004_herald_library.md"
+
+
+@pilot_test
+async def test_last_selected_article_is_restored_at_start(lib):
+    State.open(lib.locations.data_dir).set_last_selected(lib.corpus, "001_herald_terminal.md")
+    app = make_app(lib)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        articles, _, _ = panes(app)
+        assert articles.current_id == "001_herald_terminal.md"
+
+
+@pilot_test
+async def test_r_toggles_read_s_stars_and_both_persist(lib):
+    app = make_app(lib)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        articles, _, _ = panes(app)
+        await pilot.press("r", "s", "j", "s")
+        assert articles.read == {NEWEST}
+        assert articles.starred == {NEWEST, "004_herald_library.md"}
+        await pilot.press("k", "r", "s")
+        assert articles.read == set() and articles.starred == {"004_herald_library.md"}
+    state = State.open(lib.locations.data_dir)
+    assert state.read_ids() == set() and state.starred_ids() == {"004_herald_library.md"}
+    # Marks survive a rebuild of the derived data: a new app on a rebuilt index still shows them.
+    lib.sync(rebuild=True)
+    app = make_app(lib)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert panes(app)[0].starred == {"004_herald_library.md"}
+
+
+@pilot_test
+async def test_n_and_N_jump_between_unread_articles(lib):
+    app = make_app(lib)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        articles, _, _ = panes(app)
+        for i in (1, 2):
+            articles.cursor = i
+            await pilot.press("r")
+        articles.cursor = 0
+        await pilot.press("n")
+        assert articles.cursor == 3
+        await pilot.press("N")
+        assert articles.cursor == 0
+
+
+@pilot_test
+async def test_search_as_you_type_enter_keeps_escape_cancels(lib):
+    app = make_app(lib)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        articles, _, status = panes(app)
+        await pilot.press("slash")
+        assert app.screen.query_one(SearchBar).has_focus and app.screen.has_class("-search")
+        await pilot.press(*"ferry")
+        await settle(pilot)
+        ferry = {r.id for r in articles.rows}
+        assert "004_herald_library.md" not in ferry and "002_wire_terminal.md" in ferry
+        assert status.query == "ferry" and status.shown == len(ferry)
+        await pilot.press("enter")
+        assert articles.has_focus and app.screen.has_class("-search")  # the kept query stays visible
+        await pilot.press("slash", "space", *"library")
+        await settle(pilot)
+        assert [r.id for r in articles.rows] == []  # ferry AND library: nothing
+        await pilot.press("escape")
+        await settle(pilot)
+        assert {r.id for r in articles.rows} == ferry and status.query == "ferry"
+        # Escape on the list clears the kept query: every article again.
+        await pilot.press("escape")
+        await settle(pilot)
+        assert len(articles.rows) == 8 and not app.screen.has_class("-search")
+
+
+@pilot_test
+async def test_search_terms_are_highlighted_in_the_reading_view(lib):
+    app = make_app(lib)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("slash", *"terminals", "enter")
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        reading = panes(app)[1]
+        text = reading.render_article()
+        match = reading.get_component_rich_style("reading-view--match")
+        marked = {text.plain[s.start:s.end] for s in text.spans if s.style == match}
+        assert "terminal" in marked
+
+
+@pilot_test
+async def test_entity_sidebar_filters_narrows_and_clears(lib):
+    app = make_app(lib)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        articles, _, status = panes(app)
+        sidebar = app.screen.query_one(EntitySidebar)
+        assert sidebar.display and app.screen.has_class("-sidebar")
+        options = sidebar.query_one("#entity-options")
+        ids = [options.get_option_at_index(i).id for i in range(options.option_count)]
+        assert "person\tLena Park" in ids and "place\tTokyo" in ids
+        await pilot.press("tab")  # from the list back to the sidebar (focus wraps)
+        options.focus()
+        options.highlighted = ids.index("person\tLena Park")
+        await pilot.press("enter")
+        await settle(pilot)
+        park = {r.id for r in articles.rows}
+        assert park == {"001_herald_terminal.md", "002_wire_terminal.md", "003_valley_terminal.md",
+                        "004_herald_library.md", "008_cjk.md"}
+        # Counts follow the results: Westhaven (only in 006) is gone.
+        ids = [options.get_option_at_index(i).id for i in range(options.option_count)]
+        assert "place\tWesthaven" not in ids
+        options.highlighted = ids.index("organization\tCoastal Trust")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert {r.id for r in articles.rows} == {"001_herald_terminal.md", "002_wire_terminal.md"}
+        assert status.filters == ("person:Lena Park", "org:Coastal Trust")
+        await pilot.press("backspace")
+        await settle(pilot)
+        assert len(articles.rows) == 8 and status.filters == ()
+
+
+@pilot_test
+async def test_sidebar_hides_under_100_columns_and_follows_resize(lib):
+    app = make_app(lib)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        assert not screen.query_one(EntitySidebar).display
+        await pilot.press("e")
+        assert screen.query_one(EntitySidebar).display
+        await pilot.press("e")
+        assert not screen.query_one(EntitySidebar).display
+        await pilot.resize_terminal(200, 60)
+        await settle(pilot)
+        screen.sidebar = None  # back to automatic
+        await pilot.pause()
+        assert screen.has_class("-split") and screen.query_one(EntitySidebar).display
+        assert screen.query_one(ReadingView).display and screen.query_one(ArticleList).display
+        await pilot.press("j")
+        await pilot.pause(0.3)  # the preview waits for the cursor to rest before loading
+        await settle(pilot)
+        assert screen.query_one(ReadingView).article.id == "004_herald_library.md"  # the preview follows
+        await pilot.resize_terminal(80, 24)
+        await settle(pilot)
+        assert not screen.has_class("-split") and not screen.query_one(EntitySidebar).display
+        assert not screen.query_one(ReadingView).display
+
+
+@pilot_test
+async def test_boilerplate_hidden_then_shown_dimmed_and_mentions_toggle(lib):
+    app = make_app(lib)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        articles, reading, _ = panes(app)
+        articles.move_to("003_valley_terminal.md")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert "Sign up" not in reading.render_article().plain
+        assert "1 boilerplate paragraph hidden" in reading.render_article().plain
+        await pilot.press("b")
+        text = reading.render_article()
+        dim = reading.get_component_rich_style("reading-view--boilerplate")
+        assert any(text.plain[s.start:s.end].startswith("Sign up") and s.style == dim for s in text.spans)
+        person = reading.get_component_rich_style("reading-view--person")
+        assert any(text.plain[s.start:s.end] == "Lena Park" and s.style == person for s in text.spans)
+        await pilot.press("m")
+        assert not any(s.style == person for s in reading.render_article().spans)
+
+
+@pilot_test
+async def test_help_is_generated_from_bindings_with_the_keymap_applied(home):
+    lib = EnrichedLibrary.on(CORPUS, home, "keymap:\n  list.down: ctrl+n\n  main.toggle_star: x\n")
+    app = make_app(lib)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        articles, _, _ = panes(app)
+        await pilot.press("ctrl+n")
+        assert articles.cursor == 1
+        await pilot.press("x")
+        assert articles.starred == {"004_herald_library.md"}
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        help_text = str(app.screen.query_one("#help-text").render())
+        assert "^n" in help_text and "Star" in help_text
+        star_line = next(line for line in help_text.splitlines() if line.rstrip().endswith("Star"))
+        assert star_line.split()[0] == "x"
+        for section in ("Article list", "Reading view", "Entity sidebar", "Search bar", "Everywhere"):
+            assert section in help_text
+        await pilot.press("escape")
+        assert isinstance(app.screen, MainScreen)
+    lib.close()
+
+
+@pilot_test
+async def test_theme_defaults_to_256_colour_safe_and_can_be_chosen(lib):
+    app = make_app(lib)
+    async with app.run_test(size=(80, 24)):
+        assert app.theme == "wire-256"
+    app = make_app(lib, theme="ansi-dark")
+    async with app.run_test(size=(80, 24)):
+        assert app.theme == "ansi-dark"
+    app = make_app(lib, theme="no-such-theme")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert app.theme == "wire-256"
+        assert any("no-such-theme" in str(n.message) for n in app._notifications)
+
+
+@pilot_test
+async def test_real_library_fills_in_entities_and_copies_after_the_list(home):
+    """No stand-ins: real NER and real wire-copy detection, run by the app after the text sync."""
+    lib = Library.open(CORPUS, home=home)
+    app = make_app(lib)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot, rounds=200)
+        articles, _, status = panes(app)
+        assert len(articles.rows) == 8 and status.busy == ""
+        assert status.notice == ""
+        options = app.screen.query_one("#entity-options")
+        ids = [options.get_option_at_index(i).id for i in range(options.option_count)]
+        assert any(i and i.startswith("person\t") for i in ids)
+        assert {"002_wire_terminal.md", "003_valley_terminal.md"} <= articles.copies
+        articles.move_to("003_valley_terminal.md")
+        await pilot.press("d")
+        await settle(pilot)
+        if not isinstance(app.screen, DiffScreen):  # several copies: the chooser first
+            await pilot.press("enter")
+            await settle(pilot)
+        assert isinstance(app.screen, DiffScreen)
+        assert app.screen.query_one(WireDiffView).rows
+    lib.close()
