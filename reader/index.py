@@ -22,7 +22,7 @@ from whoosh.query import NullQuery
 from reader.errors import WireError
 from reader.models import Article, Hit, SearchResult
 from reader.querytext import dates_as_numbers, syntax_problem
-from reader.snippets import WORD, make_snippet
+from reader.snippets import WORD, make_snippet, match_spans
 
 SCHEMA_VERSION = "3"
 """Bump when the schema or what goes into it changes: an index of another version is rebuilt."""
@@ -242,6 +242,16 @@ class Index:
             found = searcher.search(parsed, limit=None, scored=False, sortedby=None)
             return [searcher.stored_fields(docnum)["id"] for docnum in found.docs()]
 
+    def highlight_spans(self, text: str, query: str) -> list[tuple[int, int]]:
+        """Where the words a query matches (title and body forms, wildcards expanded) occur in `text`."""
+        parsed, _ = self._parse(query)
+        if parsed is None:
+            return []
+        with self._lock:
+            searcher = self._fresh_searcher()
+            terms = _body_terms(parsed, searcher) | _body_terms(parsed, searcher, "title")
+        return [(start, end) for start, end, _ in match_spans(text, terms, cached_stem)]
+
     def _fresh_searcher(self):
         """The kept searcher, reopened if a writer committed since (call with the lock held)."""
         if self._searcher is not None and not self._searcher.up_to_date():
@@ -303,12 +313,12 @@ class Index:
         return parsed, f"{problem}: searched as plain words: {' '.join(words)}"
 
 
-def _body_terms(parsed, searcher) -> set[str]:
+def _body_terms(parsed, searcher, field: str = "body") -> set[str]:
     """The indexed body terms the query matches (wildcards expanded), as the analyzer wrote them."""
     # fieldname="body" is needed, not just a filter afterwards: Query.existing_terms reuses its
     # `fieldname` argument as a loop variable, so without it only the first field's terms come back.
-    found = parsed.existing_terms(searcher.reader(), phrases=True, expand=True, fieldname="body")
-    return {text.decode("utf-8") if isinstance(text, bytes) else text for field, text in found if field == "body"}
+    found = parsed.existing_terms(searcher.reader(), phrases=True, expand=True, fieldname=field)
+    return {text.decode("utf-8") if isinstance(text, bytes) else text for name, text in found if name == field}
 
 
 @contextmanager

@@ -15,8 +15,9 @@ from reader.locations import Locations, bundled
 from reader.copies import CopyStage
 from reader.enrich import EntityStage
 from reader.entities import TYPES as ENTITY_TYPES
-from reader.models import Article, Entity, Family, Mention, Overlap, SearchResult, SyncReport
+from reader.models import Article, ArticleRow, Entity, Family, Mention, Overlap, SearchResult, SyncReport
 from reader.overlap import Comparison
+from reader.sync import VERSION as SYNC_VERSION
 from reader.sync import Progress, sync
 
 
@@ -38,7 +39,7 @@ class Library:
             self.cache.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise WireError(f"cannot create the cache folder {self.cache}: {exc.strerror}") from None
-        self.store = Store(self.cache / "corpus.sqlite")
+        self.store = Store(self.cache / "corpus.sqlite", SYNC_VERSION)
         self.index = Index(self.cache / "index")
         aliases = self.config.aliases or locations.config_dir / "aliases.yaml"
         self.entity_stage = EntityStage(self.store, self.index, self.cache / "entities", aliases)
@@ -65,9 +66,14 @@ class Library:
         return sync(self.corpus, self.store, self.index, progress, rebuild,
                     outlets if outlets.is_file() else None)
 
-    def search(self, query: str, limit: int = 20, sort: str = "relevance", since: str | None = None,
-               until: str | None = None) -> SearchResult:
-        """Search the index; `since`/`until` are dates that bound the results without scoring."""
+    def search(self, query: str, limit: int | None = 20, sort: str = "relevance", since: str | None = None,
+               until: str | None = None, snippets: bool = True) -> SearchResult:
+        """Search the index; `since`/`until` are dates that bound the results without scoring.
+
+        Args:
+            limit: at most this many hits; None for all (a list view wants every id).
+            snippets: False skips loading each hit's text for a snippet (needed for long lists).
+        """
         if sort not in ("relevance", "date"):
             raise WireError(f"unknown sort '{sort}' (use relevance or date)")
         bounds = []
@@ -81,8 +87,16 @@ class Library:
                 bounds.append("")
         # Whoosh writes open ranges as [a to] and [to b].
         filter_query = f"date:[{' to '.join(bounds).strip()}]" if any(bounds) else None
-        return self.index.search(query, limit=max(1, limit), sort=sort, text_for=self._body,
-                                 filter_query=filter_query)
+        return self.index.search(query, limit=None if limit is None else max(1, limit), sort=sort,
+                                 text_for=self._body if snippets else None, filter_query=filter_query)
+
+    def listing(self) -> list[ArticleRow]:
+        """Every article's list line, newest first: cheap even for a large corpus (no text decoded)."""
+        return self.store.rows()
+
+    def highlights(self, article: Article, query: str) -> list[tuple[int, int]]:
+        """(start, end) in `article.text` of the words `query` matches, as the index analyses them."""
+        return self.index.highlight_spans(article.text, query) if query.strip() else []
 
     def _body(self, article_id: str) -> str:
         article = self.store.get(article_id)

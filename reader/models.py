@@ -74,6 +74,16 @@ class Article:
 
 
 @dataclass(frozen=True, slots=True)
+class ArticleRow:
+    """One line of an article list: what a list shows, without the text."""
+
+    id: str
+    title: str
+    outlet: str | None
+    date: str | None
+
+
+@dataclass(frozen=True, slots=True)
 class Hit:
     """One search result, detached from Whoosh."""
 

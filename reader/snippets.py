@@ -10,6 +10,14 @@ WORD = re.compile(r"\w+(?:\.?\w+)*")
 _OPEN, _CLOSE = "\ue000", "\ue001"
 
 
+def match_spans(text: str, terms: set[str], stem: Callable[[str], str]) -> list[tuple[int, int, str]]:
+    """(start, end, term) of every word of `text` whose indexed form is one of `terms`."""
+    if not terms:
+        return []
+    return [(m.start(), m.end(), stemmed) for m in WORD.finditer(text)
+            if (stemmed := stem(m.group().lower())) in terms]
+
+
 def make_snippet(text: str, terms: set[str], stem: Callable[[str], str], size: int = 220
                  ) -> tuple[str, tuple[tuple[int, int], ...]]:
     """The window of `text` holding the most distinct matched terms, with their (start, end) marks.
@@ -22,8 +30,7 @@ def make_snippet(text: str, terms: set[str], stem: Callable[[str], str], size: i
     Whoosh's highlighter runs the full analyzer over every hit's whole text; this tokenises with
     the same pattern and a cached stemmer, about ten times faster on long articles.
     """
-    spans = [(m.start(), m.end(), stemmed) for m in WORD.finditer(text)
-             if (stemmed := stem(m.group().lower())) in terms]
+    spans = match_spans(text, terms, stem)
     if not spans:
         return _collapse(text[: size * 2], size)
     best, best_score, j = 0, (-1, -1), 0

@@ -9,16 +9,16 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from reader.corpus.boilerplate import REPEAT_THRESHOLD, paragraph_key
-from reader.models import Article, Paragraph
+from reader.models import Article, ArticleRow, Paragraph
 
-STORE_VERSION = "2"
+STORE_VERSION = "3"
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
 CREATE TABLE IF NOT EXISTS files (path TEXT PRIMARY KEY, size INTEGER, mtime_ns INTEGER, sha256 TEXT,
                                   skipped TEXT);
-CREATE TABLE IF NOT EXISTS articles (id TEXT PRIMARY KEY, path TEXT, outlet TEXT, date TEXT, sha256 TEXT,
-                                     data TEXT);
+CREATE TABLE IF NOT EXISTS articles (id TEXT PRIMARY KEY, path TEXT, title TEXT, outlet TEXT, date TEXT,
+                                     sha256 TEXT, data TEXT);
 CREATE INDEX IF NOT EXISTS articles_path ON articles(path);
 CREATE TABLE IF NOT EXISTS paras (outlet TEXT, key TEXT, article_id TEXT);
 CREATE INDEX IF NOT EXISTS paras_key ON paras(outlet, key);
@@ -35,7 +35,7 @@ class Store:
     redoes them; every index operation it repeats is idempotent.
     """
 
-    def __init__(self, path: Path | None) -> None:
+    def __init__(self, path: Path | None, version: str | None = None) -> None:
         self.db = sqlite3.connect(str(path) if path else ":memory:", check_same_thread=False,
                                   isolation_level=None)
         self.db.execute("PRAGMA busy_timeout=30000")  # another process's sync: wait, don't fail
@@ -43,16 +43,22 @@ class Store:
         self.db.execute("PRAGMA synchronous=NORMAL")
         self.db.executescript(_SCHEMA)
         self._repeated: set[tuple[str, str]] | None = None
+        if version is not None and self.version() not in (None, version):
+            self.reset(version)  # made by another version of wire: its rows may not fit these tables
 
     def version(self) -> str | None:
         row = self.db.execute("SELECT value FROM meta WHERE key='version'").fetchone()
         return row[0] if row else None
 
     def reset(self, version: str) -> None:
+        """Start over: tables dropped and created again (their shape may have changed with the version)."""
         generation = self.generation()  # keeps counting up, so no stage mistakes new data for old
         with self.transaction():
             for table in ("files", "articles", "paras", "repeated", "terms", "meta"):
-                self.db.execute(f"DELETE FROM {table}")
+                self.db.execute(f"DROP TABLE IF EXISTS {table}")
+            for statement in _SCHEMA.split(";"):
+                if statement.strip():
+                    self.db.execute(statement)
             self.db.execute("INSERT INTO meta VALUES ('version', ?)", (version,))
             self.db.execute("INSERT INTO meta VALUES ('generation', ?)", (str(int(generation) + 1),))
         self._repeated = None
@@ -103,8 +109,8 @@ class Store:
             "url": article.url, "tags": list(article.tags),
             "paragraphs": [[p.text, p.boilerplate] for p in article.paragraphs],
         }
-        self.db.execute("INSERT INTO articles VALUES (?, ?, ?, ?, ?, ?)",
-                        (article.id, article.path, article.outlet, article.date, article.sha256,
+        self.db.execute("INSERT INTO articles VALUES (?, ?, ?, ?, ?, ?, ?)",
+                        (article.id, article.path, article.title, article.outlet, article.date, article.sha256,
                          json.dumps(data, ensure_ascii=False)))
         if article.outlet:
             self.db.executemany("INSERT INTO paras VALUES (?, ?, ?)",
@@ -141,6 +147,11 @@ class Store:
             article = self.get(article_id)
             if article is not None:
                 yield article
+
+    def rows(self) -> list[ArticleRow]:
+        """Every article's list line, newest first (undated last), without decoding any text."""
+        return [ArticleRow(*r) for r in self.db.execute(
+            "SELECT id, title, outlet, date FROM articles ORDER BY date IS NULL, date DESC, id")]
 
     def all_ids(self) -> list[str]:
         return [r[0] for r in self.db.execute("SELECT id FROM articles ORDER BY id")]

@@ -7,14 +7,15 @@ from dataclasses import dataclass, field
 from textual.message import Message
 
 from reader.models import Article, Entity, Mention, Overlap, SyncReport
-from reader.tui.source import Alignment, Row
+from reader.models import ArticleRow
+from reader.tui.source import Alignment
 
 
 @dataclass
 class ListingLoaded(Message):
     """Every article's list row, and the user's marks, read from the store and the state file."""
 
-    rows: list[Row]
+    rows: list[ArticleRow]
     read: set[str]
     starred: set[str]
 
@@ -58,7 +59,8 @@ class ArticleLoaded(Message):
 
     article: Article
     mentions: list[Mention] = field(default_factory=list)
-    terms: list[str] = field(default_factory=list)
+    matches: list[tuple[int, int]] = field(default_factory=list)
+    """(start, end) in `article.text` of the words the current search matches."""
 
 
 @dataclass
@@ -67,6 +69,8 @@ class EntitiesCounted(Message):
 
     counts: dict[str, list[Entity]]
     query: str
+    available: bool = True
+    """False while NER has not run yet (the sidebar says so instead of showing empty lists)."""
 
 
 @dataclass

@@ -12,6 +12,7 @@ from textual.timer import Timer
 from textual.widgets import Footer, Input
 
 from reader.library import Library
+from reader.models import ArticleRow
 from reader.state import State
 from reader.tui import source
 from reader.tui.messages import (
@@ -62,8 +63,8 @@ class MainScreen(MainWork, Screen):
         super().__init__()
         self.library = library
         self.state = state
-        self.all_rows: list[source.Row] = []
-        self.by_id: dict[str, source.Row] = {}
+        self.all_rows: list[ArticleRow] = []
+        self.by_id: dict[str, ArticleRow] = {}
         self.read: set[str] = set()
         self.starred: set[str] = set()
         self.copies: set[str] = set()
@@ -140,18 +141,18 @@ class MainScreen(MainWork, Screen):
 
     def on_article_loaded(self, message: ArticleLoaded) -> None:
         self.current_article_id = message.article.id
-        self.query_one(ReadingView).show(message.article, message.mentions, message.terms)
+        self.query_one(ReadingView).show(message.article, message.mentions, message.matches)
 
     def on_entities_counted(self, message: EntitiesCounted) -> None:
         if message.query == self.full_query:
-            self.query_one(EntitySidebar).show_counts(message.counts, source.has_entities(self.library))
+            self.query_one(EntitySidebar).show_counts(message.counts, message.available)
 
     def on_copies_found(self, message: CopiesFound) -> None:
         self.query_one(StatusBar).busy = ""
         self.copies = message.ids
         self.query_one(ArticleList).set_marks(self.read, self.starred, self.copies)
 
-    def _show_rows(self, rows: list[source.Row], keep: str | None = None) -> None:
+    def _show_rows(self, rows: list[ArticleRow], keep: str | None = None) -> None:
         articles = self.query_one(ArticleList)
         articles.set_rows(rows, keep)
         status = self.query_one(StatusBar)

@@ -36,7 +36,7 @@ class MainWork:
 
     @work(thread=True, group="listing", exclusive=True, exit_on_error=False, description="Loading the list")
     def load_listing(self) -> None:
-        self.post_message(ListingLoaded(source.listing(self.library), self.state.read_ids(),
+        self.post_message(ListingLoaded(self.library.listing(), self.state.read_ids(),
                                         self.state.starred_ids()))
 
     @work(thread=True, group="index", exclusive=True, exit_on_error=False, description="Syncing the corpus")
@@ -53,28 +53,32 @@ class MainWork:
         time.sleep(debounce)
         if get_current_worker().is_cancelled:
             return
-        ids, total, notice = source.search_ids(self.library, query)
+        # Every id, no snippets: the list shows titles, and loading thousands of bodies would crawl.
+        result = self.library.search(query, limit=None, snippets=False)
         if not get_current_worker().is_cancelled:
-            self.post_message(SearchFinished(query, ids, total, notice))
+            self.post_message(SearchFinished(query, [h.id for h in result.hits], result.total, result.notice))
 
     @work(thread=True, group="article", exclusive=True, exit_on_error=False, description="Opening an article")
     def load_article(self, article_id: str) -> None:
         article = self.library.article(article_id)
-        self.post_message(ArticleLoaded(article, source.mentions(self.library, article),
-                                        source.query_terms(self.full_query)))
+        self.post_message(ArticleLoaded(article, self.library.mentions(article.id),
+                                        self.library.highlights(article, self.full_query)))
 
     @work(thread=True, group="entities", exclusive=True, exit_on_error=False, description="Counting entities")
     def count_entities(self, query: str) -> None:
-        self.post_message(EntitiesCounted(source.entity_counts(self.library, query), query))
+        counts = source.entity_counts(self.library, query)
+        available = any(counts.values()) or self.library.entities_pending() == 0
+        self.post_message(EntitiesCounted(counts, query, available))
 
     @work(thread=True, group="enrich", exclusive=True, exit_on_error=False, description="Entities and copies")
     def run_enrichment(self) -> None:
         """After the text is indexed: NER (entities fill in), then wire copies (marks fill in)."""
         worker = get_current_worker()
         try:
-            if source.enrich(self.library, self._progress("entities"), lambda: worker.is_cancelled):
-                self.post_message(SyncFinished(None, stage="entities"))
-            copies = source.with_copies(self.library, self._progress("copies"))
+            self.library.enrich(self._progress("entities"), lambda: worker.is_cancelled)
+            self.post_message(SyncFinished(None, stage="entities"))
+            pairs, _families = self.library.overlaps(progress=self._progress("copies"))
+            copies = {x for p in pairs for x in (p.a, p.b)}
         except Exception as exc:  # noqa: BLE001 — shown in the status line; reading goes on without them
             self.post_message(SyncFinished(None, f"entities/copies failed: {exc}", stage="enrich"))
             return
@@ -94,4 +98,4 @@ class MainWork:
 
     @work(thread=True, group="copies_of", exclusive=True, exit_on_error=False, description="Listing copies")
     def list_copies(self, article_id: str) -> None:
-        self.post_message(CopiesListed(article_id, source.copies_of(self.library, article_id)))
+        self.post_message(CopiesListed(article_id, self.library.copies_of(article_id)))

@@ -15,7 +15,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from reader.textsafe import inert
-from reader.tui.source import Row
+from reader.models import ArticleRow
 
 UNREAD, STARRED, COPIES = "N", "*", "="
 """Marks in the first columns. ASCII on purpose: ambiguous-width symbols (●, ★) shift columns on some
@@ -84,7 +84,7 @@ class ArticleList(ScrollView, can_focus=True):
 
     def __init__(self, *, name: str | None = None, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(name=name, id=id, classes=classes)
-        self.rows: list[Row] = []
+        self.rows: list[ArticleRow] = []
         self.read: set[str] = set()
         self.starred: set[str] = set()
         self.copies: set[str] = set()
@@ -92,7 +92,7 @@ class ArticleList(ScrollView, can_focus=True):
         self._positions: dict[str, int] = {}
 
     # --- data in ------------------------------------------------------------------------------
-    def set_rows(self, rows: list[Row], keep: str | None = None) -> None:
+    def set_rows(self, rows: list[ArticleRow], keep: str | None = None) -> None:
         """Show `rows`; the cursor stays on `keep` (else on the current article) when it is among them."""
         current = keep or self.current_id
         self.rows = rows
@@ -197,7 +197,7 @@ class ArticleList(ScrollView, can_focus=True):
             self._lines[key] = strip
         return strip
 
-    def _render_row(self, row: Row, width: int, is_cursor: bool, flags: tuple[bool, bool, bool]) -> Strip:
+    def _render_row(self, row: ArticleRow, width: int, is_cursor: bool, flags: tuple[bool, bool, bool]) -> Strip:
         unread, starred, copies = flags
         style = self.get_component_rich_style
         base = self.rich_style + style("article-list--unread" if unread else "article-list--read")

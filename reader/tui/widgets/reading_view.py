@@ -12,7 +12,6 @@ from textual.widgets import Static
 
 from reader.models import Article, Mention
 from reader.textsafe import inert
-from reader.tui.source import term_spans
 
 ENTITY_TYPES = ("person", "organization", "place")
 
@@ -67,15 +66,15 @@ class ReadingView(VerticalScroll, can_focus=True):
         super().__init__(**kwargs)
         self.article: Article | None = None
         self.mentions: list[Mention] = []
-        self.terms: list[str] = []
+        self.matches: list[tuple[int, int]] = []
 
     def compose(self) -> ComposeResult:
         yield Static(Text("No article open.", style="italic"), id="reading-body", markup=False)
 
     def show(self, article: Article | None, mentions: list[Mention] | None = None,
-             terms: list[str] | None = None) -> None:
-        """Display `article` from the top."""
-        self.article, self.mentions, self.terms = article, list(mentions or []), list(terms or [])
+             matches: list[tuple[int, int]] | None = None) -> None:
+        """Display `article` from the top; mentions and search matches are offsets into `article.text`."""
+        self.article, self.mentions, self.matches = article, list(mentions or []), list(matches or [])
         self._redraw()
         self.scroll_home(animate=False)
 
@@ -120,11 +119,11 @@ class ReadingView(VerticalScroll, can_focus=True):
                 continue
             out.append("\n\n")
             styles: list[tuple[int, int, Style]] = []
+            end = start + len(paragraph.text)
             if self.show_mentions:
-                end = start + len(paragraph.text)
                 styles += [(m.start - start, m.end - start, by_type.get(m.type, Style()))
                            for m in self.mentions if m.start >= start and m.end <= end]
-            styles += [(a, b, match) for a, b in term_spans(paragraph.text, self.terms)]
+            styles += [(a - start, b - start, match) for a, b in self.matches if a >= start and b <= end]
             _append_styled(out, paragraph.text, styles, dim if paragraph.boilerplate else Style())
         if hidden:
             noun = "paragraph" if hidden == 1 else "paragraphs"
