@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 import threading
 from collections.abc import Callable
+from dataclasses import asdict
 from pathlib import Path
 
 from reader.corpus.store import Store
 from reader.models import Article, Family, Overlap
 from reader.overlap import Comparison, OverlapIndex, compare, families, overlaps
+from reader.overlap.label import THRESHOLDS_FILE
+
+PAIRS_VERSION = "1"
+"""Bump when the scoring of pairs changes in code (the calibration file is hashed separately)."""
 
 
 class CopyStage:
@@ -57,12 +64,39 @@ class CopyStage:
             progress("wire copies", len(articles), len(articles))
 
     def pairs(self, progress: Callable[[str, int, int], None] | None = None) -> list[Overlap]:
-        """Every derived pair (label wholly or partially), largest reuse first."""
+        """Every derived pair (label wholly or partially), largest reuse first.
+
+        Scoring every candidate pair takes seconds on a large corpus, so the result is kept on
+        disk with the generation and calibration it was made from, and reused by the next run.
+        """
         with self._lock:
             index = self.index(progress)
             if self._pairs is None:
+                self._pairs = self._load_pairs()
+            if self._pairs is None:
                 self._pairs = overlaps(index, self._article)
+                self._save_pairs(self._pairs)
             return self._pairs
+
+    def _pairs_key(self) -> str:
+        calibration = hashlib.sha256(THRESHOLDS_FILE.read_bytes()).hexdigest()[:16]
+        return f"{self.store.generation()}:{calibration}:{PAIRS_VERSION}"
+
+    def _load_pairs(self) -> list[Overlap] | None:
+        path = self.cache_dir / "pairs.json"
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+            if data["key"] != self._pairs_key():
+                return None
+            return [Overlap(**p) for p in data["pairs"]]
+        except (OSError, ValueError, KeyError, TypeError):
+            return None  # missing, stale or damaged: score again
+
+    def _save_pairs(self, pairs: list[Overlap]) -> None:
+        path = self.cache_dir / "pairs.json"
+        tmp = path.with_suffix(".tmp")
+        tmp.write_text(json.dumps({"key": self._pairs_key(), "pairs": [asdict(p) for p in pairs]}), encoding="utf-8")
+        tmp.replace(path)
 
     def families(self, pairs: list[Overlap]) -> list[Family]:
         return families(pairs, self._date)

@@ -94,3 +94,28 @@ def test_malformed_aliases_warns_and_keeps_last_good(home):
     assert done.returncode == 0
     assert "aliases.yaml:2" in done.stderr and done.stderr.startswith("wire: warning:")
     assert json.loads(done.stdout)["entities"][0]["name"] == "C. Wasserman"
+
+
+def test_scored_pairs_are_reused_by_the_next_run_until_the_corpus_changes(seeds_copy, home, monkeypatch):
+    from reader import copies
+    from reader.library import Library
+
+    first = Library.open(seeds_copy, home)
+    first.sync()
+    pairs, _ = first.overlaps()
+    first.close()
+
+    def must_not_score(*args, **kwargs):
+        raise AssertionError("pairs were scored again although nothing changed")
+
+    monkeypatch.setattr(copies, "overlaps", must_not_score)
+    second = Library.open(seeds_copy, home)
+    second.sync()
+    assert second.overlaps()[0] == pairs
+    second.close()
+
+    monkeypatch.undo()
+    (seeds_copy / "004_copy.txt").write_text((seeds_copy / "002_2d012b5b27f1047f.txt").read_text())
+    third = Library.open(seeds_copy, home)
+    third.sync()
+    assert any("004_copy.txt" in (p.a, p.b) for p in third.overlaps()[0])
