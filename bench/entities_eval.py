@@ -16,9 +16,8 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from reader.entities import ner  # noqa: E402
+from reader.entities import corpus_mentions, ner  # noqa: E402 — after the sys.path line, to run as a script
 from reader.entities.aliases import EntityTable  # noqa: E402
-from reader.entities import corpus_mentions  # noqa: E402
 from reader.entities.corpus import propagate  # noqa: E402
 from reader.entities.pipeline import annotate, tag_texts  # noqa: E402
 from reader.models import Article, Paragraph  # noqa: E402
@@ -93,7 +92,7 @@ def eval_conll(path: Path, limit: int | None, raw: bool) -> None:
         # The corpus is the file: the same corpus-level pass the Library applies to its articles.
         tagger = propagate({str(i): t for i, t in enumerate(texts)}, dict(tagger)).items()
     counts = defaultdict(Counter)
-    for (key, mentions), (_, gold) in zip(tagger, docs, strict=True):
+    for (_key, mentions), (_, gold) in zip(tagger, docs, strict=True):
         pred = {(m.start, m.end, m.type) for m in mentions}
         for type_ in CONLL_TYPES.values():
             g = {x for x in gold if x[2] == type_}
@@ -219,7 +218,7 @@ def eval_ecb(root: Path, limit: int | None) -> None:
     seconds = time.perf_counter() - started
     gold_of, system_of = defaultdict(Counter), defaultdict(Counter)
     total = found = 0
-    for name, (topic, article, text, offsets, chains) in docs.items():
+    for name, (topic, _article, text, offsets, chains) in docs.items():
         spans = [(m.start, m.end, entity.name + "|" + entity.type)
                  for entity, ms in table.for_article(name) for m in ms]
         lower_words = set(re.findall(r"\b[a-z][a-z'-]*\b", text))

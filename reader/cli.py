@@ -33,8 +33,10 @@ def _globals(defaults: bool) -> argparse.ArgumentParser:
     """
     parent = argparse.ArgumentParser(add_help=False)
     default = None if defaults else argparse.SUPPRESS
-    parent.add_argument("--corpus", metavar="DIR", default=default, help="corpus folder (default: configured, else bundled)")
-    parent.add_argument("--home", metavar="DIR", default=default, help="where derived data and user state live (env WIRE_HOME)")
+    parent.add_argument("--corpus", metavar="DIR", default=default,
+                        help="corpus folder (default: configured, else bundled)")
+    parent.add_argument("--home", metavar="DIR", default=default,
+                        help="where derived data and user state live (env WIRE_HOME)")
     parent.add_argument("--config", metavar="FILE", default=default, help="config file (env WIRE_CONFIG)")
     return parent
 

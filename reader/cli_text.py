@@ -95,7 +95,8 @@ def print_entities(entities: list[Entity]) -> None:
     print(f"{'articles':>8} {'mentions':>8}  {'type':<12} {'name':<{name_w}}  aliases")
     for e in entities:
         aliases = ", ".join(a for a in e.aliases if a != e.name)
-        line = f"{e.articles:>8} {e.mentions:>8}  {e.type:<12} {_fit(inert(e.name), name_w):<{name_w}}  {inert(aliases)}"
+        name = _pad(_fit(inert(e.name), name_w), name_w)
+        line = f"{e.articles:>8} {e.mentions:>8}  {e.type:<12} {name}  {inert(aliases)}"
         print(_fit(line, width))
 
 
@@ -111,7 +112,8 @@ def print_overlaps(pairs: list[Overlap], families: list[Family]) -> None:
               f"{_fit(inert(p.a), id_w):<{id_w}} {_fit(inert(p.b), id_w)}")
     print()
     for n, family in enumerate(families, start=1):
-        original = f"original {inert(family.original)}" if family.original else "original unknown (dates tie or are missing)"
+        original = (f"original {inert(family.original)}" if family.original
+                    else "original unknown (dates tie or are missing)")
         print(f"family {n}: {len(family.articles)} articles, {original}")
         for member in family.articles:
             print(f"  {inert(member)}")

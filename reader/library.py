@@ -4,21 +4,22 @@ from __future__ import annotations
 
 import difflib
 import os
+from collections.abc import Callable
 from pathlib import Path
 
 from reader.config import Config, load_config
+from reader.copies import CopyStage
 from reader.corpus.metadata import parse_date
 from reader.corpus.store import Store
+from reader.enrich import EntityStage
+from reader.entities import TYPES as ENTITY_TYPES
 from reader.errors import WireError
 from reader.index import Index
 from reader.locations import Locations, bundled
-from reader.copies import CopyStage
-from reader.enrich import EntityStage
-from reader.entities import TYPES as ENTITY_TYPES
 from reader.models import Article, ArticleRow, Entity, Family, Mention, Overlap, SearchResult, SyncReport
 from reader.overlap import Comparison
 from reader.sync import VERSION as SYNC_VERSION
-from reader.sync import Progress, sync
+from reader.sync import Progress, SyncCancelled, sync  # noqa: F401 — SyncCancelled is re-exported
 
 
 class Library:
@@ -60,11 +61,16 @@ class Library:
             raise WireError(f"the corpus must be a folder: {folder}")
         return cls(folder.resolve(), locations, settings)
 
-    def sync(self, progress: Progress | None = None, rebuild: bool = False) -> SyncReport:
-        """Re-read what changed on disk; see `reader.sync`."""
+    def sync(self, progress: Progress | None = None, rebuild: bool = False,
+             should_stop: Callable[[], bool] | None = None) -> SyncReport:
+        """Re-read what changed on disk; see `reader.sync`.
+
+        Raises:
+            SyncCancelled: `should_stop` returned True; nothing was committed.
+        """
         outlets = self.locations.config_dir / "outlets.yaml"
         return sync(self.corpus, self.store, self.index, progress, rebuild,
-                    outlets if outlets.is_file() else None)
+                    outlets if outlets.is_file() else None, should_stop)
 
     def search(self, query: str, limit: int | None = 20, sort: str = "relevance", since: str | None = None,
                until: str | None = None, snippets: bool = True) -> SearchResult:

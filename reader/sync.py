@@ -20,8 +20,12 @@ Progress = Callable[[str, int, int], None]
 """progress(stage, done, total): called often; cheap callers only."""
 
 
+class SyncCancelled(Exception):
+    """The caller asked the sync to stop; nothing of it was committed."""
+
+
 def sync(root: Path, store: Store, index: Index, progress: Progress | None = None, rebuild: bool = False,
-         outlets: Path | None = None) -> SyncReport:
+         outlets: Path | None = None, should_stop: Callable[[], bool] | None = None) -> SyncReport:
     """Bring store and index up to date with the files under `root`.
 
     Order matters for crash safety: the store's transaction commits only after the index
@@ -30,7 +34,15 @@ def sync(root: Path, store: Store, index: Index, progress: Progress | None = Non
     """
     started = time.perf_counter()
     report = SyncReport()
-    tick = progress or (lambda stage, done, total: None)
+    stopping = should_stop or (lambda: False)
+
+    def tick(stage: str, done: int, total: int) -> None:
+        # Progress points are where a sync may stop; raising there rolls everything back.
+        if stopping():
+            raise SyncCancelled
+        if progress:
+            progress(stage, done, total)
+
     if rebuild or store.version() != VERSION or index.doc_count() != store.count():
         # Another version, or the two disagree (a crash between commits, a deleted index): start over.
         store.reset(VERSION)
@@ -95,7 +107,7 @@ def sync(root: Path, store: Store, index: Index, progress: Progress | None = Non
                         tick("indexing", done, work)
                 for article in store.iter_articles(sorted(relabelled)):
                     writer.replace(article, store.terms_of(article.id))  # keep its entity fields
-                tick("committing", work, work)
+                tick("committing", work, work)  # the last point a stop can be honoured
     report.articles = store.count()
     report.skipped = sorted(skipped + store.skipped(), key=lambda s: s["path"])
     report.seconds = time.perf_counter() - started

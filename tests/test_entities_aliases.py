@@ -92,7 +92,8 @@ def test_overrides_parse_and_validate():
 
 
 @pytest.mark.parametrize("text, message", [
-    ("hide:\n  - Games\nmerge:\n  - [A, B]\n  - just a name\n", "aliases.yaml:5: 'merge' must be a list of lists of names"),
+    ("hide:\n  - Games\nmerge:\n  - [A, B]\n  - just a name\n",
+     "aliases.yaml:5: 'merge' must be a list of lists of names"),
     ("merge: [A, B\n", "aliases.yaml:2: invalid YAML"),
     ("rename:\n  - A\n", "aliases.yaml:1: 'rename' must be a mapping of old name: new name"),
     ("hide:\n  - A\nalias:\n  - B\n", "aliases.yaml:3: unknown key 'alias'"),

@@ -7,9 +7,9 @@ from hypothesis import strategies as st
 from whoosh.analysis import StemmingAnalyzer
 
 from reader.index import Index, NewsAnalyzer, cached_stem
+from reader.models import Article, Paragraph
 from reader.querytext import dates_as_numbers as _dates_as_numbers
 from reader.snippets import make_snippet
-from reader.models import Article, Paragraph
 
 
 def tokens(analyzer, text, **kw):

@@ -233,3 +233,22 @@ def test_killing_wire_ends_its_worker_processes(tmp_path, home):
     alive = [w for w in workers if Path(f"/proc/{w}").exists()
              and "zombie" not in Path(f"/proc/{w}/status").read_text().lower()]
     assert alive == [], f"orphaned workers: {alive}"
+
+
+def test_a_cancelled_sync_commits_nothing_and_the_next_one_completes(tmp_path, home):
+    import pytest
+
+    from reader.library import SyncCancelled
+
+    corpus = tmp_path / "big"
+    _big_corpus(corpus, 300)
+    lib = open_lib(corpus, home)
+    calls = []
+
+    def stop_during_indexing() -> bool:
+        calls.append(1)
+        return len(calls) > 302  # past reading the 300 files: inside the index writer
+    with pytest.raises(SyncCancelled):
+        lib.sync(should_stop=stop_during_indexing)
+    assert lib.store.count() == 0 and lib.index.doc_count() == 0
+    assert lib.sync().added == 300

@@ -4,15 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from reader.library import Library
 from reader.state import State
 from reader.tui import make_app
-from reader.tui.screens.diff import DiffScreen
 from reader.tui.screens.help import HelpScreen
 from reader.tui.screens.main import MainScreen
 from reader.tui.widgets import ArticleList, EntitySidebar, ReadingView, SearchBar, StatusBar
-from reader.tui.widgets.wire_diff import WireDiffView
-from tests.test_tui_support import CORPUS, EnrichedLibrary, pilot_test, settle
+from tests.test_tui_support import ARTICLES, COPIES, open_library, pilot_test, ready, settle, until
 
 NEWEST = "008_cjk.md"
 """The fixture corpus sorted newest first: 008 (03-05), 004, 002/003 (03-03), 001, 005, 006, 007 (undated)."""
@@ -20,7 +17,7 @@ NEWEST = "008_cjk.md"
 
 @pytest.fixture
 def lib(home):
-    library = EnrichedLibrary.on(CORPUS, home)
+    library = open_library(home)
     yield library
     library.close()
 
@@ -31,25 +28,35 @@ def panes(app):
 
 
 @pilot_test
-async def test_first_opening_syncs_in_a_worker_then_shows_the_list(lib):
+async def test_first_opening_syncs_then_fills_in_entities_and_copies(lib):
+    """First opening of a new home: text sync, then real NER and real wire-copy detection, all in workers."""
     app = make_app(lib)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot)
         articles, _reading, status = panes(app)
         assert isinstance(app.screen, MainScreen)
         assert [r.id for r in articles.rows][:2] == [NEWEST, "004_herald_library.md"]
         assert articles.rows[-1].id == "007_letters.md"  # undated last
-        assert status.total == 8 and status.busy == ""
+        assert status.total == ARTICLES and status.busy == "" and status.notice == ""
         assert articles.has_focus
-        # Marks column: every article unread, copies marked once overlaps are known.
-        assert articles.copies == {"001_herald_terminal.md", "002_wire_terminal.md", "003_valley_terminal.md"}
+        # Marks column: every article unread; copies marked once the overlap stage has run.
+        assert articles.read == set()
+        assert articles.copies == COPIES
+        # The sidebar lists what spaCy found, under the project's types, with article counts.
+        options = app.screen.query_one("#entity-options")
+        found = {options.get_option_at_index(i).id: str(options.get_option_at_index(i).prompt)
+                 for i in range(options.option_count)}
+        assert {"person\tLena Park", "person\tTom Baker", "organization\tHarbour Authority",
+                "organization\tCoastal Trust", "place\tPort Alder", "place\tWesthaven",
+                "place\tTokyo"} <= set(found)
+        assert found["person\tLena Park"].split() == ["5", "Lena", "Park"]  # 001 002 003 004 008
 
 
 @pilot_test
 async def test_keys_move_the_cursor(lib):
     app = make_app(lib)
     async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
+        await ready(pilot)
         articles, _, status = panes(app)
         await pilot.press("j", "down", "j")
         assert articles.cursor == 3 and status.position == 4
@@ -69,7 +76,7 @@ async def test_keys_move_the_cursor(lib):
 async def test_enter_opens_marks_read_and_q_goes_back_then_quits(lib, home):
     app = make_app(lib)
     async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
+        await ready(pilot)
         articles, reading, _ = panes(app)
         await pilot.press("j", "enter")
         await settle(pilot)
@@ -91,7 +98,7 @@ async def test_last_selected_article_is_restored_at_start(lib):
     State.open(lib.locations.data_dir).set_last_selected(lib.corpus, "001_herald_terminal.md")
     app = make_app(lib)
     async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
+        await ready(pilot)
         articles, _, _ = panes(app)
         assert articles.current_id == "001_herald_terminal.md"
 
@@ -100,7 +107,7 @@ async def test_last_selected_article_is_restored_at_start(lib):
 async def test_r_toggles_read_s_stars_and_both_persist(lib):
     app = make_app(lib)
     async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
+        await ready(pilot)
         articles, _, _ = panes(app)
         await pilot.press("r", "s", "j", "s")
         assert articles.read == {NEWEST}
@@ -113,7 +120,7 @@ async def test_r_toggles_read_s_stars_and_both_persist(lib):
     lib.sync(rebuild=True)
     app = make_app(lib)
     async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
+        await ready(pilot)
         assert panes(app)[0].starred == {"004_herald_library.md"}
 
 
@@ -121,7 +128,7 @@ async def test_r_toggles_read_s_stars_and_both_persist(lib):
 async def test_n_and_N_jump_between_unread_articles(lib):
     app = make_app(lib)
     async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
+        await ready(pilot)
         articles, _, _ = panes(app)
         for i in (1, 2):
             articles.cursor = i
@@ -137,7 +144,7 @@ async def test_n_and_N_jump_between_unread_articles(lib):
 async def test_search_as_you_type_enter_keeps_escape_cancels(lib):
     app = make_app(lib)
     async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
+        await ready(pilot)
         articles, _, status = panes(app)
         await pilot.press("slash")
         assert app.screen.query_one(SearchBar).has_focus and app.screen.has_class("-search")
@@ -157,14 +164,14 @@ async def test_search_as_you_type_enter_keeps_escape_cancels(lib):
         # Escape on the list clears the kept query: every article again.
         await pilot.press("escape")
         await settle(pilot)
-        assert len(articles.rows) == 8 and not app.screen.has_class("-search")
+        assert len(articles.rows) == ARTICLES and not app.screen.has_class("-search")
 
 
 @pilot_test
 async def test_search_terms_are_highlighted_in_the_reading_view(lib):
     app = make_app(lib)
     async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
+        await ready(pilot)
         await pilot.press("slash", *"terminals", "enter")
         await settle(pilot)
         await pilot.press("enter")
@@ -180,7 +187,7 @@ async def test_search_terms_are_highlighted_in_the_reading_view(lib):
 async def test_entity_sidebar_filters_narrows_and_clears(lib):
     app = make_app(lib)
     async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
+        await ready(pilot)
         articles, _, status = panes(app)
         sidebar = app.screen.query_one(EntitySidebar)
         assert sidebar.display and app.screen.has_class("-sidebar")
@@ -205,14 +212,14 @@ async def test_entity_sidebar_filters_narrows_and_clears(lib):
         assert status.filters == ("person:Lena Park", "org:Coastal Trust")
         await pilot.press("backspace")
         await settle(pilot)
-        assert len(articles.rows) == 8 and status.filters == ()
+        assert len(articles.rows) == ARTICLES and status.filters == ()
 
 
 @pilot_test
 async def test_sidebar_hides_under_100_columns_and_follows_resize(lib):
     app = make_app(lib)
     async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
+        await ready(pilot)
         screen = app.screen
         assert not screen.query_one(EntitySidebar).display
         await pilot.press("e")
@@ -226,9 +233,10 @@ async def test_sidebar_hides_under_100_columns_and_follows_resize(lib):
         assert screen.has_class("-split") and screen.query_one(EntitySidebar).display
         assert screen.query_one(ReadingView).display and screen.query_one(ArticleList).display
         await pilot.press("j")
-        await pilot.pause(0.3)  # the preview waits for the cursor to rest before loading
-        await settle(pilot)
-        assert screen.query_one(ReadingView).article.id == "004_herald_library.md"  # the preview follows
+        reading = screen.query_one(ReadingView)
+        # The preview follows the cursor once it rests (a timer): wait for it, whatever it takes.
+        await until(pilot, lambda: reading.article is not None and reading.article.id == "004_herald_library.md",
+                    what="the preview of 004")
         await pilot.resize_terminal(80, 24)
         await settle(pilot)
         assert not screen.has_class("-split") and not screen.query_one(EntitySidebar).display
@@ -239,7 +247,7 @@ async def test_sidebar_hides_under_100_columns_and_follows_resize(lib):
 async def test_boilerplate_hidden_then_shown_dimmed_and_mentions_toggle(lib):
     app = make_app(lib)
     async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
+        await ready(pilot)
         articles, reading, _ = panes(app)
         articles.move_to("003_valley_terminal.md")
         await pilot.press("enter")
@@ -258,10 +266,10 @@ async def test_boilerplate_hidden_then_shown_dimmed_and_mentions_toggle(lib):
 
 @pilot_test
 async def test_help_is_generated_from_bindings_with_the_keymap_applied(home):
-    lib = EnrichedLibrary.on(CORPUS, home, "keymap:\n  list.down: ctrl+n\n  main.toggle_star: x\n")
+    lib = open_library(home, "keymap:\n  list.down: ctrl+n\n  main.toggle_star: x\n")
     app = make_app(lib)
     async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
+        await ready(pilot)
         articles, _, _ = panes(app)
         await pilot.press("ctrl+n")
         assert articles.cursor == 1
@@ -283,39 +291,12 @@ async def test_help_is_generated_from_bindings_with_the_keymap_applied(home):
 
 @pilot_test
 async def test_theme_defaults_to_256_colour_safe_and_can_be_chosen(lib):
-    app = make_app(lib)
-    async with app.run_test(size=(80, 24)):
-        assert app.theme == "wire-256"
-    app = make_app(lib, theme="ansi-dark")
-    async with app.run_test(size=(80, 24)):
-        assert app.theme == "ansi-dark"
-    app = make_app(lib, theme="no-such-theme")
-    async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
-        assert app.theme == "wire-256"
-        assert any("no-such-theme" in str(n.message) for n in app._notifications)
-
-
-@pilot_test
-async def test_real_library_fills_in_entities_and_copies_after_the_list(home):
-    """No stand-ins: real NER and real wire-copy detection, run by the app after the text sync."""
-    lib = Library.open(CORPUS, home=home)
-    app = make_app(lib)
-    async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot, rounds=200)
-        articles, _, status = panes(app)
-        assert len(articles.rows) == 8 and status.busy == ""
-        assert status.notice == ""
-        options = app.screen.query_one("#entity-options")
-        ids = [options.get_option_at_index(i).id for i in range(options.option_count)]
-        assert any(i and i.startswith("person\t") for i in ids)
-        assert {"002_wire_terminal.md", "003_valley_terminal.md"} <= articles.copies
-        articles.move_to("003_valley_terminal.md")
-        await pilot.press("d")
-        await settle(pilot)
-        if not isinstance(app.screen, DiffScreen):  # several copies: the chooser first
-            await pilot.press("enter")
-            await settle(pilot)
-        assert isinstance(app.screen, DiffScreen)
-        assert app.screen.query_one(WireDiffView).rows
-    lib.close()
+    # Each app is left only once its start-up workers are done: WireApp.on_unmount closes the state
+    # database, and a thread worker still reading it at that moment crashes the process.
+    for requested, expected in ((None, "wire-256"), ("ansi-dark", "ansi-dark"), ("no-such-theme", "wire-256")):
+        app = make_app(lib, theme=requested)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await ready(pilot)
+            assert app.theme == expected
+            if requested == "no-such-theme":
+                assert any("no-such-theme" in str(n.message) for n in app._notifications)

@@ -1,7 +1,8 @@
 """Pilot tests of the diff screen: chooser, side by side and unified layouts, change navigation.
 
-The alignments come from EnrichedLibrary.diff (a difflib stand-in with the real Segment shapes)
-until Library.diff exists; see tests/test_tui_support.py.
+The pairs and alignments are the real overlap detector's (Library.copies_of / Library.diff) on the
+fixture corpus: 002 (the agency story) has two copies, 003 (a trimmed, reworded version of it) and
+001 (whose background paragraphs the agency reused); 003 has one; 004 has none.
 """
 
 from __future__ import annotations
@@ -13,38 +14,48 @@ from reader.tui.screens.diff import CopyChooser, DiffScreen
 from reader.tui.screens.main import MainScreen
 from reader.tui.widgets import ArticleList
 from reader.tui.widgets.wire_diff import WireDiffView
-from tests.test_tui_support import CORPUS, EnrichedLibrary, pilot_test, settle
+from tests.test_tui_support import open_library, pilot_test, ready, settle
+
+WIRE, VALLEY, HERALD = "002_wire_terminal.md", "003_valley_terminal.md", "001_herald_terminal.md"
 
 
 @pytest.fixture
 def lib(home):
-    library = EnrichedLibrary.on(CORPUS, home)
+    library = open_library(home)
     yield library
     library.close()
+
+
+def shares(lib, a: str, b: str) -> tuple[str, str, str]:
+    """The pair as the Library scored it, seen from `a`: (a's share, b's share, label), as the header words them."""
+    pair = next(o for o in lib.copies_of(a) if {o.a, o.b} == {a, b})
+    mine, theirs = (pair.share_a, pair.share_b) if pair.a == a else (pair.share_b, pair.share_a)
+    return f"{mine:.0%} reused", f"{theirs:.0%} reused", f"{pair.label} derived"
 
 
 @pilot_test
 async def test_several_copies_open_a_chooser_then_a_side_by_side_diff(lib):
     app = make_app(lib)
     async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
-        app.screen.query_one(ArticleList).move_to("002_wire_terminal.md")
+        await ready(pilot)
+        app.screen.query_one(ArticleList).move_to(WIRE)
         await pilot.press("d")
         await settle(pilot)
         assert isinstance(app.screen, CopyChooser)
         options = app.screen.query_one("OptionList")
-        assert [options.get_option_at_index(i).id for i in range(options.option_count)] == [
-            "003_valley_terminal.md", "001_herald_terminal.md"]  # most reused first
+        # Most reused first: more of 003 than of 001 is the agency's text.
+        assert [options.get_option_at_index(i).id for i in range(options.option_count)] == [VALLEY, HERALD]
         await pilot.press("enter")
         await settle(pilot)
-        assert isinstance(app.screen, DiffScreen) and app.screen.b == "003_valley_terminal.md"
+        assert isinstance(app.screen, DiffScreen) and app.screen.b == VALLEY
         view = app.screen.query_one(WireDiffView)
         assert not view.unified and all(r.right is not None for r in view.rows)
         header = str(app.screen.query_one("#diff-header").render())
-        assert "62% reused" in header and "71% reused" in header and "partially derived" in header
+        a_share, b_share, label = shares(lib, WIRE, VALLEY)
+        assert f"A {a_share}" in header and f"B {b_share}" in header and label in header
         marks = {r.mark for r in view.rows}
         # Changes carry symbols, not colour alone: ~ changed, - only in A, + only in B.
-        assert "~" in marks and "-" in marks and marks <= {" ", "~", "-", "+"}
+        assert {"~", "-", "+", " "} == marks
         assert len(view.changes) >= 2
         await pilot.press("right_square_bracket")
         assert view.current_change == 0
@@ -61,16 +72,25 @@ async def test_several_copies_open_a_chooser_then_a_side_by_side_diff(lib):
 async def test_one_copy_opens_the_diff_directly_unified_when_narrow(lib):
     app = make_app(lib)
     async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
-        app.screen.query_one(ArticleList).move_to("003_valley_terminal.md")
+        await ready(pilot)
+        app.screen.query_one(ArticleList).move_to(VALLEY)
         await pilot.press("d")
         await settle(pilot)
-        assert isinstance(app.screen, DiffScreen) and app.screen.b == "002_wire_terminal.md"
+        assert isinstance(app.screen, DiffScreen) and app.screen.b == WIRE
         view = app.screen.query_one(WireDiffView)
         assert view.unified and all(r.right is None for r in view.rows)
-        changed = [r for r in view.rows if r.mark in "-+" and r.left.plain.strip()]
-        assert any("claimed" in r.left.plain for r in changed if r.mark == "-")
-        assert any("said" in r.left.plain for r in changed if r.mark == "+")
+        lines = [(r.mark, r.left.plain) for r in view.rows]
+        # The reworded quote: Valley's "claimed" against the agency's "said", each on its own side.
+        assert any("claimed" in text for mark, text in lines if mark == "-")
+        assert any("Park said" in text for mark, text in lines if mark == "+")
+        # What only one side has: Valley's residents (A), the agency's vote count (B).
+        assert any("Residents queued" in text for mark, text in lines if mark == "-")
+        assert any("voted five to two" in text for mark, text in lines if mark == "+")
+        # The changed words are emphasised inside the changed passages.
+        changed_a = view.get_component_rich_style("wire-diff--changed-a")
+        emphasised = {row.left.plain[s.start:s.end] for row in view.rows if row.mark == "-"
+                      for s in row.left.spans if s.style == changed_a}
+        assert "claimed" in emphasised and "350" in emphasised
         # Jumping to the last change scrolls it into view (one line of context above it).
         await pilot.press("G", "g", *["right_square_bracket"] * len(view.changes))
         assert view.current_change == len(view.changes) - 1
@@ -88,7 +108,7 @@ async def test_one_copy_opens_the_diff_directly_unified_when_narrow(lib):
 async def test_d_without_copies_says_so_and_stays(lib):
     app = make_app(lib)
     async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
+        await ready(pilot)
         app.screen.query_one(ArticleList).move_to("004_herald_library.md")
         await pilot.press("d")
         await settle(pilot)

@@ -6,14 +6,14 @@ import pytest
 
 from reader.tui import make_app
 from reader.tui.widgets import ArticleList, ReadingView
-from tests.test_tui_support import CORPUS, HOSTILE, EnrichedLibrary, pilot_test, settle
+from tests.test_tui_support import HOSTILE, open_library, pilot_test, ready, settle
 
 DANGEROUS = ("\x1b", "\x07", "\u202e", "\u202c")
 
 
 @pytest.fixture
 def lib(home):
-    library = EnrichedLibrary.on(CORPUS, home)
+    library = open_library(home)
     yield library
     library.close()
 
@@ -22,7 +22,7 @@ def lib(home):
 async def test_hostile_article_is_shown_literally_and_inert(lib):
     app = make_app(lib)
     async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
+        await ready(pilot)
         articles = app.screen.query_one(ArticleList)
         articles.move_to(HOSTILE)
         row = articles.render_line(articles.cursor - int(articles.scroll_offset.y))

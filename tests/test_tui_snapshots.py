@@ -1,9 +1,9 @@
 """Snapshot tests (pytest-textual-snapshot) of the main, diff and help screens at 80x24 and 120x40.
 
-Deterministic: the fixed corpus in tests/data/tui, a temporary WIRE_HOME, every worker settled
-before the screenshot, and no focused Input (so no blinking cursor). Update the SVG baselines with
-`pytest tests/test_tui_snapshots.py --snapshot-update` and review them before committing.
-The diff snapshots use EnrichedLibrary's stand-in alignment (see tests/test_tui_support.py).
+Deterministic: the fixed corpus in tests/data/tui, a temporary WIRE_HOME, the real Library (so
+the sidebar, the copy marks and the diff show what spaCy and the overlap detector found), every
+worker settled before the screenshot, and no focused Input (so no blinking cursor). Update the SVG
+baselines with `pytest tests/test_tui_snapshots.py --snapshot-update` and review them before committing.
 """
 
 from __future__ import annotations
@@ -12,20 +12,20 @@ import pytest
 
 from reader.tui import make_app
 from reader.tui.widgets import ArticleList
-from tests.test_tui_support import CORPUS, EnrichedLibrary, settle
+from tests.test_tui_support import open_library, ready, settle
 
 SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((120, 40), id="120x40")]
 
 
 @pytest.fixture
 def app(home):
-    library = EnrichedLibrary.on(CORPUS, home)
+    library = open_library(home)
     yield make_app(library)
     library.close()
 
 
 async def _on(pilot, article_id: str) -> None:
-    await settle(pilot)
+    await ready(pilot)
     pilot.app.screen.query_one(ArticleList).move_to(article_id)
     await settle(pilot)
 
@@ -64,7 +64,7 @@ class TestHelpScreen:
     @pytest.mark.parametrize("size", SIZES)
     def test_help(self, app, snap_compare, size):
         async def run_before(pilot):
-            await settle(pilot)
+            await ready(pilot)
             await pilot.press("question_mark")
             await pilot.pause()
 

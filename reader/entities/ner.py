@@ -55,7 +55,6 @@ def load():
         if _nlp is None:
             started = time.perf_counter()
             import spacy  # imported here so that `import reader.entities` stays cheap for the CLI
-
             from spacy.language import Language
 
             if _LINES not in Language.factories:

@@ -122,7 +122,8 @@ def _common(text: str, m: Mention, lexicon: frozenset[str], name_words: set[str]
 
     Evidence, any one of: it is written in lower case elsewhere in the document; it qualifies a
     following title ("State Senator"); it is a plural common noun ending a longer name of another type
-    in the document ("Games", a place, beside the organisation "Winter Games"). A word that is part of a longer name in the
+    in the document ("Games", a place, beside the organisation "Winter Games"). A word that is part of
+    a longer name in the
     same document ("Bass" beside "Karen Bass") is kept.
     """
     word = m.text

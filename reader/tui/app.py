@@ -61,7 +61,11 @@ class WireApp(App[None]):
             yield SystemCommand("Toggle entity sidebar", "People, organisations, places", screen.action_toggle_sidebar)
             yield SystemCommand("Search", "Focus the search bar", screen.action_search)
 
-    def on_unmount(self) -> None:
+    async def on_unmount(self) -> None:
+        # Worker threads may be mid-query on the state or the library's databases: stop them and
+        # wait (sync and NER check for cancellation often) before anything is closed under them.
+        self.workers.cancel_all()
+        await self.workers.wait_for_complete()
         self.state.close()
 
 

@@ -6,8 +6,7 @@ from dataclasses import dataclass, field
 
 from textual.message import Message
 
-from reader.models import Article, Entity, Mention, Overlap, SyncReport
-from reader.models import ArticleRow
+from reader.models import Article, ArticleRow, Entity, Mention, Overlap, SyncReport
 from reader.tui.source import Alignment
 
 

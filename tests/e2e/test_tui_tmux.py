@@ -57,7 +57,7 @@ class Tmux:
         return self.run("has-session", "-t", "e2e", check=False).returncode == 0
 
 
-def test_wire_in_tmux_reads_searches_and_quits(tmp_path):
+def test_wire_in_tmux_reads_searches_diffs_and_quits(tmp_path):
     tmux = Tmux(f"wire-e2e-{os.getpid()}")
     env = f"env -u COLORTERM TERM=xterm-256color WIRE_HOME={tmp_path}"
     command = " ".join(_command(tmp_path))
@@ -78,6 +78,18 @@ def test_wire_in_tmux_reads_searches_and_quits(tmp_path):
         assert "Council delays vote" not in screen
         tmux.keys("Enter", "Escape")
         tmux.wait_for("8 articles")
+
+        # Real NER and wire-copy detection run after the list shows: wait for their marks, then diff.
+        tmux.wait_for("= 2026-03-03 Valley Times")
+        tmux.keys("e")  # no sidebar under 100 columns until asked for
+        screen = tmux.wait_for("Organisations (2)")
+        assert "Lena Park" in screen and "Westhaven" in screen
+        tmux.keys("e")
+        tmux.keys("g", "j", "j", "j", "d")  # 003, the Valley Times copy of the agency story
+        screen = tmux.wait_for("wholly derived")
+        assert "- Mayor Lena Park claimed" in screen and "+ Mayor Lena Park said" in screen
+        tmux.keys("q")
+        tmux.wait_for("⏎ Open")
 
         # The hostile article: escapes shown as text, nothing reaches the terminal as a command.
         tmux.keys("/", "hostile")

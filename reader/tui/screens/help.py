@@ -11,7 +11,8 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Static
 
 
-def key_table(nodes: list[DOMNode], keymap: dict[str, str], key_display) -> list[tuple[str, str, list[tuple[str, str]]]]:
+def key_table(nodes: list[DOMNode], keymap: dict[str, str], key_display
+              ) -> list[tuple[str, str, list[tuple[str, str]]]]:
     """(pane name, pane HELP, [(keys, description)]) for each node that declares bindings.
 
     Built from each class's own BINDINGS through Textual's BindingsMap with the keymap applied,

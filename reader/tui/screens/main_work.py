@@ -7,7 +7,7 @@ import time
 from textual import work
 from textual.worker import get_current_worker
 
-from reader.library import Library
+from reader.library import Library, SyncCancelled
 from reader.state import State
 from reader.tui import source
 from reader.tui.messages import (
@@ -41,8 +41,11 @@ class MainWork:
 
     @work(thread=True, group="index", exclusive=True, exit_on_error=False, description="Syncing the corpus")
     def run_sync(self) -> None:
+        worker = get_current_worker()
         try:
-            report = self.library.sync(progress=self._progress(""))
+            report = self.library.sync(progress=self._progress(""), should_stop=lambda: worker.is_cancelled)
+        except SyncCancelled:
+            return  # the app is closing: nothing was committed, the next start syncs again
         except Exception as exc:  # noqa: BLE001 — shown in the status line; the list stays usable
             self.post_message(SyncFinished(None, f"sync failed: {exc}"))
         else:

@@ -14,8 +14,8 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from reader.textsafe import inert
 from reader.models import ArticleRow
+from reader.textsafe import inert
 
 UNREAD, STARRED, COPIES = "N", "*", "="
 """Marks in the first columns. ASCII on purpose: ambiguous-width symbols (●, ★) shift columns on some
@@ -82,7 +82,8 @@ class ArticleList(ScrollView, can_focus=True):
     cursor: reactive[int] = reactive(0, always_update=False, repaint=False)
     """Index of the highlighted row."""
 
-    def __init__(self, *, name: str | None = None, id: str | None = None, classes: str | None = None) -> None:
+    def __init__(self, *, name: str | None = None, id: str | None = None,  # noqa: A002 — Textual's signature
+                 classes: str | None = None) -> None:
         super().__init__(name=name, id=id, classes=classes)
         self.rows: list[ArticleRow] = []
         self.read: set[str] = set()

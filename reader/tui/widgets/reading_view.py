@@ -135,7 +135,7 @@ def _append_styled(out: Text, text: str, spans: list[tuple[int, int, Style]], ba
     """Append `text` cut at every span edge; each piece is made inert separately, so that escaping
     (which lengthens the text) cannot shift a style onto the wrong characters."""
     edges = sorted({0, len(text), *(p for a, b, _ in spans for p in (a, b) if 0 <= p <= len(text))})
-    for left, right in zip(edges, edges[1:]):
+    for left, right in zip(edges, edges[1:], strict=False):
         style = base
         for a, b, extra in spans:
             if a <= left and right <= b:

@@ -108,7 +108,7 @@ class WireDiffView(ScrollView, can_focus=True):
         part = self.get_component_rich_style
         out = Text(end="")
         edges = sorted({0, len(text), *(p for a, b in spans for p in (a, b))})
-        for left, right in zip(edges, edges[1:]):
+        for left, right in zip(edges, edges[1:], strict=False):
             inside = any(a <= left and right <= b for a, b in spans)
             out.append(inert(text[left:right]), part(emphasis) if inside else part(base))
         return out
@@ -120,7 +120,8 @@ class WireDiffView(ScrollView, can_focus=True):
     def _split_rows(self, n: int, seg: Segment, marks, width: int) -> None:
         half = (width - 3) // 2
         styles = {"same": ("wire-diff--same", "wire-diff--same"), "changed": ("wire-diff--removed", "wire-diff--added"),
-                  "a_only": ("wire-diff--removed", "wire-diff--added"), "b_only": ("wire-diff--removed", "wire-diff--added")}
+                  "a_only": ("wire-diff--removed", "wire-diff--added"),
+                  "b_only": ("wire-diff--removed", "wire-diff--added")}
         base_a, base_b = styles.get(seg.kind, styles["same"])
         left = self._wrap(self._side(seg.a, marks[0], base_a, "wire-diff--changed-a"), half) if seg.a else []
         right = self._wrap(self._side(seg.b, marks[1], base_b, "wire-diff--changed-b"), width - 3 - half) \
@@ -135,7 +136,8 @@ class WireDiffView(ScrollView, can_focus=True):
                 self.rows.append(DiffRow(" ", line, None, n))
             return
         if seg.a:
-            for line in self._wrap(self._side(seg.a, marks[0], "wire-diff--removed", "wire-diff--changed-a"), width - 2):
+            side_a = self._side(seg.a, marks[0], "wire-diff--removed", "wire-diff--changed-a")
+            for line in self._wrap(side_a, width - 2):
                 self.rows.append(DiffRow("-", line, None, n))
         if seg.b:
             for line in self._wrap(self._side(seg.b, marks[1], "wire-diff--added", "wire-diff--changed-b"), width - 2):
