@@ -8,7 +8,7 @@ import textwrap
 
 from reader.models import Article, Entity, Family, Hit, Overlap
 from reader.overlap import render
-from reader.overlap.render import cell_width
+from reader.overlap.render import FLAG_LEGEND, cell_width
 from reader.textsafe import inert
 
 
@@ -119,7 +119,7 @@ def print_overlaps(pairs: list[Overlap], families: list[Family]) -> None:
             print(f"  {inert(member)}")
 
 
-_STYLE = {"del": "\033[31;9m", "ins": "\033[32;1m", "a_only": "\033[33m", "b_only": "\033[36m",
+_STYLE = {"flag": "\033[35;1m", "del": "\033[31;9m", "ins": "\033[32;1m", "a_only": "\033[33m", "b_only": "\033[36m",
           "header": "\033[1m", "gutter": "\033[2m"}
 
 
@@ -129,6 +129,7 @@ def print_diff(comparison, title_a: str, title_b: str, tty: bool) -> None:
     print(f"{overlap.label} derived: {overlap.share_a:.0%} of a and {overlap.share_b:.0%} of b reused "
           f"({overlap.shared_words} words)")
     print("gutter: = same  ~ changed  < only in a  > only in b; inside changes [-a's words-] {+b's words+}")
+    print(FLAG_LEGEND)
     for line in render(comparison.alignment, width=_width(), title_a=title_a, title_b=title_b):
         if tty:
             print("".join(f"{_STYLE[k]}{t}\033[0m" if k in _STYLE else t for k, t in line))

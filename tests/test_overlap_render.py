@@ -9,7 +9,7 @@ from reader.overlap import align, render, to_text
 from reader.overlap.render import cell_width, wrap
 from tests.test_overlap_support import seed
 
-KINDS = {"header", "gutter", "same", "changed", "a_only", "b_only", "del", "ins", "pad"}
+KINDS = {"header", "gutter", "same", "changed", "a_only", "b_only", "del", "ins", "flag", "pad"}
 
 
 @pytest.fixture(scope="module")

@@ -21,7 +21,10 @@ Pipeline (DESIGN.md, "Wire copies"):
    dated member, or None when dates do not decide.
 5. `render(alignment, width)` (render.py) gives lines of (kind, text) runs: side by side with a
    symbol gutter (= same, ~ changed, < a only, > b only; [-words-] and {+words+} inside changed
-   pairs), unified below 100 columns. `to_text(lines)` joins them into plain text.
+   pairs), unified below 100 columns; `!#` `!"` `!@` (run kind "flag", flags.py) mark edits that change a
+   number, a quote or an attribution verb. `to_text(lines)` joins them into plain text.
+6. Optional: `compare(..., df=GramDF)` / `overlaps(..., df=...)` with the corpus's character 4-gram
+   document frequencies (idf.py) switch to the corpus rule (IDF-weighted `ci4`, own derived-vs-non cut).
 
 Typical use by the library::
 
@@ -37,12 +40,14 @@ from __future__ import annotations
 from reader.overlap.align import Alignment, WordOp, align, diff_words
 from reader.overlap.candidates import Candidate, OverlapIndex
 from reader.overlap.families import families, original
-from reader.overlap.label import Features, Thresholds, default_thresholds, label
+from reader.overlap.flags import op_flags
+from reader.overlap.idf import GramDF
+from reader.overlap.label import Features, Thresholds, corpus_thresholds, default_thresholds, label
 from reader.overlap.pairs import Comparison, compare, overlaps
 from reader.overlap.render import render, segment_runs, to_text, unified_runs
 
 __all__ = [
-    "Alignment", "Candidate", "Comparison", "Features", "OverlapIndex", "Thresholds", "WordOp", "align",
-    "compare", "default_thresholds", "diff_words", "families", "label", "original", "overlaps", "render",
-    "segment_runs", "to_text", "unified_runs",
+    "Alignment", "Candidate", "Comparison", "Features", "GramDF", "OverlapIndex", "Thresholds", "WordOp", "align",
+    "compare", "corpus_thresholds", "default_thresholds", "diff_words", "families", "label", "op_flags", "original",
+    "overlaps", "render", "segment_runs", "to_text", "unified_runs",
 ]

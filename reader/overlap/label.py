@@ -11,6 +11,7 @@ import numpy as np
 import yaml
 
 from reader.overlap.align import Alignment
+from reader.overlap.idf import GramDF, char_grams, logit, weighted_containment
 from reader.overlap.text import ngram_hashes, token_hashes, tokens
 
 LABELS = ("wholly", "partially", "non")
@@ -39,12 +40,17 @@ class Features:
     longest_run: int
     length_ratio: float
     """Words of the derived side / words of the source (a trimmed copy is shorter)."""
+    ci4: float = 0.0
+    """Space-free character 4-grams of the derived side also in the source, IDF-weighted by a corpus
+    `GramDF`; 0.0 (not measured) when no `GramDF` was given. The corpus rule's one feature."""
 
     def as_dict(self) -> dict[str, float | str]:
         return asdict(self)
 
     def value(self, name: str) -> float:
-        """A feature by name; `log_length_ratio` and `log_run` are derived on the fly."""
+        """A feature by name; `log_length_ratio`, `log_run` and `logit_<name>` are derived on the fly."""
+        if name.startswith("logit_"):
+            return logit(float(getattr(self, name[6:])))
         if name == "log_length_ratio":
             return math.log(max(self.length_ratio, 1e-3))
         if name == "log_run":
@@ -66,13 +72,22 @@ def _containment(d: np.ndarray, s: np.ndarray) -> float:
     return int(np.intersect1d(d, s, assume_unique=True).size) / len(d) if len(d) else 0.0
 
 
-def features(a_text: str, b_text: str, alignment: Alignment, derived: str) -> Features:
-    """Features of an aligned pair, with `derived` ("a" or "b") the side measured against the other."""
+_char_grams = lru_cache(maxsize=8192)(char_grams)
+
+
+def features(a_text: str, b_text: str, alignment: Alignment, derived: str, df: GramDF | None = None) -> Features:
+    """Features of an aligned pair, with `derived` ("a" or "b") the side measured against the other.
+
+    `df`: document frequencies of the corpus the pair comes from, to IDF-weight `ci4`.
+    """
     (na, sa), (nb, sb) = ngram_sets(a_text), ngram_sets(b_text)
     (nd, sd), (ns, ss) = ((nb, sb), (na, sa)) if derived == "b" else ((na, sa), (nb, sb))
     share = alignment.share_b if derived == "b" else alignment.share_a
+    d_text, s_text = (b_text, a_text) if derived == "b" else (a_text, b_text)
+    # Only the corpus rule reads ci4: skip its cost (~4% of `wire overlaps`) when there is no corpus DF.
+    ci4 = weighted_containment(_char_grams(d_text), _char_grams(s_text), df) if df is not None else 0.0
     return Features(derived, *(_containment(d, s) for d, s in zip(sd, ss, strict=True)), share,
-                    alignment.longest_run, nd / ns if ns else 0.0)
+                    alignment.longest_run, nd / ns if ns else 0.0, ci4)
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,6 +96,8 @@ class Thresholds:
 
     Fitted by `bench/overlap_eval.py --fit` (ordinal logistic regression for the weights, then a grid
     search of the two cut points for the best 3-way macro F1 on COUNTER); see thresholds.yaml.
+    `binary`, when set, replaces `derived` as the derived-vs-non cut: it is fitted for that F1 alone,
+    where `derived` serves the 3-way macro F1.
     """
 
     names: tuple[str, ...]
@@ -89,6 +106,7 @@ class Thresholds:
     weights: tuple[float, ...]
     derived: float
     wholly: float
+    binary: float | None = None
 
     def score(self, f: Features) -> float:
         return sum(w * (f.value(n) - m) / s
@@ -96,19 +114,21 @@ class Thresholds:
 
     def label(self, f: Features) -> str:
         s = self.score(f)
-        if s >= self.wholly:
-            return "wholly"
-        return "partially" if s >= self.derived else "non"
+        if s < (self.derived if self.binary is None else self.binary):
+            return "non"
+        return "wholly" if s >= self.wholly else "partially"
 
     def to_yaml_dict(self) -> dict:
         return {"names": list(self.names), "mean": [round(x, 6) for x in self.mean],
                 "scale": [round(x, 6) for x in self.scale], "weights": [round(x, 6) for x in self.weights],
-                "derived": round(self.derived, 6), "wholly": round(self.wholly, 6)}
+                "derived": round(self.derived, 6), "wholly": round(self.wholly, 6)} | \
+            ({} if self.binary is None else {"binary": round(self.binary, 6)})
 
     @classmethod
     def from_dict(cls, data: dict) -> Thresholds:
         return cls(tuple(data["names"]), tuple(data["mean"]), tuple(data["scale"]), tuple(data["weights"]),
-                   float(data["derived"]), float(data["wholly"]))
+                   float(data["derived"]), float(data["wholly"]),
+                   None if data.get("binary") is None else float(data["binary"]))
 
 
 @lru_cache(maxsize=1)
@@ -116,6 +136,13 @@ def default_thresholds() -> Thresholds:
     """The shipped calibration (reader/overlap/thresholds.yaml)."""
     data = yaml.safe_load(THRESHOLDS_FILE.read_text(encoding="utf-8"))
     return Thresholds.from_dict(data["thresholds"])
+
+
+@lru_cache(maxsize=1)
+def corpus_thresholds() -> Thresholds | None:
+    """The shipped rule for when corpus document frequencies (a `GramDF`) are at hand, if any."""
+    data = yaml.safe_load(THRESHOLDS_FILE.read_text(encoding="utf-8")).get("corpus_thresholds")
+    return Thresholds.from_dict(data) if data else None
 
 
 def label(f: Features, thresholds: Thresholds | None = None) -> str:

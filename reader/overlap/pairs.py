@@ -10,7 +10,8 @@ import numpy as np
 from reader.models import Article, Overlap
 from reader.overlap.align import Alignment, align
 from reader.overlap.candidates import Candidate, OverlapIndex
-from reader.overlap.label import Features, Thresholds, features, label
+from reader.overlap.idf import GramDF
+from reader.overlap.label import Features, Thresholds, corpus_thresholds, features, label
 from reader.overlap.text import NGRAM, sentences, shingle_hashes, shingle_set, tokens
 
 BOILERPLATE_COVER = 0.5
@@ -61,7 +62,7 @@ def containment(a_text: str, b_text: str, n: int = NGRAM) -> float:
 
 
 def compare(a: Article, b: Article, index: OverlapIndex | None = None,
-            thresholds: Thresholds | None = None) -> Comparison:
+            thresholds: Thresholds | None = None, df: GramDF | None = None) -> Comparison:
     """Align and label two articles (their bodies: boilerplate paragraphs are never compared).
 
     Args:
@@ -69,8 +70,12 @@ def compare(a: Article, b: Article, index: OverlapIndex | None = None,
         b: The b side.
         index: When given and holding both articles, each outlet's repeated shingles (trailers,
             sign-offs) are left out of the containment and the alignment.
-        thresholds: Label thresholds; the shipped calibration when None.
+        thresholds: Label thresholds; the shipped calibration when None (the corpus rule when `df`
+            is given, which separates derived from non-derived better on COUNTER).
+        df: Character 4-gram document frequencies of the corpus, for the IDF-weighted `ci4`.
     """
+    if thresholds is None and df is not None:
+        thresholds = corpus_thresholds()
     a_text, b_text = a.body, b.body
     a_skip: set[int] = set()
     b_skip: set[int] = set()
@@ -80,10 +85,10 @@ def compare(a: Article, b: Article, index: OverlapIndex | None = None,
     alignment = align(a_text, b_text, a_skip=a_skip, b_skip=b_skip)
     side = derived_side(a, b)
     if side is None:  # dates do not tell: take the side that reuses more (usually the trimmed copy)
-        fa, fb = (features(a_text, b_text, alignment, s) for s in ("a", "b"))
+        fa, fb = (features(a_text, b_text, alignment, s, df) for s in ("a", "b"))
         feats = fa if (fa.c2, fa.c1) > (fb.c2, fb.c1) else fb
     else:
-        feats = features(a_text, b_text, alignment, side)
+        feats = features(a_text, b_text, alignment, side, df)
     overlap = Overlap(a.id, b.id, alignment.share_a, alignment.share_b, alignment.shared_words,
                       label(feats, thresholds))
     return Comparison(overlap, alignment, feats)
@@ -91,7 +96,7 @@ def compare(a: Article, b: Article, index: OverlapIndex | None = None,
 
 def overlaps(index: OverlapIndex, article: Callable[[str], Article] | Mapping[str, Article], *,
              ids: Iterable[str] | None = None, min_share: float = 0.0, include_non: bool = False,
-             thresholds: Thresholds | None = None) -> list[Overlap]:
+             thresholds: Thresholds | None = None, df: GramDF | None = None) -> list[Overlap]:
     """Scored overlaps of the index's verified candidate pairs.
 
     Args:
@@ -101,6 +106,7 @@ def overlaps(index: OverlapIndex, article: Callable[[str], Article] | Mapping[st
         min_share: Keep pairs where max(share_a, share_b) is at least this.
         include_non: Also keep pairs labelled non (derived).
         thresholds: Label thresholds; the shipped calibration when None.
+        df: Corpus document frequencies (see `compare`).
 
     Returns:
         Overlaps sorted by decreasing larger share, then ids.
@@ -119,7 +125,7 @@ def overlaps(index: OverlapIndex, article: Callable[[str], Article] | Mapping[st
                     cands.append(Candidate(key[0], key[1], cand.shared, cand.containment))
     out = []
     for cand in cands:
-        found = compare(get(cand.a), get(cand.b), index, thresholds).overlap
+        found = compare(get(cand.a), get(cand.b), index, thresholds, df).overlap
         if (include_non or found.label != "non") and max(found.share_a, found.share_b) >= min_share:
             out.append(found)
     return sorted(out, key=lambda o: (-max(o.share_a, o.share_b), o.a, o.b))

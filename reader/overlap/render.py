@@ -1,8 +1,9 @@
 """Readable text of a pair diff: side by side with a symbol gutter, or unified below 100 columns.
 
 Pure functions: a line is a list of (kind, text) runs. Kinds: header, gutter, same, changed, a_only,
-b_only, del (words only in a, inside a changed pair), ins (words only in b), pad. Front ends map kinds
-to colours; the symbols and [-…-]/{+…+} marks carry the meaning without colour. Article text passes
+b_only, del (words only in a, inside a changed pair), ins (words only in b), flag (a mark such as `!#`
+just before an edit that changes a number, a quote or an attribution verb; see flags.py), pad. Front
+ends map kinds to colours; the symbols and [-…-]/{+…+}/! marks carry the meaning without colour. Article text passes
 through `textsafe.inert`, so it can never act as terminal control sequences or markup.
 """
 
@@ -13,6 +14,7 @@ from collections.abc import Sequence
 
 from reader.models import Segment
 from reader.overlap.align import Alignment, WordOp, diff_words
+from reader.overlap.flags import FLAG_SYMBOL, flag_text, op_flags
 from reader.textsafe import inert
 
 Run = tuple[str, str]
@@ -21,6 +23,8 @@ SIDE_BY_SIDE_MIN = 100
 """Narrower than this, the diff is unified (one column)."""
 SYMBOL = {"same": "=", "changed": "~", "a_only": "<", "b_only": ">"}
 DEL_OPEN, DEL_CLOSE, INS_OPEN, INS_CLOSE = "[-", "-]", "{+", "+}"
+FLAG_LEGEND = "flags: " + "  ".join(f"!{s} {name}" for name, s in FLAG_SYMBOL.items()) + " changed"
+"""One line a front end can print to explain the flag marks."""
 
 
 def cell_width(text: str) -> int:
@@ -94,10 +98,12 @@ def _clean(text: str) -> str:
 def _side(ops: Sequence[WordOp], side: str) -> list[Run]:
     """Runs of one side of a changed pair: equal words plain, own words marked."""
     runs: list[Run] = []
-    for op in ops:
+    for op, found in zip(ops, op_flags(ops), strict=True):
         text = _clean(op.a if side == "a" else op.b)
         if not text:
             continue
+        if found:  # on both columns, so each side of a flagged edit carries the mark
+            runs.append(("flag", flag_text(found) + " "))
         if op.kind == "equal":
             runs.append(("changed", text + " "))
         elif side == "a":
@@ -130,11 +136,14 @@ def unified_runs(seg: Segment, ops: Sequence[WordOp] | None = None) -> list[Run]
     if seg.kind == "b_only":
         return segment_runs(seg, ops)[1]
     runs: list[Run] = []
-    for op in _ops(seg, ops):
+    word_ops = _ops(seg, ops)
+    for op, found in zip(word_ops, op_flags(word_ops), strict=True):
         a, b = _clean(op.a), _clean(op.b)
         if op.kind == "equal":
             runs.append(("changed", a + " "))
             continue
+        if found:
+            runs.append(("flag", flag_text(found) + " "))
         if a:
             runs.append(("del", f"{DEL_OPEN}{a}{DEL_CLOSE} "))
         if b:
