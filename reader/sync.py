@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import hashlib
+import multiprocessing
+import signal
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
-from reader.corpus import PARSER_VERSION, FormatError, load_file, scan
+from reader.corpus import PARSER_VERSION, FileStat, FormatError, load_file, scan
 from reader.corpus.store import STORE_VERSION, Store
 from reader.index import SCHEMA_VERSION, Index
 from reader.models import Article, SyncReport
@@ -54,22 +57,17 @@ def sync(root: Path, store: Store, index: Index, progress: Progress | None = Non
 
     parsed: dict[str, tuple[list[Article], list[dict], str, int, int]] = {}
     touched: list[tuple[str, int, int, str]] = []
-    for done, st in enumerate(to_read, start=1):
+    jobs = [(root, st, known.get(st.path, (0, 0, None))[2], outlets) for st in to_read]
+    for done, (st, outcome) in enumerate(_read_all(jobs), start=1):
         tick("reading", done, len(to_read))
-        try:
-            data = (root / st.path).read_bytes()
-        except OSError as exc:
-            skipped.append({"path": st.path, "reason": f"cannot read: {exc.strerror}"})
-            continue
-        sha = hashlib.sha256(data).hexdigest()
-        if st.path in known and known[st.path][2] == sha:
-            touched.append((st.path, st.size, st.mtime_ns, sha))  # touched, not changed
-            continue
-        try:
-            articles, bad = load_file(st.path, data, st.mtime_ns, outlets)
-        except FormatError as exc:
-            articles, bad = [], [{"path": st.path, "reason": str(exc)}]
-        parsed[st.path] = (articles, bad, sha, st.size, st.mtime_ns)
+        kind, value = outcome
+        if kind == "error":
+            skipped.append({"path": st.path, "reason": value})
+        elif kind == "same":
+            touched.append((st.path, st.size, st.mtime_ns, value))  # touched, not changed
+        else:
+            articles, bad, sha = value
+            parsed[st.path] = (articles, bad, sha, st.size, st.mtime_ns)
 
     with store.transaction():
         old_ids = set()
@@ -112,4 +110,46 @@ def sync(root: Path, store: Store, index: Index, progress: Progress | None = Non
     report.skipped = sorted(skipped + store.skipped(), key=lambda s: s["path"])
     report.seconds = time.perf_counter() - started
     return report
+
+
+PARALLEL_READ = 2000
+"""From this many files to read, two processes read and parse them: on a first build the parse
+would otherwise run alone on one core before the index writers get both."""
+
+
+def _read_one(job: tuple[Path, FileStat, str | None, Path | None]) -> tuple[FileStat, tuple[str, object]]:
+    """Read and parse one file: ("same", sha) when only its mtime changed, ("error", reason), or
+    ("parsed", (articles, skipped records, sha))."""
+    root, st, known_sha, outlets = job
+    try:
+        data = (root / st.path).read_bytes()
+    except OSError as exc:
+        return st, ("error", f"cannot read: {exc.strerror}")
+    sha = hashlib.sha256(data).hexdigest()
+    if sha == known_sha:
+        return st, ("same", sha)
+    try:
+        articles, bad = load_file(st.path, data, st.mtime_ns, outlets)
+    except FormatError as exc:
+        articles, bad = [], [{"path": st.path, "reason": str(exc)}]
+    return st, ("parsed", (articles, bad, sha))
+
+
+def _ignore_sigint() -> None:
+    # Ctrl-C reaches the whole process group; the parent stops the pool, workers stay quiet.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def _read_all(jobs: list) -> Iterator[tuple[FileStat, tuple[str, object]]]:
+    """`_read_one` over every job, in order; in two processes when there are many."""
+    if len(jobs) < PARALLEL_READ:
+        yield from map(_read_one, jobs)
+        return
+    with ProcessPoolExecutor(max_workers=2, mp_context=multiprocessing.get_context("fork"),
+                             initializer=_ignore_sigint) as pool:
+        try:
+            yield from pool.map(_read_one, jobs, chunksize=64)
+        except BaseException:
+            pool.shutdown(wait=False, cancel_futures=True)
+            raise
 
