@@ -24,10 +24,11 @@ LABELS = {"PERSON": "person", "ORG": "organization", "GPE": "place", "LOC": "pla
 _EXCLUDE = ("tok2vec", "tagger", "parser", "attribute_ruler", "lemmatizer", "senter")
 
 BATCH_SIZE = 64
-MIN_WORDS_FOR_TWO_PROCESSES = 25_000
+MIN_WORDS_FOR_TWO_PROCESSES = 16_000
 """Below this many words, one process is faster: the second worker must start and load the model
 before it saves any time. Measured on 2 cores (CoNLL valid text, batch 64): 15.8k words 1.42 s with one
-process vs 1.63 s with two; 40k words 3.97 s vs 3.20 s. See bench/entities_eval.py, part (c)."""
+process vs 1.63 s with two (a busy machine); on a quiet one, 20.2k words 1.94 s vs 1.39 s and 92.9k
+words 7.83 s vs 4.90 s. See bench/entities_eval.py, part (c)."""
 
 _LINES = "wire_line_boundaries"
 """Component that makes every line break a sentence boundary before NER."""
