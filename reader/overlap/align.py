@@ -30,6 +30,22 @@ class WordOp:
     b: str
 
 
+def changed_spans(ops: Sequence[WordOp]) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
+    """(start, end) of the words each side changed, in that side's text (joined op texts)."""
+    spans_a: list[tuple[int, int]] = []
+    spans_b: list[tuple[int, int]] = []
+    pos_a = pos_b = 0
+    for op in ops:
+        if op.kind != "equal":
+            if op.a.strip():
+                spans_a.append((pos_a + len(op.a) - len(op.a.lstrip()), pos_a + len(op.a.rstrip())))
+            if op.b.strip():
+                spans_b.append((pos_b + len(op.b) - len(op.b.lstrip()), pos_b + len(op.b.rstrip())))
+        pos_a += len(op.a)
+        pos_b += len(op.b)
+    return spans_a, spans_b
+
+
 @dataclass(frozen=True, slots=True)
 class Alignment:
     """The aligned diff of a pair, and how much of each side is reused."""
@@ -106,7 +122,7 @@ def _match(a_norm: list[str], b_norm: list[str], a_skip: set[int], b_skip: set[i
         scores[:, j] = 0
     scores[scores < cutoff] = 0
     rows, cols = linear_sum_assignment(scores, maximize=True)
-    return {int(i): int(j) for i, j in zip(rows, cols) if scores[i, j] >= cutoff}
+    return {int(i): int(j) for i, j in zip(rows, cols, strict=True) if scores[i, j] >= cutoff}
 
 
 @lru_cache(maxsize=4096)

@@ -5,12 +5,11 @@ Plain Python (no Textual, no Rich), called inside worker threads.
 
 from __future__ import annotations
 
-import difflib
-import re
 from dataclasses import dataclass
 
 from reader.library import Library
 from reader.models import Entity, Segment
+from reader.overlap.align import changed_spans
 
 ENTITY_FIELDS = {"person": "person", "organization": "org", "place": "place"}
 """Entity type → the search field that filters on it."""
@@ -26,6 +25,8 @@ class Alignment:
     share_a: float
     share_b: float
     label: str
+    marks: tuple[tuple[list[tuple[int, int]], list[tuple[int, int]]], ...] = ()
+    """Per segment: (start, end) of the changed words on the a side and on the b side."""
 
 
 def entity_counts(library: Library, query: str, limit: int = 40) -> dict[str, list[Entity]]:
@@ -40,30 +41,11 @@ def entity_counts(library: Library, query: str, limit: int = 40) -> dict[str, li
 
 
 def diff(library: Library, a: str, b: str) -> Alignment:
-    """The aligned pair; the Library's Comparison (overlap + alignment) becomes a plain Alignment."""
+    """The aligned pair as the diff screen draws it, with the changed words of each changed passage
+    taken from the overlap module's own word diff (the same one `wire diff` shows)."""
     found = library.diff(a, b)
-    alignment = getattr(found, "alignment", found)
-    overlap = getattr(found, "overlap", found)
-    return Alignment(a, b, tuple(alignment.segments), float(getattr(overlap, "share_a", 0.0)),
-                     float(getattr(overlap, "share_b", 0.0)), str(getattr(overlap, "label", "")))
-
-
-def word_marks(a: str, b: str) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
-    """Character spans of the words that differ between two matched passages (a side, b side).
-
-    Wanted from the overlap module (the design puts the word diff there); until then difflib here.
-    """
-    words_a = [m.span() for m in re.finditer(r"\S+", a)]
-    words_b = [m.span() for m in re.finditer(r"\S+", b)]
-    matcher = difflib.SequenceMatcher(a=[a[i:j] for i, j in words_a], b=[b[i:j] for i, j in words_b],
-                                      autojunk=False)
-    out_a: list[tuple[int, int]] = []
-    out_b: list[tuple[int, int]] = []
-    for op, i1, i2, j1, j2 in matcher.get_opcodes():
-        if op == "equal":
-            continue
-        if i2 > i1:
-            out_a.append((words_a[i1][0], words_a[i2 - 1][1]))
-        if j2 > j1:
-            out_b.append((words_b[j1][0], words_b[j2 - 1][1]))
-    return out_a, out_b
+    marks = tuple(changed_spans(ops) if seg.kind == "changed" else ([], [])
+                  for seg, ops in zip(found.alignment.segments, found.alignment.ops, strict=True))
+    overlap = found.overlap
+    return Alignment(a, b, tuple(found.alignment.segments), overlap.share_a, overlap.share_b, overlap.label,
+                     marks)

@@ -47,8 +47,7 @@ class DiffScreen(Screen):
         except Exception as exc:  # noqa: BLE001 — shown in the header; the screen stays usable
             self.post_message(DiffReady(None, error=f"cannot align these copies: {exc}"))
             return
-        marks = [source.word_marks(s.a, s.b) if s.kind == "changed" else ([], []) for s in alignment.segments]
-        self.post_message(DiffReady(alignment, marks, (titles[0], titles[1])))
+        self.post_message(DiffReady(alignment, list(alignment.marks), (titles[0], titles[1])))
 
     def on_diff_ready(self, message: DiffReady) -> None:
         header = self.query_one("#diff-header", Static)
