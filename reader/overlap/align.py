@@ -10,7 +10,6 @@ from functools import lru_cache
 
 import numpy as np
 from rapidfuzz import fuzz, process
-from scipy.optimize import linear_sum_assignment
 
 from reader.models import Segment
 from reader.overlap.text import Sentence, normalize, sentences
@@ -121,6 +120,10 @@ def _match(a_norm: list[str], b_norm: list[str], a_skip: set[int], b_skip: set[i
     for j in b_skip:
         scores[:, j] = 0
     scores[scores < cutoff] = 0
+    # Imported here: scipy.optimize costs ~0.3 s to import, paid only when a pair is aligned,
+    # not on every start of the app or the CLI.
+    from scipy.optimize import linear_sum_assignment
+
     rows, cols = linear_sum_assignment(scores, maximize=True)
     return {int(i): int(j) for i, j in zip(rows, cols, strict=True) if scores[i, j] >= cutoff}
 
