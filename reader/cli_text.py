@@ -7,9 +7,7 @@ import sys
 import textwrap
 
 from reader.models import Article, Entity, Family, Hit, Overlap
-from reader.overlap import render
-from reader.overlap.render import FLAG_LEGEND, cell_width
-from reader.textsafe import inert
+from reader.textsafe import cell_width, inert
 
 
 def _width() -> int:
@@ -125,6 +123,8 @@ _STYLE = {"flag": "\033[35;1m", "del": "\033[31;9m", "ins": "\033[32;1m", "a_onl
 
 def print_diff(comparison, title_a: str, title_b: str, tty: bool) -> None:
     """Side by side from 100 columns, unified below; colour on a terminal, symbols always."""
+    from reader.overlap.render import FLAG_LEGEND, render  # only `wire diff` needs the overlap module
+
     overlap = comparison.overlap
     print(f"{overlap.label} derived: {overlap.share_a:.0%} of a and {overlap.share_b:.0%} of b reused "
           f"({overlap.shared_words} words)")

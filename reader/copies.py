@@ -8,11 +8,16 @@ import threading
 from collections.abc import Callable
 from dataclasses import asdict
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from reader.corpus.store import Store
 from reader.models import Article, Family, Overlap
-from reader.overlap import Comparison, OverlapIndex, compare, families, overlaps
-from reader.overlap.label import THRESHOLDS_FILE
+
+if TYPE_CHECKING:
+    from reader.overlap import Comparison, OverlapIndex
+
+# reader.overlap is imported inside the methods: it pulls in numpy, scipy and datasketch (~0.5 s),
+# which `wire search` and the app's first screen never need.
 
 PAIRS_VERSION = "1"
 """Bump when the scoring of pairs changes in code (the calibration file is hashed separately)."""
@@ -36,6 +41,8 @@ class CopyStage:
         """The candidate index, up to date with the store."""
         with self._lock:
             generation = self.store.generation()
+            from reader.overlap import OverlapIndex
+
             if self._index is None:
                 self._index = OverlapIndex.load(self.cache_dir)
                 if self._index is not None and self._saved_generation() != generation:
@@ -74,11 +81,15 @@ class CopyStage:
             if self._pairs is None:
                 self._pairs = self._load_pairs()
             if self._pairs is None:
+                from reader.overlap import overlaps
+
                 self._pairs = overlaps(index, self._article)
                 self._save_pairs(self._pairs)
             return self._pairs
 
     def _pairs_key(self) -> str:
+        from reader.overlap.label import THRESHOLDS_FILE
+
         calibration = hashlib.sha256(THRESHOLDS_FILE.read_bytes()).hexdigest()[:16]
         return f"{self.store.generation()}:{calibration}:{PAIRS_VERSION}"
 
@@ -99,12 +110,16 @@ class CopyStage:
         tmp.replace(path)
 
     def families(self, pairs: list[Overlap]) -> list[Family]:
+        from reader.overlap import families
+
         return families(pairs, self._date)
 
     def copies_of(self, article_id: str) -> list[Overlap]:
         return [p for p in self.pairs() if article_id in (p.a, p.b)]
 
     def diff(self, a: Article, b: Article) -> Comparison:
+        from reader.overlap import compare
+
         return compare(a, b, self.index())
 
     def _article(self, article_id: str) -> Article:

@@ -6,6 +6,7 @@ import difflib
 import os
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from reader.config import Config, load_config
 from reader.copies import CopyStage
@@ -17,9 +18,11 @@ from reader.errors import WireError
 from reader.index import Index
 from reader.locations import Locations, bundled
 from reader.models import Article, ArticleRow, Entity, Family, Mention, Overlap, SearchResult, SyncReport
-from reader.overlap import Comparison
 from reader.sync import VERSION as SYNC_VERSION
 from reader.sync import Progress, SyncCancelled, sync  # noqa: F401 — SyncCancelled is re-exported
+
+if TYPE_CHECKING:
+    from reader.overlap import Comparison
 
 
 class Library:

@@ -1,8 +1,9 @@
-"""Make article text inert before it reaches a terminal: control and bidi characters become visible escapes."""
+"""Text bound for a terminal: control and bidi characters made inert, widths counted in columns."""
 
 from __future__ import annotations
 
 import re
+import unicodedata
 
 # C0 controls except tab and newline, DEL, C1 controls (ESC-free CSI/OSC on some terminals),
 # and the bidirectional overrides/isolates that can reorder what a reader sees.
@@ -18,3 +19,13 @@ def _escape(match: re.Match[str]) -> str:
 def inert(text: str) -> str:
     """Return `text` with every character that could act on a terminal shown as `\\xNN` / `\\uNNNN`."""
     return _UNSAFE.sub(_escape, text)
+
+
+def cell_width(text: str) -> int:
+    """Terminal columns of `text`: wide (CJK) characters take two, combining marks none."""
+    width = 0
+    for ch in text:
+        if unicodedata.combining(ch) or unicodedata.category(ch) in ("Mn", "Me", "Cf"):
+            continue
+        width += 2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1
+    return width

@@ -97,7 +97,7 @@ def test_malformed_aliases_warns_and_keeps_last_good(home):
 
 
 def test_scored_pairs_are_reused_by_the_next_run_until_the_corpus_changes(seeds_copy, home, monkeypatch):
-    from reader import copies
+    import reader.overlap
     from reader.library import Library
 
     first = Library.open(seeds_copy, home)
@@ -108,7 +108,7 @@ def test_scored_pairs_are_reused_by_the_next_run_until_the_corpus_changes(seeds_
     def must_not_score(*args, **kwargs):
         raise AssertionError("pairs were scored again although nothing changed")
 
-    monkeypatch.setattr(copies, "overlaps", must_not_score)
+    monkeypatch.setattr(reader.overlap, "overlaps", must_not_score)
     second = Library.open(seeds_copy, home)
     second.sync()
     assert second.overlaps()[0] == pairs

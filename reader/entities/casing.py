@@ -63,7 +63,8 @@ def recase(text: str, lexicon: frozenset[str]) -> str:
     The model was trained on mixed-case text and tags most capitalised headline words as entities, or
     none. Each word of a caps line takes the form most often seen for it elsewhere in `text` (at a
     sentence start only when it is never seen elsewhere); unseen dictionary words are lower-cased and
-    other words capitalised. Lines are separated by newlines. The result has exactly the length of `text`, so offsets carry over.
+    other words capitalised. Lines are separated by newlines. The result has exactly the length of
+    `text`, so offsets carry over.
 
     Args:
         text: The text to tag.

@@ -9,13 +9,12 @@ through `textsafe.inert`, so it can never act as terminal control sequences or m
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Sequence
 
 from reader.models import Segment
 from reader.overlap.align import Alignment, WordOp, diff_words
 from reader.overlap.flags import FLAG_SYMBOL, flag_text, op_flags
-from reader.textsafe import inert
+from reader.textsafe import cell_width, inert  # noqa: F401 — cell_width is re-exported
 
 Run = tuple[str, str]
 Line = list[Run]
@@ -25,16 +24,6 @@ SYMBOL = {"same": "=", "changed": "~", "a_only": "<", "b_only": ">"}
 DEL_OPEN, DEL_CLOSE, INS_OPEN, INS_CLOSE = "[-", "-]", "{+", "+}"
 FLAG_LEGEND = "flags: " + "  ".join(f"!{s} {name}" for name, s in FLAG_SYMBOL.items()) + " changed"
 """One line a front end can print to explain the flag marks."""
-
-
-def cell_width(text: str) -> int:
-    """Terminal columns of `text`: wide (CJK) characters take two, combining marks none."""
-    width = 0
-    for ch in text:
-        if unicodedata.combining(ch) or unicodedata.category(ch) in ("Mn", "Me", "Cf"):
-            continue
-        width += 2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1
-    return width
 
 
 def _words(runs: Sequence[Run]) -> list[Run]:
