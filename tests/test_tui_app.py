@@ -300,3 +300,32 @@ async def test_theme_defaults_to_256_colour_safe_and_can_be_chosen(lib):
             assert app.theme == expected
             if requested == "no-such-theme":
                 assert any("no-such-theme" in str(n.message) for n in app._notifications)
+
+
+@pilot_test
+async def test_sidebar_is_driven_by_the_same_vim_keys(lib):
+    """Keys only, as a user would: Tab into the sidebar, j/k/g/G move, Enter filters, Escape clears."""
+    app = make_app(lib)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot)
+        articles, _, _ = panes(app)
+        options = app.screen.query_one("#entity-options")
+        await pilot.press("tab")
+        assert options.has_focus
+        await pilot.press("j")
+        first = options.highlighted
+        assert first is not None and options.get_option_at_index(first).id.startswith("person\t")
+        await pilot.press("j", "j", "k")
+        assert options.highlighted == first + 1
+        await pilot.press("G")
+        assert options.highlighted == options.option_count - 1
+        await pilot.press("g")
+        assert options.highlighted == first  # headings are skipped
+        chosen = options.get_option_at_index(first).id.split("\t")[1]
+        await pilot.press("enter")
+        await settle(pilot)
+        assert 0 < len(articles.rows) < ARTICLES
+        assert all(chosen in lib.article(r.id).text for r in articles.rows)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert len(articles.rows) == ARTICLES

@@ -63,8 +63,9 @@ def test_wire_in_tmux_reads_searches_diffs_and_quits(tmp_path):
     command = " ".join(_command(tmp_path))
     try:
         tmux.run("new-session", "-d", "-s", "e2e", "-x", "80", "-y", "24", f"{env} {command}")
-        screen = tmux.wait_for("8 articles")
-        assert "Harbour board to vote on ferry terminal" in screen
+        # The status line and the list are separate widgets, drawn in separate frames: wait for both.
+        tmux.wait_for("8 articles")
+        screen = tmux.wait_for("Harbour board to vote on ferry terminal")
         assert "/ Search" in screen  # the footer shows the main keys
 
         tmux.keys("j", "Enter")

@@ -18,6 +18,19 @@ from reader.textsafe import inert
 SECTIONS = (("person", "People"), ("organization", "Organisations"), ("place", "Places"))
 
 
+class EntityOptions(OptionList):
+    """The entity list, with the same vim keys as every other pane (OptionList knows only arrows)."""
+
+    BINDINGS = [
+        Binding("j", "cursor_down", "Down", show=False, id="entities.down"),
+        Binding("k", "cursor_up", "Up", show=False, id="entities.up"),
+        Binding("g", "first", "First", show=False, id="entities.first"),
+        Binding("G", "last", "Last", show=False, id="entities.last"),
+        Binding("ctrl+d", "page_down", "Page down", show=False, id="entities.page_down"),
+        Binding("ctrl+u", "page_up", "Page up", show=False, id="entities.page_up"),
+    ]
+
+
 class EntitySidebar(Vertical, can_focus=False):
     """Lists the counts it is given. Enter filters the list by an entity (again to narrow further);
     Backspace or Escape clears every entity filter."""
@@ -59,7 +72,7 @@ class EntitySidebar(Vertical, can_focus=False):
 
     def compose(self) -> ComposeResult:
         yield Static(Text(""), id="entity-filters", markup=False)
-        yield OptionList(id="entity-options")
+        yield EntityOptions(id="entity-options")
 
     def on_mount(self) -> None:
         self.show_counts({}, available=False)
