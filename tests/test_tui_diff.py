@@ -45,6 +45,8 @@ async def test_several_copies_open_a_chooser_then_a_side_by_side_diff(lib):
         options = app.screen.query_one("OptionList")
         # Most reused first: more of 003 than of 001 is the agency's text.
         assert [options.get_option_at_index(i).id for i in range(options.option_count)] == [VALLEY, HERALD]
+        await pilot.press("j", "k")  # the chooser takes the vim keys too
+        assert options.highlighted == 0
         await pilot.press("enter")
         await settle(pilot)
         assert isinstance(app.screen, DiffScreen) and app.screen.b == VALLEY

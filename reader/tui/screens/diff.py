@@ -16,6 +16,7 @@ from reader.models import Overlap
 from reader.textsafe import inert
 from reader.tui import source
 from reader.tui.messages import DiffReady
+from reader.tui.widgets.vim_options import VimOptionList
 from reader.tui.widgets.wire_diff import WireDiffView
 
 
@@ -107,7 +108,7 @@ class CopyChooser(ModalScreen[str | None]):
             options.append(Option(prompt, id=other))
         with Vertical(id="chooser"):
             yield Static(Text("Compare with which copy?  (shares: this one, the copy)", style="bold"), markup=False)
-            yield OptionList(*options)
+            yield VimOptionList(*options)
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         self.dismiss(event.option.id)

@@ -14,21 +14,9 @@ from textual.widgets.option_list import Option
 
 from reader.models import Entity
 from reader.textsafe import inert
+from reader.tui.widgets.vim_options import VimOptionList
 
 SECTIONS = (("person", "People"), ("organization", "Organisations"), ("place", "Places"))
-
-
-class EntityOptions(OptionList):
-    """The entity list, with the same vim keys as every other pane (OptionList knows only arrows)."""
-
-    BINDINGS = [
-        Binding("j", "cursor_down", "Down", show=False, id="entities.down"),
-        Binding("k", "cursor_up", "Up", show=False, id="entities.up"),
-        Binding("g", "first", "First", show=False, id="entities.first"),
-        Binding("G", "last", "Last", show=False, id="entities.last"),
-        Binding("ctrl+d", "page_down", "Page down", show=False, id="entities.page_down"),
-        Binding("ctrl+u", "page_up", "Page up", show=False, id="entities.page_up"),
-    ]
 
 
 class EntitySidebar(Vertical, can_focus=False):
@@ -72,7 +60,7 @@ class EntitySidebar(Vertical, can_focus=False):
 
     def compose(self) -> ComposeResult:
         yield Static(Text(""), id="entity-filters", markup=False)
-        yield EntityOptions(id="entity-options")
+        yield VimOptionList(id="entity-options")
 
     def on_mount(self) -> None:
         self.show_counts({}, available=False)
