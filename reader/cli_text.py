@@ -8,6 +8,8 @@ import textwrap
 
 from reader.models import Article, Entity, Family, Hit, Overlap
 from reader.textsafe import cell_width, inert
+from reader.textsafe import fit as _fit
+from reader.textsafe import pad as _pad
 
 
 def _width() -> int:
@@ -30,24 +32,6 @@ def _marked(hit: Hit, width: int, tty: bool) -> list[str]:
     on, off = ("\033[1m", "\033[0m") if tty else ("*", "*")
     lines = textwrap.wrap(" ".join("".join(out).split()), width)
     return [line.replace(_OPEN, on).replace(_CLOSE, off) for line in lines]
-
-
-def _fit(text: str, width: int) -> str:
-    """`text` cut to `width` terminal columns (CJK characters take two), with an ellipsis."""
-    if cell_width(text) <= width:
-        return text
-    out, used = [], 0
-    for ch in text:
-        w = cell_width(ch)
-        if used + w > width - 1:
-            break
-        out.append(ch)
-        used += w
-    return "".join(out) + "…"
-
-
-def _pad(text: str, width: int) -> str:
-    return text + " " * max(0, width - cell_width(text))
 
 
 def print_hits(result, tty: bool) -> None:

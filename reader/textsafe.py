@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 
 # C0 controls except tab and newline, DEL, C1 controls (ESC-free CSI/OSC on some terminals),
 # and the bidirectional overrides/isolates that can reorder what a reader sees.
@@ -29,3 +30,24 @@ def cell_width(text: str) -> int:
             continue
         width += 2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1
     return width
+
+
+def fit(text: str, width: int, measure: Callable[[str], int] = cell_width) -> str:
+    """`text` cut to `width` terminal columns with an ellipsis; `measure` counts a string's columns
+    (the TUI passes Rich's, so cuts match what Textual draws)."""
+    if measure(text) <= width:
+        return text
+    out, used = [], 0
+    for ch in text:
+        w = measure(ch)
+        if used + w > width - 1:
+            break
+        out.append(ch)
+        used += w
+    return "".join(out) + "…"
+
+
+def pad(text: str, width: int, measure: Callable[[str], int] = cell_width) -> str:
+    """`text` padded with spaces to `width` columns."""
+    return text + " " * max(0, width - measure(text))
+

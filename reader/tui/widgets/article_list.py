@@ -15,7 +15,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from reader.models import ArticleRow
-from reader.textsafe import inert
+from reader.textsafe import fit, inert, pad
 
 UNREAD, STARRED, COPIES = "N", "*", "="
 """Marks in the first columns. ASCII on purpose: ambiguous-width symbols (●, ★) shift columns on some
@@ -219,14 +219,5 @@ class ArticleList(ScrollView, can_focus=True):
 
 
 def _fit(text: str, width: int) -> str:
-    """Cut or pad to `width` cells (wide CJK characters count two)."""
-    if cell_len(text) <= width:
-        return text + " " * (width - cell_len(text))
-    out, used = [], 0
-    for ch in text:
-        w = cell_len(ch)
-        if used + w > width - 1:
-            break
-        out.append(ch)
-        used += w
-    return "".join(out) + "…" + " " * (width - used - 1)
+    """Cut or pad to `width` cells, measured as Rich draws them (wide CJK characters count two)."""
+    return pad(fit(text, width, cell_len), width, cell_len)
