@@ -117,3 +117,16 @@ def test_load_keeps_last_good_overrides(tmp_path):
     kept, error = load_overrides(path, good)
     assert kept is good
     assert str(error) == "aliases.yaml:1: 'hide' must be a list of names"
+
+
+def test_names_do_not_start_with_a_lower_case_word():
+    from reader.entities.refine import refine
+    from reader.models import Mention
+
+    text = t = "Shr 22 cts vs 15 cts. CTS Corp said de Gaulle and van Gogh were not al-Assad."
+    raw = [Mention(t.find(w, at), t.find(w, at) + len(w), w, kind) for w, at, kind in (
+        ("cts", 0, "organization"), ("cts", 10, "organization"), ("CTS Corp", 0, "organization"),
+        ("de Gaulle", 0, "person"), ("van Gogh", 0, "person"), ("al-Assad", 0, "person"))]
+    kept = [m.text for m in refine(text, raw, frozenset())]
+    assert "cts" not in kept and "CTS Corp" in kept
+    assert {"de Gaulle", "van Gogh", "al-Assad"} <= set(kept)
