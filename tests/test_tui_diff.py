@@ -56,8 +56,12 @@ async def test_several_copies_open_a_chooser_then_a_side_by_side_diff(lib):
         a_share, b_share, label = shares(lib, WIRE, VALLEY)
         assert f"A {a_share}" in header and f"B {b_share}" in header and label in header
         marks = {r.mark for r in view.rows}
-        # Changes carry symbols, not colour alone: ~ changed, - only in A, + only in B.
-        assert {"~", "-", "+", " "} == marks
+        # Changes carry symbols, not colour alone: ~ changed, - only in A, + only in B, and a "!"
+        # line over an edit that touches a number, a quotation or an attribution verb.
+        assert {"~", "-", "+", " ", "!"} == marks
+        notes = [str(r.left) for r in view.rows if r.mark == "!"]
+        assert any("an attribution verb" in n for n in notes)  # "said" became "claimed"
+        assert any("a number" in n for n in notes)  # 300 became 350
         assert len(view.changes) >= 2
         await pilot.press("right_square_bracket")
         assert view.current_change == 0

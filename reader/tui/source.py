@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from reader.library import Library
 from reader.models import Entity, Segment
 from reader.overlap.align import changed_spans
+from reader.overlap.flags import op_flags
 
 ENTITY_FIELDS = {"person": "person", "organization": "org", "place": "place"}
 """Entity type → the search field that filters on it."""
@@ -27,6 +28,8 @@ class Alignment:
     label: str
     marks: tuple[tuple[list[tuple[int, int]], list[tuple[int, int]]], ...] = ()
     """Per segment: (start, end) of the changed words on the a side and on the b side."""
+    flags: tuple[tuple[str, ...], ...] = ()
+    """Per segment: what its edits touch that a journalist checks — number, quote, verb (attribution)."""
 
 
 def entity_counts(library: Library, query: str, limit: int = 40) -> dict[str, list[Entity]]:
@@ -46,6 +49,8 @@ def diff(library: Library, a: str, b: str) -> Alignment:
     found = library.diff(a, b)
     marks = tuple(changed_spans(ops) if seg.kind == "changed" else ([], [])
                   for seg, ops in zip(found.alignment.segments, found.alignment.ops, strict=True))
+    flags = tuple(tuple(sorted({f for op in op_flags(ops) for f in op})) if seg.kind == "changed" else ()
+                  for seg, ops in zip(found.alignment.segments, found.alignment.ops, strict=True))
     overlap = found.overlap
     return Alignment(a, b, tuple(found.alignment.segments), overlap.share_a, overlap.share_b, overlap.label,
-                     marks)
+                     marks, flags)

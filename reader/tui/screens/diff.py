@@ -66,10 +66,10 @@ class DiffScreen(Screen):
         text.append(inert(message.titles[1]) + "\n")
         label = {"wholly": "wholly derived", "partially": "partially derived", "non": "non-derived"}.get(
             found.label, found.label)
-        text.append(f"{inert(label)} · {changes} change{'s' if changes != 1 else ''} · ~ changed  - only A  + only B",
-                    style="italic")
+        legend = "~ changed  - only A  + only B  ! check"
+        text.append(f"{inert(label)} · {changes} change{'s' if changes != 1 else ''} · {legend}", style="italic")
         header.update(text)
-        self.query_one(WireDiffView).set_alignment(list(found.segments), message.marks)
+        self.query_one(WireDiffView).set_alignment(list(found.segments), message.marks, list(found.flags))
 
     def action_back(self) -> None:
         self.dismiss()

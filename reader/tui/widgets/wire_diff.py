@@ -30,6 +30,9 @@ class DiffRow:
     segment: int
 
 
+FLAG_NAMES = {"number": "a number", "quote": "a quotation", "verb": "an attribution verb"}
+
+
 class WireDiffView(ScrollView, can_focus=True):
     """Draws an alignment it is given; `]`/`[` jump between changes."""
 
@@ -46,7 +49,7 @@ class WireDiffView(ScrollView, can_focus=True):
     ]
     COMPONENT_CLASSES = {
         "wire-diff--gutter", "wire-diff--current", "wire-diff--removed", "wire-diff--added",
-        "wire-diff--changed-a", "wire-diff--changed-b", "wire-diff--same",
+        "wire-diff--changed-a", "wire-diff--changed-b", "wire-diff--same", "wire-diff--flag",
     }
     DEFAULT_CSS = """
     WireDiffView {
@@ -58,6 +61,7 @@ class WireDiffView(ScrollView, can_focus=True):
         & > .wire-diff--added { color: $success; }
         & > .wire-diff--changed-a { color: $error; text-style: bold strike; }
         & > .wire-diff--changed-b { color: $success; text-style: bold underline; }
+        & > .wire-diff--flag { color: $warning; text-style: bold; }
     }
     """
 
@@ -68,6 +72,8 @@ class WireDiffView(ScrollView, can_focus=True):
         super().__init__(**kwargs)
         self.segments: list[Segment] = []
         self.marks: list[tuple[list[tuple[int, int]], list[tuple[int, int]]]] = []
+        self.flags: list[tuple[str, ...]] = []
+        """Per segment: number / quote / verb when its edits touch them (shown as a `!` line)."""
         self.rows: list[DiffRow] = []
         self.changes: list[int] = []
         """First row of each segment that is not `same`."""
@@ -78,8 +84,9 @@ class WireDiffView(ScrollView, can_focus=True):
         return self.size.width < UNIFIED_BELOW
 
     def set_alignment(self, segments: list[Segment],
-                      marks: list[tuple[list[tuple[int, int]], list[tuple[int, int]]]]) -> None:
-        self.segments, self.marks = list(segments), list(marks)
+                      marks: list[tuple[list[tuple[int, int]], list[tuple[int, int]]]],
+                      flags: list[tuple[str, ...]] | None = None) -> None:
+        self.segments, self.marks, self.flags = list(segments), list(marks), list(flags or [])
         self._laid_out_for = -1
         self._layout()
 
@@ -96,6 +103,12 @@ class WireDiffView(ScrollView, can_focus=True):
             marks = self.marks[n] if n < len(self.marks) else ([], [])
             if segment.kind != "same":
                 self.changes.append(len(self.rows))
+            flags = self.flags[n] if n < len(self.flags) else ()
+            if flags:
+                # Marked with a symbol as well as colour: what a journalist must check in this edit.
+                note = "changed: " + ", ".join(FLAG_NAMES[f] for f in flags)
+                self.rows.append(DiffRow("!", Text(note, style=self.get_component_rich_style("wire-diff--flag")),
+                                         None if self.unified else Text(""), n))
             if self.unified:
                 self._unified_rows(n, segment, marks, width)
             else:
