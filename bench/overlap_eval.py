@@ -320,7 +320,8 @@ def diff_timing(arts: list[Article], reps: int) -> None:
         t0 = time.perf_counter()
         result = align(a_text, b_text)
         times.append(time.perf_counter() - t0)
-    print(f"\ndiff of {len(a_text.split())} vs {len(b_text.split())} words: median {statistics.median(times) * 1000:.1f} ms"
+    median_ms = statistics.median(times) * 1000
+    print(f"\ndiff of {len(a_text.split())} vs {len(b_text.split())} words: median {median_ms:.1f} ms"
           f" over {reps} runs ({len(result.segments)} segments, share_a {result.share_a:.2f})")
 
 
