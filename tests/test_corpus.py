@@ -142,3 +142,9 @@ def test_hard_wrapped_paragraphs_are_joined():
     assert split_paragraphs(text) == ["First paragraph is wrapped here.", "Second one also wrapped."]
     assert split_paragraphs("one\ntwo\n") == ["one", "two"]
     assert split_paragraphs("a\nb\n\nc") == ["a b", "c"]
+
+
+def test_binary_files_are_skipped_with_a_reason(tmp_path):
+    (tmp_path / "blob.txt").write_bytes(b"\x00\x01\x02 not text")
+    with pytest.raises(FormatError, match="binary"):
+        load(tmp_path, "blob.txt")

@@ -169,6 +169,8 @@ def _sha(data: bytes) -> str:
 
 def parse_file(rel: str, data: bytes) -> tuple[list[RawRecord], list[dict]]:
     """Dispatch on the suffix. Raises FormatError for a file that cannot be an article."""
+    if b"\x00" in data[:8192]:
+        raise FormatError("binary file (contains NUL bytes), not text")
     suffix = rel[rel.rfind("."):].lower() if "." in rel else ""
     if suffix == ".txt":
         return parse_txt(rel, data), []
