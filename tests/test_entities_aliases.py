@@ -130,3 +130,27 @@ def test_names_do_not_start_with_a_lower_case_word():
     kept = [m.text for m in refine(text, raw, frozenset())]
     assert "cts" not in kept and "CTS Corp" in kept
     assert {"de Gaulle", "van Gogh", "al-Assad"} <= set(kept)
+
+
+def test_a_one_word_short_form_does_not_join_different_organisations():
+    from reader.entities.aliases import EntityTable
+    from reader.models import Mention
+
+    def mention(text: str, at: int) -> Mention:
+        return Mention(at, at + len(text), text, "organization")
+
+    table = EntityTable({
+        "a": [mention("Bank of England", 0), mention("Bank", 40)],
+        "b": [mention("Bank of Japan", 0), mention("Bank", 40)],
+    })
+    names = {e.name for e in table.entities(type="organization")}
+    assert {"Bank of England", "Bank of Japan"} <= names
+    england = table.resolve("organization", "Bank of England")
+    assert "Bank of Japan" not in england.aliases
+
+
+def test_company_form_words_alone_are_not_an_organisation():
+    from reader.entities.names import company_form_only
+
+    assert company_form_only("Co Ltd") and company_form_only("Inc.") and company_form_only("Co")
+    assert not company_form_only("Carling O'Keefe Co Ltd") and not company_form_only("Apple Inc")

@@ -90,10 +90,15 @@ def _cluster(mentions: Mapping[str, Sequence[Mention]]) -> list[_Cluster]:
         full_persons = [k for t, k in local if t == "person" and " " in k]
         orgs = [k for t, k in local if t == "organization"]
         # An organisation's short form joins the one longer name it shortens in the same article.
+        # A one-word short form so attached ("Bank" for "Bank of England") stays out of the corpus-wide
+        # key: through it every bank of every article would become one entity.
+        attached: set[str] = set()
         for k in orgs:
             longer = [f for f in orgs if shortens(k, f)]
             if len(longer) == 1:
                 union.union((article_id, "organization", k), (article_id, "organization", longer[0]))
+                if " " not in k:
+                    attached.add(k)
         for (type_, k), group in local.items():
             node = (article_id, type_, k)
             cluster = nodes[node]
@@ -109,6 +114,8 @@ def _cluster(mentions: Mapping[str, Sequence[Mention]]) -> list[_Cluster]:
                     union.union(node, (article_id, type_, longer[0]))
                 else:
                     short_orphans.append(node)
+            elif type_ == "organization" and k in attached:
+                pass
             elif " " in k:
                 # The model's type for one multi-word name varies between articles ("Betty Ford Center"
                 # as a person here, an organisation there): equal multi-word keys join across types.

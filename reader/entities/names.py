@@ -38,6 +38,13 @@ _US_PREFIX = re.compile(r"^(?:u ?s(?: ?a)?|united states(?: of america)?) (?=\S+
 _COMPANY = frozenset("inc incorporated corp corporation co company ltd limited plc llc group".split())
 
 
+def company_form_only(surface: str) -> bool:
+    """True for a "name" made of company-form words alone ("Co", "Co Ltd", "Inc."): what is left when
+    the model splits "Carling O'Keefe Breweries Co Ltd" badly; never an entity by itself."""
+    words = [w.strip(".,&'").lower() for w in surface.split()]
+    return bool(words) and all(w in _COMPANY or w in ("", "and", "&") for w in words)
+
+
 def clean(surface: str) -> str:
     """The display form of a surface string: straight quotes, single spaces, no possessive."""
     text = _SPACE.sub(" ", unicodedata.normalize("NFKC", surface).translate(_QUOTES)).strip()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections import Counter, defaultdict
 
-from reader.entities.names import TITLE_MODIFIERS, is_title, strip_titles
+from reader.entities.names import TITLE_MODIFIERS, company_form_only, is_title, strip_titles
 from reader.entities.results import teams
 from reader.models import Mention
 
@@ -176,5 +176,5 @@ def refine(text: str, mentions: list[Mention], lexicon: frozenset[str], original
     name_words = {w for m in merged if m.type == "person" and " " in m.text for w in m.text.split()}
     heads = {m.text.split()[-1]: m.type for m in merged if m.type != "person" and " " in m.text}
     kept = [m for m in merged if not _common(original or text, m, lexicon, name_words, heads)
-            and not _lower_start(original or text, m)]
+            and not _lower_start(original or text, m) and not company_form_only(m.text)]
     return sorted(kept, key=lambda m: (m.start, m.end))
