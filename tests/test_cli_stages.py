@@ -119,3 +119,23 @@ def test_scored_pairs_are_reused_by_the_next_run_until_the_corpus_changes(seeds_
     third = Library.open(seeds_copy, home)
     third.sync()
     assert any("004_copy.txt" in (p.a, p.b) for p in third.overlaps()[0])
+
+
+def test_merged_entities_are_reused_by_the_next_run(seeds_copy, home, monkeypatch):
+    import reader.enrich
+    from reader.library import Library
+
+    first = Library.open(seeds_copy, home)
+    first.sync()
+    first.enrich()
+    top = first.entities(limit=3)
+    first.close()
+
+    def must_not_merge(*args, **kwargs):
+        raise AssertionError("entities were merged again although nothing changed")
+
+    monkeypatch.setattr(reader.enrich, "EntityTable", must_not_merge)
+    second = Library.open(seeds_copy, home)
+    second.sync()
+    second.enrich()
+    assert second.entities(limit=3) == top
