@@ -33,3 +33,15 @@ def test_only_index_imports_whoosh():
                  if p.name != "index.py" and any(line.strip().startswith(("import whoosh", "from whoosh"))
                                                  for line in p.read_text().splitlines())]
     assert offenders == []
+
+
+@pytest.mark.parametrize("module", ["reader.cli", "reader.tui.app"])
+def test_start_up_does_not_load_the_heavy_stages(module):
+    """spaCy, numpy, scipy and datasketch load only when NER or wire copies run: `wire search` and the
+    app's first screen must not pay for them (about a second together)."""
+    code = (f"import importlib, sys\nimportlib.import_module({module!r})\n"
+            "print(' '.join(sorted({m.split('.')[0] for m in sys.modules}"
+            " & {'spacy', 'numpy', 'scipy', 'datasketch', 'rapidfuzz'})))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == ""

@@ -9,8 +9,6 @@ from dataclasses import dataclass
 
 from reader.library import Library
 from reader.models import Entity, Segment
-from reader.overlap.align import changed_spans
-from reader.overlap.flags import op_flags
 
 ENTITY_FIELDS = {"person": "person", "organization": "org", "place": "place"}
 """Entity type → the search field that filters on it."""
@@ -46,6 +44,10 @@ def entity_counts(library: Library, query: str, limit: int = 40) -> dict[str, li
 def diff(library: Library, a: str, b: str) -> Alignment:
     """The aligned pair as the diff screen draws it, with the changed words of each changed passage
     taken from the overlap module's own word diff (the same one `wire diff` shows)."""
+    # Imported here: the overlap module brings numpy and datasketch, which the first screen never needs.
+    from reader.overlap.align import changed_spans
+    from reader.overlap.flags import op_flags
+
     found = library.diff(a, b)
     marks = tuple(changed_spans(ops) if seg.kind == "changed" else ([], [])
                   for seg, ops in zip(found.alignment.segments, found.alignment.ops, strict=True))
