@@ -112,7 +112,8 @@ class CopyStage:
     def families(self, pairs: list[Overlap]) -> list[Family]:
         from reader.overlap import families
 
-        return families(pairs, self._date)
+        # Dates from the list rows: decoding every member article just for its date is needless.
+        return families(pairs, {row.id: row.date for row in self.store.rows()})
 
     def copies_of(self, article_id: str) -> list[Overlap]:
         return [p for p in self.pairs() if article_id in (p.a, p.b)]
@@ -126,7 +127,3 @@ class CopyStage:
         article = self.store.get(article_id)
         assert article is not None, article_id
         return article
-
-    def _date(self, article_id: str) -> str | None:
-        article = self.store.get(article_id)
-        return article.date if article else None

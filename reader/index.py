@@ -26,7 +26,6 @@ from reader.snippets import WORD, make_snippet, match_spans
 
 SCHEMA_VERSION = "3"
 """Bump when the schema or what goes into it changes: an index of another version is rebuilt."""
-ENTITY_FIELDS = ("person", "org", "place", "entity")
 DEFAULT_FIELDS = ("title", "body")
 LOCK_WAIT = 15.0
 """Seconds a writer waits for another process's writer to finish before giving up."""
@@ -206,7 +205,7 @@ class Index:
                 raise WireError(f"another wire process is updating this corpus's index ({self.path}); "
                                 "try again when it has finished") from None
             try:
-                yield _Writer(w, bulk)
+                yield _Writer(w)
                 w.commit()
             except BaseException:
                 # Stop the indexing sub-processes before cancel() removes the files they read;
@@ -342,11 +341,10 @@ def _parent_only_sigint() -> Iterator[None]:
 
 
 class _Writer:
-    """Adds, replaces and deletes articles; hides whether this is a bulk build."""
+    """Adds, replaces and deletes articles, in Article terms (the Whoosh writer stays in here)."""
 
-    def __init__(self, writer, bulk: bool) -> None:
+    def __init__(self, writer) -> None:
         self._w = writer
-        self._bulk = bulk
 
     def add(self, article: Article, entity_terms: dict[str, list[str]] | None = None) -> None:
         """Add a new article (no delete-before-add: the id is known to be absent)."""

@@ -77,8 +77,7 @@ def sync(root: Path, store: Store, index: Index, progress: Progress | None = Non
             store.put_file(path, size, mtime_ns, sha, [])
         fresh: dict[str, Article] = {}
         for path, (articles, bad, sha, size, mtime_ns) in parsed.items():
-            old_ids.update(store.ids_of(path))
-            store.delete_file(path)
+            old_ids.update(store.delete_file(path))
             store.put_file(path, size, mtime_ns, sha, bad)
             for article in articles:
                 store.put_article(article)

@@ -7,11 +7,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from reader.entities import FIELDS as ENTITY_FIELDS
 from reader.library import Library
 from reader.models import Entity, Segment
-
-ENTITY_FIELDS = {"person": "person", "organization": "org", "place": "place"}
-"""Entity type → the search field that filters on it."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,11 +31,9 @@ class Alignment:
 def entity_counts(library: Library, query: str, limit: int = 40) -> dict[str, list[Entity]]:
     """People, organisations and places with article counts over the articles `query` matches (all if empty)."""
     out: dict[str, list[Entity]] = {t: [] for t in ENTITY_FIELDS}
-    for entity in library.entities(query=query or None):
-        if entity.type in out:
+    for entity in library.entities(query=query or None):  # already in sidebar order: most articles first
+        if entity.type in out and len(out[entity.type]) < limit:
             out[entity.type].append(entity)
-    for kind in out:
-        out[kind] = sorted(out[kind], key=lambda e: (-e.articles, -e.mentions, e.name))[:limit]
     return out
 
 
