@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import shutil
+
 import pytest
+
+from reader.library import Library
+from reader.locations import Locations
 
 from reader.state import State
 from reader.tui import make_app
 from reader.tui.screens.help import HelpScreen
 from reader.tui.screens.main import MainScreen
 from reader.tui.widgets import ArticleList, EntitySidebar, ReadingView, SearchBar, StatusBar
-from tests.test_tui_support import ARTICLES, COPIES, open_library, pilot_test, ready, settle, until
+from tests.test_tui_support import ARTICLES, COPIES, CORPUS, open_library, pilot_test, ready, settle, until
 
 NEWEST = "008_cjk.md"
 """The fixture corpus sorted newest first: 008 (03-05), 004, 002/003 (03-03), 001, 005, 006, 007 (undated)."""
@@ -50,6 +55,30 @@ async def test_first_opening_syncs_then_fills_in_entities_and_copies(lib):
                 "organization\tCoastal Trust", "place\tPort Alder", "place\tWesthaven",
                 "place\tTokyo"} <= set(found)
         assert found["person\tLena Park"].split() == ["5", "Lena", "Park"]  # 001 002 003 004 008
+
+
+@pilot_test
+async def test_an_empty_corpus_says_what_to_do_and_R_picks_up_new_files(home, tmp_path):
+    """A new user's empty folder: the list explains itself; files added while the app is open come in on R."""
+    folder = tmp_path / "news"
+    folder.mkdir()
+    (folder / "notes.docx").write_bytes(b"PK")  # not a format wire reads: skipped, and the message says so
+    library = Library(folder, Locations.resolve(home))
+    app = make_app(library)
+    try:
+        async with app.run_test(size=(80, 24)) as pilot:
+            await settle(pilot)
+            articles, _, status = panes(app)
+            assert status.total == 0 and articles.rows == []
+            shown = " ".join(articles.render_line(y).text.strip() for y in range(1, 6))
+            assert str(folder) in shown and ".jsonl" in shown and "press R" in shown and "1 file(s)" in shown
+            shutil.copy(CORPUS / "001_herald_terminal.md", folder)
+            await pilot.press("R")
+            await settle(pilot)
+            assert [r.id for r in articles.rows] == ["001_herald_terminal.md"] and status.total == 1
+            assert "No articles" not in articles.render_line(1).text
+    finally:
+        library.close()
 
 
 @pilot_test
@@ -158,6 +187,7 @@ async def test_search_as_you_type_enter_keeps_escape_cancels(lib):
         await pilot.press("slash", "space", *"library")
         await settle(pilot)
         assert [r.id for r in articles.rows] == []  # ferry AND library: nothing
+        assert "No article matches this search" in articles.render_line(1).text  # said, not a blank pane
         await pilot.press("escape")
         await settle(pilot)
         assert {r.id for r in articles.rows} == ferry and status.query == "ferry"

@@ -12,7 +12,7 @@ from textual.timer import Timer
 from textual.widgets import Footer, Input
 
 from reader.library import Library
-from reader.models import ArticleRow
+from reader.models import ArticleRow, SyncReport
 from reader.state import State
 from reader.tui import source
 from reader.tui.messages import (
@@ -50,6 +50,7 @@ class MainScreen(MainWork, Screen):
         Binding("s", "toggle_star", "Star", id="main.toggle_star"),
         Binding("d", "diff", "Diff", id="main.diff"),
         Binding("e", "toggle_sidebar", "Entities", id="main.sidebar"),
+        Binding("R", "rescan", "Rescan the corpus folder", id="main.rescan", show=False),
     ]
 
     reading: reactive[bool] = reactive(False)
@@ -77,6 +78,8 @@ class MainScreen(MainWork, Screen):
         """The article to put the cursor on once the list has rows (the last one selected)."""
         self._preview: Timer | None = None
         self._save_position: Timer | None = None
+        self._last_sync: SyncReport | None = None
+        """The report of the last finished text sync (None until one finished)."""
 
     def compose(self) -> ComposeResult:
         yield StatusBar(id="status")
@@ -127,6 +130,9 @@ class MainScreen(MainWork, Screen):
             self.count_entities(self.full_query)
             return
         report = message.report
+        self._last_sync = report
+        if report and not self.all_rows:
+            self._explain_empty()
         if report and (report.added or report.updated or report.removed or not self.all_rows):
             self.load_listing()
         self.run_enrichment()
@@ -158,6 +164,22 @@ class MainScreen(MainWork, Screen):
         status = self.query_one(StatusBar)
         status.shown = len(rows)
         status.position = articles.cursor + 1 if rows else 0
+        if not rows:
+            self._explain_empty()
+
+    def _explain_empty(self) -> None:
+        """Say in the list why it is empty and what to do: nothing matched, or the corpus has no articles."""
+        if self.all_rows and self.full_query:
+            message = "No article matches this search. Esc clears it."
+        elif self._last_sync is None:
+            message = "Reading the corpus folder…"
+        else:
+            skipped = len(self._last_sync.skipped)
+            message = (f"No articles in {self.library.corpus}. wire reads .txt, .md and .jsonl files in that "
+                       "folder and its subfolders (see `wire --help` for --corpus); add some, then press R "
+                       "to rescan." + (f" {skipped} file(s) there were skipped: `wire index` says why."
+                                       if skipped else ""))
+        self.query_one(ArticleList).set_empty_message(message)
 
     # --- the panes' messages -----------------------------------------------------------------------
     @on(ArticleList.Highlighted)
@@ -268,6 +290,11 @@ class MainScreen(MainWork, Screen):
             self.query_one(SearchBar).value = ""  # Input.Changed re-runs the (now empty) query
             self.refilter()
             self._layout()
+
+    def action_rescan(self) -> None:
+        """Pick up files added, changed or removed in the corpus folder since the app opened."""
+        self.query_one(StatusBar).notice = ""
+        self.run_sync()
 
     def action_toggle_sidebar(self) -> None:
         shown = self.has_class("-sidebar")

@@ -42,6 +42,7 @@ class ArticleList(ScrollView, can_focus=True):
         "article-list--mark",
         "article-list--date",
         "article-list--outlet",
+        "article-list--empty",
     }
     DEFAULT_CSS = """
     ArticleList {
@@ -54,6 +55,7 @@ class ArticleList(ScrollView, can_focus=True):
         & > .article-list--mark { color: $accent; text-style: bold; }
         & > .article-list--date { color: $text-muted; }
         & > .article-list--outlet { color: $secondary; }
+        & > .article-list--empty { color: $text-muted; }
     }
     """
 
@@ -91,6 +93,8 @@ class ArticleList(ScrollView, can_focus=True):
         self.copies: set[str] = set()
         self._lines: LRUCache[tuple, Strip] = LRUCache(512)
         self._positions: dict[str, int] = {}
+        self.empty_message = ""
+        """Shown in place of rows when there are none (why the list is empty, and what to do)."""
 
     # --- data in ------------------------------------------------------------------------------
     def set_rows(self, rows: list[ArticleRow], keep: str | None = None) -> None:
@@ -103,6 +107,12 @@ class ArticleList(ScrollView, can_focus=True):
         self.set_reactive(ArticleList.cursor, -1)  # force the watcher: the row under the cursor changed
         self.cursor = self._positions.get(current, 0) if current else 0
         self.refresh()
+
+    def set_empty_message(self, message: str) -> None:
+        if message != self.empty_message:
+            self.empty_message = message
+            if not self.rows:
+                self.refresh()
 
     def set_marks(self, read: set[str], starred: set[str], copies: set[str] | None = None) -> None:
         self.read, self.starred = read, starred
@@ -187,6 +197,8 @@ class ArticleList(ScrollView, can_focus=True):
     def render_line(self, y: int) -> Strip:
         index = int(self.scroll_offset.y) + y
         width = self.scrollable_content_region.width
+        if not self.rows:
+            return self._render_empty(y, width)
         if index >= len(self.rows):
             return Strip.blank(width, self.rich_style)
         row = self.rows[index]
@@ -216,6 +228,17 @@ class ArticleList(ScrollView, can_focus=True):
         if is_cursor:
             text.stylize(style("article-list--cursor"))
         return Strip(list(text.render(self.app.console))).adjust_cell_length(width, self.rich_style)
+
+
+    def _render_empty(self, y: int, width: int) -> Strip:
+        """Line `y` of the empty-list message, word-wrapped to the width, one blank line above it."""
+        text = Text(inert(self.empty_message), style=self.rich_style + self.get_component_rich_style(
+            "article-list--empty"))
+        lines = text.wrap(self.app.console, max(1, width - 2)) if self.empty_message else []
+        if not 1 <= y <= len(lines):
+            return Strip.blank(width, self.rich_style)
+        line = Text(" ", style=self.rich_style) + lines[y - 1]
+        return Strip(list(line.render(self.app.console))).adjust_cell_length(width, self.rich_style)
 
 
 def _fit(text: str, width: int) -> str:
