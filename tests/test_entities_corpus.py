@@ -7,6 +7,7 @@ from reader.entities.aliases import shortens
 from reader.entities.corpus import propagate
 from reader.entities.names import acronym, key
 from reader.entities.pipeline import tag_texts
+from reader.entities.refine import table_label
 from reader.entities.results import teams
 from reader.models import Article, Mention, Paragraph
 
@@ -36,6 +37,33 @@ def test_score_lines_and_standings_rows_name_teams():
     assert found == {("Montrose", "organization"), ("Ross County", "organization"), ("Ayr", "organization")}
     for m in teams(text):
         assert text[m.start:m.end] == m.text
+
+
+EARNINGS = """Harbour Freight Corp said first quarter results improved.
+Shr 22 cts vs 15 cts
+Net 1,234,000 vs 987,000
+Revs 12.3 mln vs 10.1 mln
+Avg shrs 5,000,000 vs 4,900,000
+JUL7  163 1/2 UP  2
+Year Shr seven cts vs 20 cts Revs 27.1 mln vs 27.3 mln Avg shrs 4,763,793 vs 3,377,157
+Chairman Walter Brandt told reporters in Chicago that sales rose.
+Brandt 12 pct.
+"""
+
+
+def test_table_labels_and_names_with_figures_are_not_people():
+    """Wire results tables, as rows or reflowed into one line: their labels are not names; the prose is."""
+    found = {(m.text, m.type) for m in tag(EARNINGS)["0"]}
+    assert not {t for t, _ in found} & {"Shr", "Net", "Revs", "Avg", "JUL7"}
+    assert ("Walter Brandt", "person") in found and ("Brandt", "person") in found  # "Brandt 12 pct." is a sentence
+    assert table_label(EARNINGS, EARNINGS.index("Revs 12"), EARNINGS.index("Revs 12") + 4)
+    assert not table_label(EARNINGS, EARNINGS.index("Brandt 12"), EARNINGS.index("Brandt 12") + 6)
+    assert not table_label("Arsenal vs Chelsea on Sunday.", 0, 7)
+    # Propagation does not put a name into a table row either, whatever other articles say.
+    texts = {"a": "Revs Harlow spoke.", "b": EARNINGS}
+    out = propagate(texts, {"a": [Mention(0, 11, "Revs Harlow", "person"), Mention(0, 4, "Revs", "person")],
+                            "b": []})
+    assert not [m for m in out["b"] if m.text == "Revs"]
 
 
 def test_a_name_found_in_one_document_is_tagged_in_another():

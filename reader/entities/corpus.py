@@ -6,7 +6,7 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
 
-from reader.entities.refine import boundary_ok
+from reader.entities.refine import boundary_ok, table_label
 from reader.models import Mention
 
 _WORD = re.compile(r"\w+(?:[.'&-]\w+)*\.?")
@@ -57,7 +57,7 @@ def _occurrences(text: str, forms: set[str]):
                 end = ends[i + n - 1]
                 if phrase not in forms and phrase.endswith("."):
                     phrase, end = phrase[:-1], end - 1  # a sentence's full stop, not an abbreviation's
-                if phrase in forms and boundary_ok(text, starts[i], end):
+                if phrase in forms and boundary_ok(text, starts[i], end) and not table_label(text, starts[i], end):
                     yield starts[i], end, phrase
                     i += n - 1
                     break

@@ -53,6 +53,21 @@ def _trim(text: str, m: Mention) -> Mention | None:
     return Mention(start, end, text[start:end], m.type)
 
 
+_ROW = re.compile(r"[ \t]+(?:[a-z]+[ \t]+){0,2}(?:[-+(]?\$?\d[\d,./]*\)?|nil|one|two|three|four|five|six|seven|"
+                  r"eight|nine|ten)[ \t]+(?:[a-z]+[ \t]+){0,2}vs\b", re.I)
+
+
+def table_label(text: str, start: int, end: int) -> bool:
+    """True for a span that labels a figure compared with another: an earnings-table row, not a name.
+
+    Wire results tables ("Revs 12.3 mln vs 10.1 mln", "Avg shrs 5,000,000 vs 4,900,000", "Shr seven
+    cts vs 20 cts") are read as people by the model, with or without their line breaks (loaders
+    reflow a paragraph's lines). Datelines ("LONDON 1996-08-30"), scores ("Mark Waugh 24") and fixtures
+    ("Arsenal vs Chelsea") have no figure before a "vs", and keep their names.
+    """
+    return _ROW.match(text, end, min(len(text), end + 60)) is not None
+
+
 def _overlaps(taken: list[tuple[int, int]], start: int, end: int) -> bool:
     return any(s < end and start < e for s, e in taken)
 
@@ -167,7 +182,9 @@ def refine(text: str, mentions: list[Mention], lexicon: frozenset[str], original
     Returns:
         Mentions sorted by offset, without overlaps; `text` fields are slices of `text`.
     """
-    trimmed = [t for t in (_trim(text, m) for m in mentions) if t is not None]
+    trimmed = [t for t in (_trim(text, m) for m in mentions) if t is not None
+               and not table_label(text, t.start, t.end)
+               and not (t.type == "person" and any(c.isdigit() for c in t.text))]  # "JUL7", "APR7"
     # Team names of results lines replace whatever the model tagged over them.
     team_spans = teams(text)
     trimmed = [m for m in trimmed if not _overlaps([(t.start, t.end) for t in team_spans], m.start, m.end)]
