@@ -167,6 +167,10 @@ class Library:
     def copies_of(self, article_id: str) -> list[Overlap]:
         return self.copy_stage.copies_of(article_id)
 
+    def prepare_diffs(self) -> None:
+        """Load the candidate index now (seconds on a large corpus), so that the first diff opens at once."""
+        self.copy_stage.index()
+
     def diff(self, a: str, b: str) -> Comparison:
         """The aligned diff of two articles (ids or unique prefixes)."""
         return self.copy_stage.diff(self.article(a), self.article(b))

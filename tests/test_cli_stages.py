@@ -99,6 +99,7 @@ def test_malformed_aliases_warns_and_keeps_last_good(home):
 def test_scored_pairs_are_reused_by_the_next_run_until_the_corpus_changes(seeds_copy, home, monkeypatch):
     import reader.overlap
     from reader.library import Library
+    from reader.overlap import OverlapIndex
 
     first = Library.open(seeds_copy, home)
     first.sync()
@@ -108,17 +109,25 @@ def test_scored_pairs_are_reused_by_the_next_run_until_the_corpus_changes(seeds_
     def must_not_score(*args, **kwargs):
         raise AssertionError("pairs were scored again although nothing changed")
 
+    def must_not_load(*args, **kwargs):
+        raise AssertionError("the candidate index was loaded although the scored pairs were valid")
+
     monkeypatch.setattr(reader.overlap, "overlaps", must_not_score)
+    monkeypatch.setattr(OverlapIndex, "load", must_not_load)
     second = Library.open(seeds_copy, home)
     second.sync()
     assert second.overlaps()[0] == pairs
-    second.close()
 
+    # The same Library after the corpus changed under it: scored again, the new copy among the pairs.
     monkeypatch.undo()
     (seeds_copy / "004_copy.txt").write_text((seeds_copy / "002_2d012b5b27f1047f.txt").read_text())
+    second.sync()
+    assert any("004_copy.txt" in (p.a, p.b) for p in second.overlaps()[0])
+    second.close()
     third = Library.open(seeds_copy, home)
     third.sync()
     assert any("004_copy.txt" in (p.a, p.b) for p in third.overlaps()[0])
+    third.close()
 
 
 def test_merged_entities_are_reused_by_the_next_run(seeds_copy, home, monkeypatch):
