@@ -64,8 +64,9 @@ def print_article(article: Article, boilerplate: bool) -> None:
             continue
         print()
         prefix = "│ " if p.boilerplate else ""
-        for line in textwrap.wrap(inert(p.text), width - len(prefix)):
-            print(prefix + line)
+        for row in p.text.split("\n"):  # rows of a table keep their breaks (see split_paragraphs)
+            for line in textwrap.wrap(inert(row), width - len(prefix)):
+                print(prefix + line)
 
 
 def print_entities(entities: list[Entity]) -> None:

@@ -136,6 +136,19 @@ def test_control_characters_in_articles_are_inert_in_text_output(tmp_path):
     assert "\\x1b[2J" in done.stdout
 
 
+def test_table_rows_stay_rows_in_show_text_and_json(tmp_path):
+    corpus = tmp_path / "c"
+    corpus.mkdir()
+    (corpus / "earnings.txt").write_text(
+        "Harbour Freight Corp said results for the first quarter improved on\n"
+        "higher sales at its two terminals and lower interest costs.\n\n"
+        "    Shr 22 cts vs 15 cts\n    Net 1,234,000 vs 987,000\n    Revs 12.3 mln vs 10.1 mln\n")
+    lines = run_wire("--corpus", str(corpus), "show", "earnings.txt").stdout.splitlines()
+    assert lines[-3:] == ["Shr 22 cts vs 15 cts", "Net 1,234,000 vs 987,000", "Revs 12.3 mln vs 10.1 mln"]
+    text = wire_json("--corpus", str(corpus), "show", "earnings.txt")["text"]
+    assert "Shr 22 cts vs 15 cts\nNet 1,234,000 vs 987,000\n" in text
+
+
 def test_python_dash_m_and_version():
     done = run_wire("--version")
     assert done.returncode == 0 and "wire-reader" in done.stdout

@@ -144,6 +144,34 @@ def test_hard_wrapped_paragraphs_are_joined():
     assert split_paragraphs("a\nb\n\nc") == ["a b", "c"]
 
 
+def test_rows_that_end_early_keep_their_line_breaks():
+    """An earnings table inside wrapped wire copy stays rows; the wrapped note after it is joined."""
+    text = ("Harbour Freight Corp said results for the first quarter improved on\n"
+            "    higher sales at its two terminals and lower interest costs.\n\n"
+            "    Shr 22 cts vs 15 cts\n    Net 1,234,000 vs 987,000\n    Revs 12.3 mln vs 10.1 mln\n"
+            "    NOTE: Net excludes a gain on the sale of a warehouse of 925,576\n"
+            "dlrs in the quarter.\n")
+    assert split_paragraphs(text) == [
+        "Harbour Freight Corp said results for the first quarter improved on higher sales at its two "
+        "terminals and lower interest costs.",
+        "Shr 22 cts vs 15 cts\nNet 1,234,000 vs 987,000\nRevs 12.3 mln vs 10.1 mln\n"
+        "NOTE: Net excludes a gain on the sale of a warehouse of 925,576 dlrs in the quarter."]
+
+
+def test_indented_paragraphs_split_even_with_a_blank_line_before_the_sign_off():
+    """Old wire copy: paragraphs start indented, and one blank line sets off the trailer."""
+    text = ("Harbour Freight Corp said it agreed to sell 500,000 shares of common\n"
+            "stock to its principal stockholder at the current market price.\n"
+            "    The sale will raise the stockholder's ownership in the company\n"
+            "to 74.7 pct from 72.7 pct, the company said.\n"
+            "    It will use the proceeds to retire debt and for working capital.\n\nReuter\n")
+    assert split_paragraphs(text) == [
+        "Harbour Freight Corp said it agreed to sell 500,000 shares of common stock to its principal "
+        "stockholder at the current market price.",
+        "The sale will raise the stockholder's ownership in the company to 74.7 pct from 72.7 pct, the company said.",
+        "It will use the proceeds to retire debt and for working capital.", "Reuter"]
+
+
 def test_binary_files_are_skipped_with_a_reason(tmp_path):
     (tmp_path / "blob.txt").write_bytes(b"\x00\x01\x02 not text")
     with pytest.raises(FormatError, match="binary"):

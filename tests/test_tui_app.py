@@ -8,7 +8,6 @@ import pytest
 
 from reader.library import Library
 from reader.locations import Locations
-
 from reader.state import State
 from reader.tui import make_app
 from reader.tui.screens.help import HelpScreen

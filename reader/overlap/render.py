@@ -30,6 +30,7 @@ def _words(runs: Sequence[Run]) -> list[Run]:
     """Split runs into single words (each keeps its trailing space) so they can be wrapped."""
     out: list[Run] = []
     for kind, text in runs:
+        text = text.replace("\n", " ")  # a table's rows (kept breaks) run on here: the columns are the layout
         start = 0
         for i, ch in enumerate(text):
             if ch == " " and (i + 1 == len(text) or text[i + 1] != " "):
