@@ -6,6 +6,7 @@ from reader.entities import EntityTable, corpus_mentions
 from reader.entities.aliases import shortens
 from reader.entities.corpus import propagate
 from reader.entities.names import acronym, key
+from reader.entities.ner import OTHER
 from reader.entities.pipeline import tag_texts
 from reader.entities.refine import table_label
 from reader.entities.results import teams
@@ -64,6 +65,17 @@ def test_table_labels_and_names_with_figures_are_not_people():
     out = propagate(texts, {"a": [Mention(0, 11, "Revs Harlow", "person"), Mention(0, 4, "Revs", "person")],
                             "b": []})
     assert not [m for m in out["b"] if m.text == "Revs"]
+
+
+def test_groups_outvote_a_stray_person_and_are_never_shown():
+    """"Soviet" read as a group (NORP) in most articles and as a person once: neither is kept."""
+    texts = {str(i): f"Soviet officials met on day {i}." for i in range(4)}
+    mentions = {str(i): [Mention(0, 6, "Soviet", OTHER if i < 3 else "person")] for i in range(4)}
+    out = propagate(texts, mentions)
+    assert all(ms == [] for ms in out.values())
+    table = EntityTable(mentions)  # the per-article mentions as cached: the group type is skipped there too
+    assert [e.name for e in table.entities()] == ["Soviet"] and table.entities()[0].type == "person"
+    assert EntityTable(out).entities() == []
 
 
 def test_a_name_found_in_one_document_is_tagged_in_another():

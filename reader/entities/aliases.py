@@ -84,6 +84,8 @@ def _cluster(mentions: Mapping[str, Sequence[Mention]]) -> list[_Cluster]:
     for article_id, ms in mentions.items():
         local: dict[tuple[str, str], list[Mention]] = defaultdict(list)
         for m in ms:
+            if m.type not in TYPES:
+                continue  # a type that only votes in the corpus pass (reader.entities.ner.OTHER)
             k = key(m.text, m.type)
             if k and any(c.isalpha() for c in k):
                 local[(m.type, k)].append(m)

@@ -6,6 +6,7 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
 
+from reader.entities.ner import OTHER
 from reader.entities.refine import boundary_ok, table_label
 from reader.models import Mention
 
@@ -131,5 +132,6 @@ def propagate(texts: Mapping[str, str], mentions: Mapping[str, Sequence[Mention]
             if form in spread and not any(s < end and start < e for s, e in taken):
                 taken.append((start, end))
                 kept.append(Mention(start, end, text[start:end], types[form]))
-        out[doc] = sorted(kept, key=lambda m: (m.start, m.end))
+        # Group mentions have voted; they are not entities the reader is shown.
+        out[doc] = sorted((m for m in kept if m.type != OTHER), key=lambda m: (m.start, m.end))
     return out

@@ -10,7 +10,7 @@ from reader.entities.casing import recase
 from reader.entities.refine import refine
 from reader.models import PARAGRAPH_SEP, Article, Mention
 
-PIPELINE_VERSION = "6"
+PIPELINE_VERSION = "7"
 """Bump when re-casing or refinement changes: cached mentions are then computed again."""
 
 
