@@ -10,6 +10,7 @@ from pathlib import Path
 
 from reader.corpus.store import Store
 from reader.entities import (
+    MERGE_VERSION,
     EntityTable,
     Overrides,
     cached_mentions,
@@ -76,7 +77,7 @@ class EntityStage:
         run; aliases.yaml is applied on top of it without merging again.
         """
         with self._lock:
-            base_key = (self.store.generation(), self._mentions_version(), pipeline_version())
+            base_key = (self.store.generation(), self._mentions_version(), pipeline_version(), MERGE_VERSION)
             if self._base is None or self._base_key != base_key:
                 self._base = self._load_base(base_key) or self._build_base(base_key, articles)
                 self._base_key, self._table = base_key, None

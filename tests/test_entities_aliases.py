@@ -62,6 +62,20 @@ def test_ambiguous_surname_without_full_name_stays_apart():
     assert table.resolve("person", "Hahn").name == "Janice Hahn"
 
 
+def test_lone_surname_joins_a_full_name_that_dominates_a_stray_one():
+    """Reuters: "Volcker" is Paul Volcker's, though a headline's "LAWSON CALLS VOLCKER" was tagged too."""
+    mentions = {f"p{i}": mentions_of(("Paul Volcker", "person"), ("Volcker", "person")) for i in range(5)}
+    mentions["h"] = mentions_of(("LAWSON CALLS VOLCKER", "person"))
+    mentions["x"] = mentions_of(("VOLCKER", "person"))
+    mentions["y"] = mentions_of(("Volcker", "person"))
+    volcker = EntityTable(mentions).resolve("person", "Volcker")
+    assert volcker.name == "Paul Volcker" and volcker.articles == 7
+    # Two full names of like weight ("George Bush" twice, "Jeb Bush" once): the lone form stays apart.
+    bushes = {"a": mentions_of(("George Bush", "person")), "b": mentions_of(("George Bush", "person")),
+              "c": mentions_of(("Jeb Bush", "person")), "d": mentions_of(("Bush", "person"))}
+    assert EntityTable(bushes).resolve("person", "Bush").name == "Bush"
+
+
 def test_acronym_joins_its_only_expansion():
     table = EntityTable({
         "a": mentions_of(("International Olympic Committee", "organization")),

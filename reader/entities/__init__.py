@@ -46,7 +46,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from reader.entities.aliases import FIELDS, TYPES, EntityTable
+from reader.entities.aliases import FIELDS, MERGE_VERSION, TYPES, EntityTable
 from reader.entities.cache import COMMIT_EVERY, MentionCache, enrich
 from reader.entities.corpus import propagate
 from reader.entities.overrides import EXAMPLE as ALIASES_EXAMPLE
@@ -58,8 +58,8 @@ from reader.entities.pipeline import version as pipeline_version
 from reader.models import PARAGRAPH_SEP, Article, Mention
 
 __all__ = [
-    "ALIASES_EXAMPLE", "COMMIT_EVERY", "FIELDS", "TYPES", "AliasesError", "EntityTable", "MentionCache",
-    "Overrides", "annotate", "cached_mentions", "corpus_mentions", "enrich", "load_overrides",
+    "ALIASES_EXAMPLE", "COMMIT_EVERY", "FIELDS", "MERGE_VERSION", "TYPES", "AliasesError", "EntityTable",
+    "MentionCache", "Overrides", "annotate", "cached_mentions", "corpus_mentions", "enrich", "load_overrides",
     "parse_overrides", "pipeline_version",
 ]
 

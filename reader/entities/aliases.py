@@ -76,6 +76,12 @@ def shortens(short: str, full: str) -> bool:
     return False
 
 
+MERGE_VERSION = "2"
+"""Bump when merging changes: merged tables kept on disk (reader.enrich) are then built again, without NER."""
+DOMINANT = 5
+"""How many times the mentions of the runner-up a full name needs for a lone surname to join it."""
+
+
 def _cluster(mentions: Mapping[str, Sequence[Mention]]) -> list[_Cluster]:
     """Normalise, attach short forms within each article, then join equal keys and acronyms corpus-wide."""
     union = _Union()
@@ -125,14 +131,20 @@ def _cluster(mentions: Mapping[str, Sequence[Mention]]) -> list[_Cluster]:
             else:
                 union.union(node, ("key", type_, k))
     # A short person form with no full name in its article joins the one full name that ends with it in
-    # the corpus; when several do ("Bush"), it stays a separate entity rather than pick one at random.
+    # the corpus, or the one that outweighs the others DOMINANT times in mentions (Reuters' "Volcker" is
+    # Paul Volcker's, whatever "LAWSON CALLS VOLCKER" in a headline was tagged); when several weigh
+    # alike ("Bush"), it stays a separate entity rather than pick one at random.
     surnames: dict[str, set] = defaultdict(set)
+    weight: Counter = Counter()
     for node in nodes:
         if node[0] != "key" and node[1] == "person" and " " in node[2]:
-            surnames[node[2].split()[-1]].add(union.find(node))
+            root = union.find(node)
+            surnames[node[2].split()[-1]].add(root)
+            weight[root] += sum(len(ms) for ms in nodes[node].mentions.values())
     for node in short_orphans:
-        owners = surnames.get(node[2], set())
-        union.union(node, next(iter(owners)) if len(owners) == 1 else ("key", "person", node[2]))
+        owners = sorted(surnames.get(node[2], ()), key=lambda r: weight[r], reverse=True)
+        dominant = bool(owners) and (len(owners) == 1 or weight[owners[0]] >= DOMINANT * weight[owners[1]])
+        union.union(node, owners[0] if dominant else ("key", "person", node[2]))
     # Acronyms: "IOC" joins "International Olympic Committee": the expansion in its own article if there
     # is one, else the corpus's only expansion, or one used in at least twice as many articles as any other.
     expansions: dict[str, Counter] = defaultdict(Counter)
