@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import sqlite3
+import time
 from collections.abc import Callable, Iterable, Sequence
 from contextlib import closing
 from pathlib import Path
@@ -40,6 +41,12 @@ def layout(article: Article) -> str:
     return digest.hexdigest()
 
 
+BUSY_TIMEOUT = 30.0
+"""Seconds a connection waits for another's lock before giving up."""
+_READY: set[Path] = set()
+"""Database files this process has already put in WAL mode with the schema created."""
+
+
 class MentionCache:
     """Mentions by article sha256 and pipeline version, in `cache_dir/entities.sqlite3`.
 
@@ -57,14 +64,30 @@ class MentionCache:
             version = pipeline_version()
         self.version = version
         self.path = Path(cache_dir) / FILENAME
+        if self.path in _READY:
+            return
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        with closing(self._connect()) as db:
-            db.execute("PRAGMA journal_mode=WAL")
-            db.execute(_SCHEMA)
-            db.commit()
+        # Switching a new file to WAL takes an exclusive lock and does not wait on the busy timeout:
+        # two connections setting up at once (the app's NER worker and a reader) make one of them
+        # fail with "database is locked" straight away. It retries for as long as the timeout.
+        deadline = time.monotonic() + BUSY_TIMEOUT
+        while True:
+            try:
+                with closing(self._connect()) as db:
+                    # fetchall() ends the pragma's statement: left open, it would hold a read snapshot
+                    # that keeps the CREATE below from taking the write lock.
+                    db.execute("PRAGMA journal_mode=WAL").fetchall()
+                    db.execute(_SCHEMA)
+                    db.commit()
+                break
+            except sqlite3.OperationalError as exc:
+                if "locked" not in str(exc) or time.monotonic() > deadline:
+                    raise
+                time.sleep(0.02)
+        _READY.add(self.path)
 
     def _connect(self) -> sqlite3.Connection:
-        db = sqlite3.connect(self.path, timeout=30)
+        db = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT)
         # WAL with synchronous=NORMAL survives a killed process (not a power cut) at a low fsync cost.
         db.execute("PRAGMA synchronous=NORMAL")
         return db
