@@ -64,7 +64,7 @@ class MentionCache:
             version = pipeline_version()
         self.version = version
         self.path = Path(cache_dir) / FILENAME
-        if self.path in _READY:
+        if self.path in _READY and self.path.exists():  # exists(): the cache dir may have been wiped
             return
         self.path.parent.mkdir(parents=True, exist_ok=True)
         # Switching a new file to WAL takes an exclusive lock and does not wait on the busy timeout:
