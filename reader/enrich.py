@@ -125,6 +125,10 @@ class EntityStage:
             should_stop: Callable[[], bool] | None = None) -> EntityTable:
         """NER for the articles not cached yet, then the entity fields of changed articles re-indexed."""
         tick = progress or (lambda stage, done, total: None)
+        # Nothing changed since a run that finished (same corpus, NER cache, merging and aliases): the
+        # look-ups below would find nothing to do, and take seconds on a large corpus.
+        if self._finished_key() == self._run_key():
+            return self.table()
         articles = list(self.store.iter_articles())
         self.cache_dir.mkdir(parents=True, exist_ok=True)
         # Counting only: corpus=False skips the corpus-wide propagation pass, which the table does once.
@@ -135,7 +139,20 @@ class EntityStage:
             self._bump()
         table = self.table(articles)
         self.reindex(table, articles, tick)
+        if len(done) == len(articles):  # not after a stopped run: NER is still owed
+            (self.cache_dir / "finished.json").write_text(json.dumps(self._run_key()))
         return table
+
+    def _run_key(self) -> list:
+        """What a finished run depends on (JSON-ready)."""
+        return [self.store.generation(), self._mentions_version(), pipeline_version(), MERGE_VERSION,
+                list(self._aliases_key())]
+
+    def _finished_key(self) -> list | None:
+        try:
+            return json.loads((self.cache_dir / "finished.json").read_text())
+        except (OSError, ValueError):
+            return None
 
     def reindex(self, table: EntityTable, articles: list[Article],
                 tick: Callable[[str, int, int], None]) -> int:

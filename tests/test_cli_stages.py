@@ -148,3 +148,21 @@ def test_merged_entities_are_reused_by_the_next_run(seeds_copy, home, monkeypatc
     second.sync()
     second.enrich()
     assert second.entities(limit=3) == top
+
+    # Nothing changed since a finished run: no cache look-up, no NER, no re-indexing either.
+    def must_not_look(*args, **kwargs):
+        raise AssertionError("the entity stage redid its work although nothing changed")
+
+    monkeypatch.setattr(reader.enrich, "cached_mentions", must_not_look)
+    monkeypatch.setattr(reader.enrich, "enrich", must_not_look)
+    second.enrich()
+    # An edited aliases.yaml is a change: the stage runs (re-keying and re-indexing the renamed name).
+    monkeypatch.undo()
+    (home / "config").mkdir(exist_ok=True)
+    aliases = second.entity_stage.aliases
+    aliases.parent.mkdir(parents=True, exist_ok=True)
+    aliases.write_text(f"rename:\n  {top[0].name}: Renamed One\n", encoding="utf-8")
+    second.enrich()
+    assert second.entities(limit=1)[0].name == "Renamed One"
+    assert second.search('entity:"Renamed One"', limit=None).total >= 1
+    second.close()
