@@ -78,6 +78,18 @@ def test_groups_outvote_a_stray_person_and_are_never_shown():
     assert EntityTable(out).entities() == []
 
 
+def test_a_person_made_of_the_corpus_common_words_is_dropped():
+    """Reuters writes "dlrs" in lower case thousands of times: "U.S. DLRS" in a table is nobody."""
+    texts = {str(i): f"It paid {i} mln dlrs, up from 2 mln dlrs. Young said so." for i in range(30)}
+    texts["t"] = "U.S. DLRS 1.2345"
+    mentions = {k: [Mention(t.index("Young"), t.index("Young") + 5, "Young", "person")] if "Young" in t else []
+                for k, t in texts.items()}
+    mentions["t"] = [Mention(0, 9, "U.S. DLRS", "person")]
+    out = propagate(texts, mentions)
+    assert out["t"] == []
+    assert all([m.text for m in out[str(i)]] == ["Young"] for i in range(30))  # "young" is never lower case here
+
+
 def test_a_name_found_in_one_document_is_tagged_in_another():
     texts = {"a": "Adam Hollioake made 70 runs.", "b": "and then Hollioake took two wickets."}
     mentions = {"a": [Mention(0, 14, "Adam Hollioake", "person")], "b": []}

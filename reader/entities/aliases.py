@@ -76,8 +76,9 @@ def shortens(short: str, full: str) -> bool:
     return False
 
 
-MERGE_VERSION = "2"
-"""Bump when merging changes: merged tables kept on disk (reader.enrich) are then built again, without NER."""
+MERGE_VERSION = "3"
+"""Bump when merging or the corpus pass (reader.entities.corpus) changes: merged tables kept on disk
+(reader.enrich) are then built again, without NER."""
 DOMINANT = 5
 """How many times the mentions of the runner-up a full name needs for a lone surname to join it."""
 

@@ -65,6 +65,23 @@ def _occurrences(text: str, forms: set[str]):
             i += 1
 
 
+COMMON_RATIO = 20
+"""A word the corpus writes in lower case this many times as often as capitalised is a common word..."""
+COMMON_MIN = 50
+"""... when seen in lower case at least this often."""
+
+
+def _common_words(name: str, lowered: Counter, capital: Counter) -> bool:
+    """A "person" made of nothing but the corpus's common words: Reuters' "U.S. DLRS", "N.Z. Dlrs".
+
+    Abbreviations with a dot ("U.S.") and single letters are passed over; a name with no other word
+    is kept. Only whole-corpus evidence counts, so a surname that is also a common word in one
+    article ("Bush", "Young") stays a name.
+    """
+    words = [w.lower() for w in _WORD.findall(name) if "." not in w and len(w) > 1]
+    return bool(words) and all(lowered[w] >= max(COMMON_MIN, COMMON_RATIO * capital[w]) for w in words)
+
+
 def _vote(mentions: Mapping[str, Sequence[Mention]]) -> tuple[dict[str, Counter], set[str]]:
     """Type votes per form, plus unambiguous surnames voting for person."""
     votes: dict[str, Counter] = defaultdict(Counter)
@@ -94,8 +111,15 @@ def propagate(texts: Mapping[str, str], mentions: Mapping[str, Sequence[Mention]
     """
     votes, surnames = _vote(mentions)
     lowered: Counter = Counter()
+    capital: Counter = Counter()
     for text in texts.values():
-        lowered.update(w for w in _WORD.findall(text) if w.islower())
+        for w in _WORD.findall(text):
+            if w.endswith(".") and "." not in w[:-1]:
+                w = w[:-1]  # a full stop, not an abbreviation's ("dlrs." is "dlrs")
+            if w.islower():
+                lowered[w] += 1
+            elif w[:1].isupper() and not w.isupper():  # ALL-CAPS lines (headlines, tables) say nothing
+                capital[w.lower()] += 1
     # A single word also written in lower case in the corpus ("Men", "Division") is not propagated.
     candidates = {f for f, v in votes.items() if sum(v.values()) >= MIN_TAGGED and
                   (" " in f or lowered[f] == 0)}
@@ -116,12 +140,15 @@ def propagate(texts: Mapping[str, str], mentions: Mapping[str, Sequence[Mention]
         if n >= MAJORITY * sum(v.values()):
             types[form] = best
     spread = {f for f in candidates if f in types and
+              not (types[f] == "person" and _common_words(f, lowered, capital)) and
               (votes.get(f, Counter()).total() or 0) + (f in surnames) * seen[f] >= MIN_SHARE * seen[f]}
     out: dict[str, list[Mention]] = {}
     for doc, ms in mentions.items():
         local_surnames = {_form(m.text).split()[-1] for m in ms if m.type == "person" and " " in m.text}
         kept = []
         for m in ms:
+            if m.type == "person" and _common_words(m.text, lowered, capital):
+                continue
             type_ = types.get(_form(m.text), m.type)
             if _form(m.text) in local_surnames:
                 type_ = "person"  # the article itself says whose surname it is
