@@ -251,10 +251,18 @@ async def test_sidebar_hides_under_100_columns_and_follows_resize(lib):
         await ready(pilot)
         screen = app.screen
         assert not screen.query_one(EntitySidebar).display
-        await pilot.press("e")
-        assert screen.query_one(EntitySidebar).display
-        await pilot.press("e")
-        assert not screen.query_one(EntitySidebar).display
+        await pilot.press("e")  # shown, and the keys go to it: j/k pick a name, Enter filters
+        options = screen.query_one("#entity-options")
+        assert screen.query_one(EntitySidebar).display and options.has_focus
+        await pilot.press("j", "enter")
+        await settle(pilot)
+        assert screen.filters and len(screen.query_one(ArticleList).rows) < ARTICLES
+        await pilot.press("e")  # hidden again, the list has the keys; the filter stays
+        assert not screen.query_one(EntitySidebar).display and screen.query_one(ArticleList).has_focus
+        assert screen.filters
+        await pilot.press("escape")
+        await settle(pilot)
+        assert not screen.filters and len(screen.query_one(ArticleList).rows) == ARTICLES
         await pilot.resize_terminal(200, 60)
         await settle(pilot)
         screen.sidebar = None  # back to automatic
@@ -358,3 +366,9 @@ async def test_sidebar_is_driven_by_the_same_vim_keys(lib):
         await pilot.press("escape")
         await settle(pilot)
         assert len(articles.rows) == ARTICLES
+        # Wide enough to show it anyway: `e` from the list goes into it, `e` there hides it.
+        app.screen.set_focus(articles)
+        await pilot.press("e")
+        assert options.has_focus
+        await pilot.press("e")
+        assert not app.screen.query_one(EntitySidebar).display and articles.has_focus

@@ -297,8 +297,18 @@ class MainScreen(MainWork, Screen):
         self.run_sync()
 
     def action_toggle_sidebar(self) -> None:
+        """`e` goes to the names: shows the sidebar and puts the keyboard in it; from there, hides it."""
+        sidebar = self.query_one(EntitySidebar)
         shown = self.has_class("-sidebar")
+        if shown and not sidebar.has_focus_within:
+            self.set_focus(sidebar.query_one("#entity-options"))
+            return
         self.sidebar = not shown
+        self._layout()
+        if self.sidebar:
+            self.set_focus(sidebar.query_one("#entity-options"))
+        else:
+            self.set_focus(self.query_one(ArticleList))
 
     def _target(self) -> str | None:
         """The article keys act on: the open one while reading, else the one under the list cursor."""
