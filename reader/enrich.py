@@ -10,6 +10,7 @@ from pathlib import Path
 
 from reader.corpus.store import Store
 from reader.entities import (
+    MENTIONS_FILE,
     MERGE_VERSION,
     EntityTable,
     Overrides,
@@ -144,9 +145,14 @@ class EntityStage:
         return table
 
     def _run_key(self) -> list:
-        """What a finished run depends on (JSON-ready)."""
+        """What a finished run depends on (JSON-ready). The mention database's inode is in it: a cache
+        found damaged and started afresh is a new file, whose NER is owed again."""
+        try:
+            database = (self.cache_dir / MENTIONS_FILE).stat().st_ino
+        except OSError:
+            database = None
         return [self.store.generation(), self._mentions_version(), pipeline_version(), MERGE_VERSION,
-                list(self._aliases_key())]
+                list(self._aliases_key()), database]
 
     def _finished_key(self) -> list | None:
         try:

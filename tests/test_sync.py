@@ -115,6 +115,26 @@ def test_damaged_index_is_rebuilt(corpus_copy, home):
     assert report.articles == 5 and lib.search("ferry").total == 2
 
 
+def test_damaged_store_and_mention_cache_start_afresh(seeds_copy, home):
+    """Derived data that is not a database any more: a one-time rebuild, not an error the user is stuck with."""
+    lib = open_lib(seeds_copy, home)
+    lib.sync()
+    lib.enrich()
+    names = [e.name for e in lib.entities(limit=3)]
+    lib.close()
+    for name in ("corpus.sqlite", "entities/entities.sqlite3"):
+        (lib.cache / name).write_bytes(b"not a database, and long enough to have a header" * 20)
+        for side in ("-wal", "-shm"):
+            (lib.cache / (name + side)).unlink(missing_ok=True)
+    lib = open_lib(seeds_copy, home)
+    report = lib.sync()
+    assert report.added == 4 and lib.search("wasserman").total == 4
+    lib.enrich()  # NER again: the damaged cache held nothing usable
+    assert [e.name for e in lib.entities(limit=3)] == names
+    assert lib.entities_pending() == 0
+    lib.close()
+
+
 def test_rebuild_option(corpus_copy, home):
     lib = open_lib(corpus_copy, home)
     lib.sync()

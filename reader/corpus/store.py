@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import time
 from collections.abc import Iterable, Iterator
 from dataclasses import replace
 from pathlib import Path
@@ -36,15 +37,32 @@ class Store:
     """
 
     def __init__(self, path: Path | None, version: str | None = None) -> None:
-        self.db = sqlite3.connect(str(path) if path else ":memory:", check_same_thread=False,
-                                  isolation_level=None)
-        self.db.execute("PRAGMA busy_timeout=30000")  # another process's sync: wait, don't fail
-        self.db.execute("PRAGMA journal_mode=WAL")
-        self.db.execute("PRAGMA synchronous=NORMAL")
-        self.db.executescript(_SCHEMA)
+        try:
+            self.db = self._open(path)
+        except sqlite3.DatabaseError:
+            if path is None:
+                raise
+            # Derived data, damaged (a disk error, a copied half file): start afresh; the sync refills it.
+            for damaged in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+                damaged.unlink(missing_ok=True)
+            self.db = self._open(path)
         self._repeated: set[tuple[str, str]] | None = None
         if version is not None and self.version() not in (None, version):
             self.reset(version)  # made by another version of wire: its rows may not fit these tables
+
+    @staticmethod
+    def _open(path: Path | None) -> sqlite3.Connection:
+        db = sqlite3.connect(str(path) if path else ":memory:", check_same_thread=False, isolation_level=None)
+        try:
+            db.execute("PRAGMA busy_timeout=30000")  # another process's sync: wait, don't fail
+            db.execute("PRAGMA journal_mode=WAL")
+            db.execute("PRAGMA synchronous=NORMAL")
+            db.executescript(_SCHEMA)
+            db.execute("SELECT value FROM meta WHERE key='version'").fetchone()
+        except sqlite3.DatabaseError:
+            db.close()
+            raise
+        return db
 
     def version(self) -> str | None:
         row = self.db.execute("SELECT value FROM meta WHERE key='version'").fetchone()
@@ -52,7 +70,9 @@ class Store:
 
     def reset(self, version: str) -> None:
         """Start over: tables dropped and created again (their shape may have changed with the version)."""
-        generation = self.generation()  # keeps counting up, so no stage mistakes new data for old
+        # Keeps counting up, so no stage mistakes new data for old. A new store (its file deleted, or
+        # damaged) starts from the clock, not 0: caches left beside it must not match its generations.
+        generation = self.generation() if self._has_generation() else str(time.time_ns())
         with self.transaction():
             for table in ("files", "articles", "paras", "repeated", "terms", "meta"):
                 self.db.execute(f"DROP TABLE IF EXISTS {table}")
@@ -62,6 +82,12 @@ class Store:
             self.db.execute("INSERT INTO meta VALUES ('version', ?)", (version,))
             self.db.execute("INSERT INTO meta VALUES ('generation', ?)", (str(int(generation) + 1),))
         self._repeated = None
+
+    def _has_generation(self) -> bool:
+        try:
+            return self.db.execute("SELECT 1 FROM meta WHERE key='generation'").fetchone() is not None
+        except sqlite3.OperationalError:
+            return False
 
     def generation(self) -> str:
         """Changes whenever a sync changed articles: derived stages compare it with their own."""

@@ -48,6 +48,7 @@ from pathlib import Path
 
 from reader.entities.aliases import FIELDS, MERGE_VERSION, TYPES, EntityTable
 from reader.entities.cache import COMMIT_EVERY, MentionCache, enrich
+from reader.entities.cache import FILENAME as MENTIONS_FILE
 from reader.entities.corpus import propagate
 from reader.entities.overrides import EXAMPLE as ALIASES_EXAMPLE
 from reader.entities.overrides import AliasesError, Overrides
@@ -58,9 +59,9 @@ from reader.entities.pipeline import version as pipeline_version
 from reader.models import PARAGRAPH_SEP, Article, Mention
 
 __all__ = [
-    "ALIASES_EXAMPLE", "COMMIT_EVERY", "FIELDS", "MERGE_VERSION", "TYPES", "AliasesError", "EntityTable",
-    "MentionCache", "Overrides", "annotate", "cached_mentions", "corpus_mentions", "enrich", "load_overrides",
-    "parse_overrides", "pipeline_version",
+    "ALIASES_EXAMPLE", "COMMIT_EVERY", "FIELDS", "MENTIONS_FILE", "MERGE_VERSION", "TYPES", "AliasesError",
+    "EntityTable", "MentionCache", "Overrides", "annotate", "cached_mentions", "corpus_mentions", "enrich",
+    "load_overrides", "parse_overrides", "pipeline_version",
 ]
 
 

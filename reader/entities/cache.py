@@ -43,8 +43,6 @@ def layout(article: Article) -> str:
 
 BUSY_TIMEOUT = 30.0
 """Seconds a connection waits for another's lock before giving up."""
-_READY: set[Path] = set()
-"""Database files this process has already put in WAL mode with the schema created."""
 
 
 class MentionCache:
@@ -64,13 +62,11 @@ class MentionCache:
             version = pipeline_version()
         self.version = version
         self.path = Path(cache_dir) / FILENAME
-        if self.path in _READY and self.path.exists():  # exists(): the cache dir may have been wiped
-            return
         self.path.parent.mkdir(parents=True, exist_ok=True)
         # Switching a new file to WAL takes an exclusive lock and does not wait on the busy timeout:
         # two connections setting up at once (the app's NER worker and a reader) make one of them
         # fail with "database is locked" straight away. It retries for as long as the timeout.
-        deadline = time.monotonic() + BUSY_TIMEOUT
+        deadline, damaged = time.monotonic() + BUSY_TIMEOUT, False
         while True:
             try:
                 with closing(self._connect()) as db:
@@ -84,7 +80,13 @@ class MentionCache:
                 if "locked" not in str(exc) or time.monotonic() > deadline:
                     raise
                 time.sleep(0.02)
-        _READY.add(self.path)
+            except sqlite3.DatabaseError:
+                if damaged:
+                    raise
+                # A damaged cache (not a database at all): it only saves NER time, so start it afresh.
+                damaged = True
+                for name in (FILENAME, FILENAME + "-wal", FILENAME + "-shm"):
+                    (self.path.parent / name).unlink(missing_ok=True)
 
     def _connect(self) -> sqlite3.Connection:
         db = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT)
