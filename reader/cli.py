@@ -197,7 +197,8 @@ def _diff(lib: Library, args, report, bar: ProgressBar) -> None:
         _emit({"a": a.id, "b": b.id, "segments": [s.to_dict() for s in comparison.alignment.segments]})
     else:
         cli_text.print_diff(comparison, f"a: {a.id} ({a.outlet or 'unknown outlet'})",
-                            f"b: {b.id} ({b.outlet or 'unknown outlet'})", sys.stdout.isatty())
+                            f"b: {b.id} ({b.outlet or 'unknown outlet'})", sys.stdout.isatty(),
+                            lib.names_compared(a.id, b.id))
 
 
 _COMMANDS = {"index": _index, "search": _search, "show": _show, "entities": _entities,

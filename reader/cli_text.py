@@ -106,13 +106,21 @@ _STYLE = {"flag": "\033[35;1m", "del": "\033[31;9m", "ins": "\033[32;1m", "a_onl
           "header": "\033[1m", "gutter": "\033[2m"}
 
 
-def print_diff(comparison, title_a: str, title_b: str, tty: bool) -> None:
-    """Side by side from 100 columns, unified below; colour on a terminal, symbols always."""
+def print_diff(comparison, title_a: str, title_b: str, tty: bool,
+               names: tuple[list[Entity], list[Entity]] = ([], [])) -> None:
+    """Side by side from 100 columns, unified below; colour on a terminal, symbols always.
+
+    `names`: the entities only a mentions and only b mentions (a copy's dropped and added names).
+    """
     from reader.overlap.render import FLAG_LEGEND, render  # only `wire diff` needs the overlap module
 
     overlap = comparison.overlap
     print(f"{overlap.label} derived: {overlap.share_a:.0%} of a and {overlap.share_b:.0%} of b reused "
           f"({overlap.shared_words} words)")
+    for side, found in zip("ab", names, strict=True):
+        if found:
+            listed = ", ".join(inert(e.name) for e in found)
+            print(textwrap.fill(f"names only in {side}: {listed}", _width(), subsequent_indent="  "))
     print("gutter: = same  ~ changed  < only in a  > only in b; inside changes [-a's words-] {+b's words+}")
     print(FLAG_LEGEND)
     for line in render(comparison.alignment, width=_width(), title_a=title_a, title_b=title_b):

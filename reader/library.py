@@ -167,6 +167,13 @@ class Library:
     def copies_of(self, article_id: str) -> list[Overlap]:
         return self.copy_stage.copies_of(article_id)
 
+    def names_compared(self, a: str, b: str) -> tuple[list[Entity], list[Entity]]:
+        """The entities only article `a` mentions, and those only `b` mentions (merged names, aliases
+        applied): whom a copy dropped or added. Empty while NER has not reached the articles."""
+        in_a = {(e.type, e.name): e for e, _ in self.entity_stage.of_article(a)}
+        in_b = {(e.type, e.name): e for e, _ in self.entity_stage.of_article(b)}
+        return ([e for k, e in in_a.items() if k not in in_b], [e for k, e in in_b.items() if k not in in_a])
+
     def prepare_diffs(self) -> None:
         """Load the candidate index now (seconds on a large corpus), so that the first diff opens at once."""
         self.copy_stage.index()

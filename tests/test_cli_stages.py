@@ -71,6 +71,10 @@ def test_diff_json_and_text():
     done = run_wire("diff", "001", "002", env={"COLUMNS": "80"})
     assert done.returncode == 0 and "Having him" in done.stdout and "~ " in done.stdout
     assert max(len(line) for line in done.stdout.splitlines()) <= 100
+    # Once NER has run, the names a copy dropped or added: only the CNA copy quotes Reuters.
+    assert run_wire("entities").returncode == 0
+    lines = run_wire("diff", "001", "002", env={"COLUMNS": "80"}).stdout.splitlines()
+    assert "names only in b: Reuters" in lines[:4]
 
 
 @pytest.mark.parametrize("argv, message", [

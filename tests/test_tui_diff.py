@@ -55,6 +55,8 @@ async def test_several_copies_open_a_chooser_then_a_side_by_side_diff(lib):
         header = str(app.screen.query_one("#diff-header").render())
         a_share, b_share, label = shares(lib, WIRE, VALLEY)
         assert f"A {a_share}" in header and f"B {b_share}" in header and label in header
+        # Whom the copy dropped: the Coastal Trust passage is only in the agency's story.
+        assert "names only in A:" in header and "Coastal Trust" in header.split("names only in A:")[1]
         marks = {r.mark for r in view.rows}
         # Changes carry symbols, not colour alone: ~ changed, - only in A, + only in B, and a "!"
         # line over an edit that touches a number, a quotation or an attribution verb.

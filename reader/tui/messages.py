@@ -95,4 +95,6 @@ class DiffReady(Message):
     marks: list[tuple[list[tuple[int, int]], list[tuple[int, int]]]] = field(default_factory=list)
     """For each segment: (changed spans in a, changed spans in b)."""
     titles: tuple[str, str] = ("", "")
+    names: tuple[list[str], list[str]] = ([], [])
+    """Entity names only A mentions, and only B."""
     error: str | None = None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
@@ -13,7 +14,7 @@ from textual.widgets.option_list import Option
 
 from reader.library import Library
 from reader.models import Overlap
-from reader.textsafe import inert
+from reader.textsafe import fit, inert
 from reader.tui import source
 from reader.tui.messages import DiffReady
 from reader.tui.widgets.vim_options import VimOptionList
@@ -45,10 +46,12 @@ class DiffScreen(Screen):
         try:
             alignment = source.diff(self.library, self.a, self.b)
             titles = tuple(_label(self.library, i) for i in (self.a, self.b))
+            only_a, only_b = self.library.names_compared(self.a, self.b)
         except Exception as exc:  # noqa: BLE001 — shown in the header; the screen stays usable
             self.post_message(DiffReady(None, error=f"cannot align these copies: {exc}"))
             return
-        self.post_message(DiffReady(alignment, list(alignment.marks), (titles[0], titles[1])))
+        self.post_message(DiffReady(alignment, list(alignment.marks), (titles[0], titles[1]),
+                                    ([e.name for e in only_a], [e.name for e in only_b])))
 
     def on_diff_ready(self, message: DiffReady) -> None:
         header = self.query_one("#diff-header", Static)
@@ -68,6 +71,10 @@ class DiffScreen(Screen):
             found.label, found.label)
         legend = "~ changed  - only A  + only B  ! check"
         text.append(f"{inert(label)} · {changes} change{'s' if changes != 1 else ''} · {legend}", style="italic")
+        for side, names in zip("AB", message.names, strict=True):
+            if names:  # whom the copy dropped or added; one line each, cut to the width
+                line = f"names only in {side}: " + ", ".join(names)
+                text.append("\n" + fit(inert(line), max(10, self.size.width - 2), cell_len), style="bold")
         header.update(text)
         self.query_one(WireDiffView).set_alignment(list(found.segments), message.marks, list(found.flags))
 
