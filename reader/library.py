@@ -174,9 +174,6 @@ class Library:
         in_b = {(e.type, e.name): e for e, _ in self.entity_stage.of_article(b)}
         return ([e for k, e in in_a.items() if k not in in_b], [e for k, e in in_b.items() if k not in in_a])
 
-    def prepare_diffs(self) -> None:
-        """Load the candidate index now (seconds on a large corpus), so that the first diff opens at once."""
-        self.copy_stage.index()
 
     def diff(self, a: str, b: str) -> Comparison:
         """The aligned diff of two articles (ids or unique prefixes)."""

@@ -108,6 +108,7 @@ def test_scored_pairs_are_reused_by_the_next_run_until_the_corpus_changes(seeds_
     first = Library.open(seeds_copy, home)
     first.sync()
     pairs, _ = first.overlaps()
+    diffed = first.diff(pairs[0].a, pairs[0].b)
     first.close()
 
     def must_not_score(*args, **kwargs):
@@ -121,6 +122,9 @@ def test_scored_pairs_are_reused_by_the_next_run_until_the_corpus_changes(seeds_
     second = Library.open(seeds_copy, home)
     second.sync()
     assert second.overlaps()[0] == pairs
+    # A diff needs only each outlet's boilerplate shingles, read from their own small file.
+    again = second.diff(pairs[0].a, pairs[0].b)
+    assert again.alignment.segments == diffed.alignment.segments and again.overlap == diffed.overlap
 
     # The same Library after the corpus changed under it: scored again, the new copy among the pairs.
     monkeypatch.undo()

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from reader.overlap.candidates import CACHE_FILE, OverlapIndex
-from reader.overlap.pairs import overlaps
+from reader.overlap.candidates import CACHE_FILE, COMMON_FILE, OutletBoilerplate, OverlapIndex
+from reader.overlap.pairs import compare, overlaps
 from tests.test_overlap_support import make, seeds
 
 TRAILER = ("(Reporting by Jane Roe in Geneva; additional reporting by John Doe in Paris; "
@@ -100,6 +100,23 @@ def test_outlet_boilerplate_is_left_out_of_the_alignment():
     found = overlaps(index, {a.id: a for a in [*arts, copy]}, include_non=True)
     assert [(o.a, o.b) for o in found] == [("d0", "d9")]
     assert found[0].shared_words == len(STORIES[0].split())
+
+
+def test_a_diff_from_the_saved_outlet_boilerplate_matches_one_from_the_index(tmp_path):
+    """The small file saved beside the index stands in for it in a diff: same trailer left out."""
+    arts = _trailer_articles(3)
+    copy = make("d9", STORIES[0] + " Shares in the miners fell.", TRAILER, outlet="Daily", date="2024-01-09")
+    index = OverlapIndex.rebuild([*arts, copy])
+    index.save(tmp_path)
+    light = OutletBoilerplate.load(tmp_path, index.params)
+    assert light is not None and "d9" in light and "nope" not in light
+    assert len(light.common_shingles("Daily")) and list(light.common_shingles("Daily")) == list(
+        index.common_shingles("Daily"))
+    assert compare(arts[0], copy, light) == compare(arts[0], copy, index)
+    assert compare(arts[0], copy, light).overlap.shared_words == len(STORIES[0].split())
+    assert OutletBoilerplate.load(tmp_path, OverlapIndex(ngram=4).params) is None
+    (tmp_path / COMMON_FILE).write_bytes(b"not a pickle")
+    assert OutletBoilerplate.load(tmp_path, index.params) is None
 
 
 def test_articles_without_outlet_are_not_filtered():

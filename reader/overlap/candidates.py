@@ -25,6 +25,8 @@ MIN_SHARED = 2
 OUTLET_REPEATS = 3
 """A shingle in this many articles of one outlet is that outlet's boilerplate (trailers, sign-offs)."""
 CACHE_FILE = "overlap-index.pkl"
+COMMON_FILE = "outlet-boilerplate.pkl"
+"""Beside the index: each outlet's boilerplate shingles and the ids indexed, all a diff needs of it."""
 _FORMAT = 1
 
 
@@ -37,6 +39,33 @@ class _Record:
     """Sorted distinct shingle hashes of the body (boilerplate paragraphs excluded)."""
     signature: np.ndarray
     """MinHash values (NUM_PERM of them)."""
+
+
+@dataclass(frozen=True, slots=True)
+class OutletBoilerplate:
+    """What `compare` needs of an index (its ids, each outlet's boilerplate shingles), in a file of its
+    own: a diff reads it in milliseconds where loading the whole index takes seconds on a large corpus."""
+
+    ids: frozenset[str]
+    common: dict[str, np.ndarray]
+
+    def __contains__(self, article_id: object) -> bool:
+        return article_id in self.ids
+
+    def common_shingles(self, outlet: str | None) -> np.ndarray:
+        return self.common.get(outlet or "", np.zeros(0, dtype=np.uint64))
+
+    @classmethod
+    def load(cls, cache_dir: str | Path, params: tuple) -> OutletBoilerplate | None:
+        """The saved one, if made with these index parameters; else None."""
+        try:
+            with (Path(cache_dir) / COMMON_FILE).open("rb") as fh:
+                state = pickle.load(fh)  # our own cache file, written by OverlapIndex.save
+        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
+            return None
+        if not isinstance(state, dict) or state.get("params") != params:
+            return None
+        return cls(frozenset(state["ids"]), state["common"])
 
 
 @dataclass(frozen=True, slots=True)
@@ -230,16 +259,19 @@ class OverlapIndex:
         folder = Path(cache_dir)
         folder.mkdir(parents=True, exist_ok=True)
         path = folder / CACHE_FILE
-        state = {"params": self._params(), "records": self._records}
-        fd, tmp = tempfile.mkstemp(dir=folder, prefix=".overlap-", suffix=".tmp")
-        try:
-            with os.fdopen(fd, "wb") as fh:
-                pickle.dump(state, fh, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(tmp, path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        outlets = {r.outlet for r in self._records.values() if r.outlet}
+        common = {"params": self._params(), "ids": list(self._records),
+                  "common": {o: self.common_shingles(o) for o in outlets}}
+        # The boilerplate file first: were the index write to fail, the generation marker (written by
+        # the caller after both) still names the old state, and both files are made again.
+        _dump_atomic(folder / COMMON_FILE, common)
+        _dump_atomic(path, {"params": self._params(), "records": self._records})
         return path
+
+    @property
+    def params(self) -> tuple:
+        """The parameters a saved index or boilerplate file must match to be used."""
+        return self._params()
 
     @classmethod
     def load(cls, cache_dir: str | Path, **params) -> OverlapIndex | None:
@@ -268,3 +300,14 @@ class OverlapIndex:
         index = cls(**params)
         index.add_many(articles)
         return index
+
+
+def _dump_atomic(path: Path, state: dict) -> None:
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".overlap-", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            pickle.dump(state, fh, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

@@ -9,7 +9,7 @@ import numpy as np
 
 from reader.models import Article, Overlap
 from reader.overlap.align import Alignment, align
-from reader.overlap.candidates import Candidate, OverlapIndex
+from reader.overlap.candidates import Candidate, OutletBoilerplate, OverlapIndex
 from reader.overlap.idf import GramDF
 from reader.overlap.label import Features, Thresholds, corpus_thresholds, features, label
 from reader.overlap.text import NGRAM, sentences, shingle_hashes, shingle_set, tokens
@@ -61,15 +61,16 @@ def containment(a_text: str, b_text: str, n: int = NGRAM) -> float:
     return int(np.intersect1d(sa, sb, assume_unique=True).size) / smaller if smaller else 0.0
 
 
-def compare(a: Article, b: Article, index: OverlapIndex | None = None,
+def compare(a: Article, b: Article, index: OverlapIndex | OutletBoilerplate | None = None,
             thresholds: Thresholds | None = None, df: GramDF | None = None) -> Comparison:
     """Align and label two articles (their bodies: boilerplate paragraphs are never compared).
 
     Args:
         a: The a side (shown on the left of a diff).
         b: The b side.
-        index: When given and holding both articles, each outlet's repeated shingles (trailers,
-            sign-offs) are left out of the containment and the alignment.
+        index: When given (the index, or just its OutletBoilerplate) and holding both articles, each
+            outlet's repeated shingles (trailers, sign-offs) are left out of the containment and the
+            alignment.
         thresholds: Label thresholds; the shipped calibration when None (the corpus rule when `df`
             is given, which separates derived from non-derived better on COUNTER).
         df: Character 4-gram document frequencies of the corpus, for the IDF-weighted `ci4`.

@@ -86,8 +86,6 @@ class MainWork:
             self.post_message(SyncFinished(None, f"entities/copies failed: {exc}", stage="enrich"))
             return
         self.post_message(CopiesFound(copies))
-        if copies and not worker.is_cancelled:
-            self.library.prepare_diffs()  # scored pairs came from disk: the diff still needs the index
 
     def _progress(self, label: str):
         last = [-1.0]
