@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 
 from reader.overlap.candidates import CACHE_FILE, COMMON_FILE, OutletBoilerplate, OverlapIndex
@@ -117,6 +119,20 @@ def test_a_diff_from_the_saved_outlet_boilerplate_matches_one_from_the_index(tmp
     assert OutletBoilerplate.load(tmp_path, OverlapIndex(ngram=4).params) is None
     (tmp_path / COMMON_FILE).write_bytes(b"not a pickle")
     assert OutletBoilerplate.load(tmp_path, index.params) is None
+
+
+def test_issues_of_one_outlet_template_are_not_copies_of_each_other():
+    """A recurring report (Reuters' "grain ships loading at Portland") is the outlet's own boilerplate:
+    not reuse, so not "wholly derived" with nothing aligned, as it was when the label read whole texts."""
+    words = ["seven", "six", "six", "five"]  # the two "six" issues share a few shingles no other has
+    arts = [make(f"p{i}", f"There were {w} grain ships loading and six ships were waiting to load at Portland, "
+                 "according to the Portland Merchants Exchange.", outlet="Wire", date=f"2024-02-0{i + 1}")
+            for i, w in enumerate(words)]
+    index = OverlapIndex.rebuild(arts)
+    assert overlaps(index, {a.id: a for a in arts}) == []
+    # Control: without an outlet nothing is boilerplate, and they are copies indeed.
+    loose = [dataclasses.replace(a, outlet=None) for a in arts]
+    assert overlaps(OverlapIndex.rebuild(loose), {a.id: a for a in loose})
 
 
 def test_articles_without_outlet_are_not_filtered():

@@ -8,7 +8,7 @@ import pytest
 
 from reader.models import Overlap
 from reader.overlap import OverlapIndex, compare, default_thresholds, families, original, overlaps
-from reader.overlap.label import Features, Thresholds
+from reader.overlap.label import WHOLLY_MIN_SHARE, Features, Thresholds
 from tests.test_overlap_support import make, seeds
 
 
@@ -43,8 +43,15 @@ def test_shipped_thresholds_are_ordered_and_complete():
 
 def test_threshold_rule_is_monotone_in_the_score():
     th = Thresholds(("c2",), (0.0,), (1.0,), (1.0,), 0.2, 0.6)
-    labels = [th.label(Features("b", 0, c, 0, 0, 0, 0, 1.0)) for c in (0.0, 0.19, 0.2, 0.59, 0.6, 1.0)]
+    labels = [th.label(Features("b", 0, c, 0, 0, 0.5, 0, 1.0)) for c in (0.0, 0.19, 0.2, 0.59, 0.6, 1.0)]
     assert labels == ["non", "non", "partially", "partially", "wholly", "wholly"]
+
+
+def test_wholly_needs_some_aligned_reuse_and_an_empty_side_is_non():
+    th = Thresholds(("c2",), (0.0,), (1.0,), (1.0,), 0.2, 0.6)
+    assert th.label(Features("b", 0, 1.0, 0, 0, WHOLLY_MIN_SHARE, 0, 1.0)) == "wholly"
+    assert th.label(Features("b", 0, 1.0, 0, 0, WHOLLY_MIN_SHARE / 2, 0, 1.0)) == "partially"
+    assert th.label(Features("b", 0, 1.0, 0, 0, 0.5, 0, 0.0)) == "non"  # nothing left on the derived side
 
 
 def test_overlaps_over_the_seed_index(arts):
