@@ -88,18 +88,21 @@ def print_overlaps(pairs: list[Overlap], families: list[Family]) -> None:
         print("no overlapping articles")
         return
     width = _width()
-    id_w = max(8, (width - 34) // 2)
+    # 34 columns before the ids, one between them: the two ids share the rest.
+    id_w = max(8, (width - 35) // 2)
+    b_w = max(8, width - 35 - id_w)
     print(f"{'label':<9} {'share a':>7} {'share b':>7} {'words':>6}  {'a':<{id_w}} b")
     for p in pairs:
         print(f"{p.label:<9} {p.share_a:>7.0%} {p.share_b:>7.0%} {p.shared_words:>6}  "
-              f"{_fit(inert(p.a), id_w):<{id_w}} {_fit(inert(p.b), id_w)}")
+              f"{_pad(_fit(inert(p.a), id_w), id_w)} {_fit(inert(p.b), b_w)}")
     print()
     for n, family in enumerate(families, start=1):
         original = (f"original {inert(family.original)}" if family.original
                     else "original unknown (dates tie or are missing)")
-        print(f"family {n}: {len(family.articles)} articles, {original}")
+        print(textwrap.fill(f"family {n}: {len(family.articles)} articles, {original}", width,
+                            subsequent_indent="  "))
         for member in family.articles:
-            print(f"  {inert(member)}")
+            print(f"  {_fit(inert(member), width - 2)}")
 
 
 _STYLE = {"flag": "\033[35;1m", "del": "\033[31;9m", "ins": "\033[32;1m", "a_only": "\033[33m", "b_only": "\033[36m",

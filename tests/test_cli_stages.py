@@ -6,6 +6,8 @@ import json
 
 import pytest
 
+from reader.textsafe import cell_width
+
 from .conftest import run_wire
 
 
@@ -59,6 +61,10 @@ def test_overlaps_json_shape_and_seed_pair():
     assert pair["label"] in ("wholly", "partially") and 0 < pair["share_a"] <= 1
     assert out["families"] == [{"articles": ["001_a04aa6657f36c79f.txt", "002_2d012b5b27f1047f.txt"],
                                 "original": None}]
+    # The readable table fits an 80-column terminal (it ran one column over and wrapped).
+    for columns in ("80", "60"):
+        lines = run_wire("overlaps", env={"COLUMNS": columns}).stdout.splitlines()
+        assert lines[1].startswith(pair["label"]) and max(cell_width(line) for line in lines) <= int(columns)
 
 
 def test_diff_json_and_text():
