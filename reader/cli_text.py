@@ -55,7 +55,7 @@ def print_hits(result, tty: bool) -> None:
 
 def print_article(article: Article, boilerplate: bool) -> None:
     width = min(_width(), 100)
-    print(inert(article.title))
+    print(textwrap.fill(inert(article.title), width))
     meta = " · ".join(inert(x) for x in (article.outlet, article.byline, article.date) if x)
     print(meta or "(no metadata)")
     print(inert(article.id))
@@ -75,7 +75,7 @@ def print_entities(entities: list[Entity]) -> None:
         return
     width = _width()
     name_w = min(32, max(len(e.name) for e in entities))
-    print(f"{'articles':>8} {'mentions':>8}  {'type':<12} {'name':<{name_w}}  aliases")
+    print(_fit(f"{'articles':>8} {'mentions':>8}  {'type':<12} {'name':<{name_w}}  aliases", width))
     for e in entities:
         aliases = ", ".join(a for a in e.aliases if a != e.name)
         name = _pad(_fit(inert(e.name), name_w), name_w)
@@ -117,16 +117,17 @@ def print_diff(comparison, title_a: str, title_b: str, tty: bool,
     """
     from reader.overlap.render import FLAG_LEGEND, render  # only `wire diff` needs the overlap module
 
-    overlap = comparison.overlap
+    overlap, width = comparison.overlap, _width()
     print(f"{overlap.label} derived: {overlap.share_a:.0%} of a and {overlap.share_b:.0%} of b reused "
           f"({overlap.shared_words} words)")
     for side, found in zip("ab", names, strict=True):
         if found:
             listed = ", ".join(inert(e.name) for e in found)
-            print(textwrap.fill(f"names only in {side}: {listed}", _width(), subsequent_indent="  "))
-    print("gutter: = same  ~ changed  < only in a  > only in b; inside changes [-a's words-] {+b's words+}")
-    print(FLAG_LEGEND)
-    for line in render(comparison.alignment, width=_width(), title_a=title_a, title_b=title_b):
+            print(textwrap.fill(f"names only in {side}: {listed}", width, subsequent_indent="  "))
+    for legend in ("gutter: = same  ~ changed  < only in a  > only in b; inside changes [-a's words-] "
+                   "{+b's words+}", FLAG_LEGEND):
+        print(textwrap.fill(legend, width, subsequent_indent="  "))
+    for line in render(comparison.alignment, width=width, title_a=title_a, title_b=title_b):
         if tty:
             print("".join(f"{_STYLE[k]}{t}\033[0m" if k in _STYLE else t for k, t in line))
         else:

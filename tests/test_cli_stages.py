@@ -180,3 +180,14 @@ def test_merged_entities_are_reused_by_the_next_run(seeds_copy, home, monkeypatc
     assert second.entities(limit=1)[0].name == "Renamed One"
     assert second.search('entity:"Renamed One"', limit=None).total >= 1
     second.close()
+
+
+def test_every_readable_output_fits_a_narrow_terminal():
+    """Titles, legends, headers and tables wrap or cut to the terminal: nothing runs over 60 columns."""
+    assert run_wire("entities").returncode == 0
+    for argv in (["search", "wasserman"], ["entities"], ["show", "001"], ["index"], ["diff", "001", "002"],
+                 ["overlaps"]):
+        done = run_wire(*argv, env={"COLUMNS": "60"})
+        assert done.returncode == 0, done.stderr
+        widest = max(cell_width(line) for line in done.stdout.splitlines())
+        assert widest <= 60, (argv, widest)
