@@ -174,7 +174,6 @@ class Library:
         in_b = {(e.type, e.name): e for e, _ in self.entity_stage.of_article(b)}
         return ([e for k, e in in_a.items() if k not in in_b], [e for k, e in in_b.items() if k not in in_a])
 
-
     def diff(self, a: str, b: str) -> Comparison:
         """The aligned diff of two articles (ids or unique prefixes)."""
         return self.copy_stage.diff(self.article(a), self.article(b))

@@ -64,15 +64,18 @@ class Store:
             raise
         return db
 
-    def version(self) -> str | None:
-        row = self.db.execute("SELECT value FROM meta WHERE key='version'").fetchone()
+    def _meta(self, key: str) -> str | None:
+        row = self.db.execute("SELECT value FROM meta WHERE key=?", (key,)).fetchone()
         return row[0] if row else None
+
+    def version(self) -> str | None:
+        return self._meta("version")
 
     def reset(self, version: str) -> None:
         """Start over: tables dropped and created again (their shape may have changed with the version)."""
         # Keeps counting up, so no stage mistakes new data for old. A new store (its file deleted, or
         # damaged) starts from the clock, not 0: caches left beside it must not match its generations.
-        generation = self.generation() if self._has_generation() else str(time.time_ns())
+        generation = self._meta("generation") or str(time.time_ns())
         with self.transaction():
             for table in ("files", "articles", "paras", "repeated", "terms", "meta"):
                 self.db.execute(f"DROP TABLE IF EXISTS {table}")
@@ -83,16 +86,9 @@ class Store:
             self.db.execute("INSERT INTO meta VALUES ('generation', ?)", (str(int(generation) + 1),))
         self._repeated = None
 
-    def _has_generation(self) -> bool:
-        try:
-            return self.db.execute("SELECT 1 FROM meta WHERE key='generation'").fetchone() is not None
-        except sqlite3.OperationalError:
-            return False
-
     def generation(self) -> str:
         """Changes whenever a sync changed articles: derived stages compare it with their own."""
-        row = self.db.execute("SELECT value FROM meta WHERE key='generation'").fetchone()
-        return row[0] if row else "0"
+        return self._meta("generation") or "0"
 
     def bump_generation(self) -> None:
         self.db.execute("INSERT OR REPLACE INTO meta VALUES ('generation', ?)", (str(int(self.generation()) + 1),))

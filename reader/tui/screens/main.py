@@ -130,9 +130,7 @@ class MainScreen(MainWork, Screen):
             self.count_entities(self.full_query)
             return
         report = message.report
-        self._last_sync = report
-        if report and not self.all_rows:
-            self._explain_empty()
+        self._last_sync = report  # an empty list reloaded below then says why it is empty
         if report and (report.added or report.updated or report.removed or not self.all_rows):
             self.load_listing()
         self.run_enrichment()

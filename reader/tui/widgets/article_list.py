@@ -229,16 +229,21 @@ class ArticleList(ScrollView, can_focus=True):
             text.stylize(style("article-list--cursor"))
         return Strip(list(text.render(self.app.console))).adjust_cell_length(width, self.rich_style)
 
-
     def _render_empty(self, y: int, width: int) -> Strip:
         """Line `y` of the empty-list message, word-wrapped to the width, one blank line above it."""
-        text = Text(inert(self.empty_message), style=self.rich_style + self.get_component_rich_style(
-            "article-list--empty"))
-        lines = text.wrap(self.app.console, max(1, width - 2)) if self.empty_message else []
-        if not 1 <= y <= len(lines):
-            return Strip.blank(width, self.rich_style)
-        line = Text(" ", style=self.rich_style) + lines[y - 1]
-        return Strip(list(line.render(self.app.console))).adjust_cell_length(width, self.rich_style)
+        key = ("empty", y, width, self.empty_message)
+        strip = self._lines.get(key)
+        if strip is None:
+            text = Text(inert(self.empty_message), style=self.rich_style + self.get_component_rich_style(
+                "article-list--empty"))
+            lines = text.wrap(self.app.console, max(1, width - 2)) if self.empty_message else []
+            if 1 <= y <= len(lines):
+                line = Text(" ", style=self.rich_style) + lines[y - 1]
+                strip = Strip(list(line.render(self.app.console))).adjust_cell_length(width, self.rich_style)
+            else:
+                strip = Strip.blank(width, self.rich_style)
+            self._lines[key] = strip
+        return strip
 
 
 def _fit(text: str, width: int) -> str:
