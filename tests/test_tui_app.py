@@ -136,12 +136,17 @@ async def test_r_toggles_read_s_stars_and_both_persist(lib):
     app = make_app(lib)
     async with app.run_test(size=(80, 24)) as pilot:
         await ready(pilot)
-        articles, _, _ = panes(app)
+        articles, _, status = panes(app)
+        assert status.unread == ARTICLES
         await pilot.press("r", "s", "j", "s")
         assert articles.read == {NEWEST}
         assert articles.starred == {NEWEST, "004_herald_library.md"}
+        # The status line counts what is left to read in the list (r twice on one article: once).
+        assert status.unread == ARTICLES - 1
+        assert f"{ARTICLES} articles, {ARTICLES - 1} unread  row 2" in str(status.render())
         await pilot.press("k", "r", "s")
         assert articles.read == set() and articles.starred == {"004_herald_library.md"}
+        assert status.unread == ARTICLES
     state = State.open(lib.locations.data_dir)
     assert state.read_ids() == set() and state.starred_ids() == {"004_herald_library.md"}
     # Marks survive a rebuild of the derived data: a new app on a rebuilt index still shows them.
@@ -183,6 +188,8 @@ async def test_search_as_you_type_enter_keeps_escape_cancels(lib):
         assert status.query == "ferry" and status.shown == len(ferry)
         await pilot.press("enter")
         assert articles.has_focus and app.screen.has_class("-search")  # the kept query stays visible
+        await pilot.press("r")  # unread counts the matches only
+        assert status.unread == len(ferry) - 1
         await pilot.press("slash", "space", *"library")
         await settle(pilot)
         assert [r.id for r in articles.rows] == []  # ferry AND library: nothing

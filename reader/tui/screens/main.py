@@ -18,13 +18,13 @@ from reader.tui import source
 from reader.tui.messages import (
     ArticleLoaded,
     CopiesFound,
-    CopiesListed,
     EntitiesCounted,
     ListingLoaded,
     SearchFinished,
     SyncFinished,
     SyncProgressed,
 )
+from reader.tui.screens.main_actions import MainActions
 from reader.tui.screens.main_work import MainWork
 from reader.tui.widgets import ArticleList, EntitySidebar, ReadingView, SearchBar, StatusBar
 
@@ -34,7 +34,7 @@ SPLIT_MIN_WIDTH = 140
 """From this many columns the list and the reading view sit side by side."""
 
 
-class MainScreen(MainWork, Screen):
+class MainScreen(MainActions, MainWork, Screen):
     """Owns what is shown (rows, query, filters, the open article) and hands it down to the panes."""
 
     HELP = "q goes back (and quits from the list); / searches; d compares an article with its wire copies."
@@ -161,6 +161,7 @@ class MainScreen(MainWork, Screen):
         articles.set_rows(rows, keep)
         status = self.query_one(StatusBar)
         status.shown = len(rows)
+        status.unread = sum(1 for row in rows if row.id not in self.read)
         status.position = articles.cursor + 1 if rows else 0
         if not rows:
             self._explain_empty()
@@ -307,71 +308,6 @@ class MainScreen(MainWork, Screen):
             self.set_focus(sidebar.query_one("#entity-options"))
         else:
             self.set_focus(self.query_one(ArticleList))
-
-    def _target(self) -> str | None:
-        """The article keys act on: the open one while reading, else the one under the list cursor."""
-        if self.reading or self.query_one(ReadingView).has_focus_within:
-            return self.current_article_id
-        return self.query_one(ArticleList).current_id
-
-    def action_toggle_read(self) -> None:
-        if (target := self._target()) is not None:
-            self._set_read(target, target not in self.read)
-
-    def action_toggle_star(self) -> None:
-        if (target := self._target()) is None:
-            return
-        flag = target not in self.starred
-        self.state.set_starred(target, flag)
-        (self.starred.add if flag else self.starred.discard)(target)
-        self.query_one(ArticleList).marks_changed(target)
-
-    def _set_read(self, article_id: str, flag: bool) -> None:
-        # A one-row autocommit in WAL mode: well under a millisecond, and it must not be lost at quit.
-        self.state.set_read(article_id, flag)
-        (self.read.add if flag else self.read.discard)(article_id)
-        self.query_one(ArticleList).marks_changed(article_id)
-
-    def action_next_unread(self, direction: int) -> None:
-        articles = self.query_one(ArticleList)
-        rows = articles.rows
-        index = articles.cursor + direction
-        while 0 <= index < len(rows):
-            if rows[index].id not in self.read:
-                articles.cursor = index
-                if self.reading or self.query_one(ReadingView).has_focus_within:
-                    self.open_article(rows[index].id)
-                return
-            index += direction
-        self.notify("No more unread articles" + (" below." if direction > 0 else " above."), timeout=2)
-
-    def action_diff(self) -> None:
-        target = self._target()
-        if target is None:
-            return
-        if target not in self.copies:
-            self.notify("This article has no wire copies.", severity="warning", timeout=3)
-            return
-        self.list_copies(target)
-
-    def on_copies_listed(self, message: CopiesListed) -> None:
-        from reader.tui.screens.diff import CopyChooser, DiffScreen  # pushed screens: imported when used
-
-        article_id = message.article_id
-        others = [o.b if o.a == article_id else o.a for o in message.overlaps]
-        if not others:
-            self.notify("This article has no wire copies.", severity="warning", timeout=3)
-        elif len(others) == 1:
-            self.app.push_screen(DiffScreen(self.library, article_id, others[0]))
-        else:
-            titles = {i: " · ".join(x for x in (r.outlet, r.date, r.title) if x)
-                      for i in others if (r := self.by_id.get(i))}
-
-            def chosen(other: str | None) -> None:
-                if other:
-                    self.app.push_screen(DiffScreen(self.library, article_id, other))
-
-            self.app.push_screen(CopyChooser(article_id, message.overlaps, titles), chosen)
 
     # --- layout -------------------------------------------------------------------------------------
     def on_resize(self) -> None:

@@ -30,6 +30,8 @@ class StatusBar(Widget):
     """Rows in the list now."""
     total: reactive[int] = reactive(0)
     """Articles in the corpus."""
+    unread: reactive[int] = reactive(0)
+    """Rows in the list not marked read."""
     position: reactive[int] = reactive(0)
     """1-based cursor position, 0 when the list is empty."""
     query: reactive[str] = reactive("")
@@ -50,7 +52,7 @@ class StatusBar(Widget):
         else:
             text.append(f"  {self.total} articles")
         if self.shown:
-            text.append(f"  #{self.position}")
+            text.append(f", {self.unread} unread  row {self.position}")
         if self.busy:
             text.append(f"  {self.busy}", part("status-bar--busy"))
         if self.notice:

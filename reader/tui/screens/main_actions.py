@@ -1,0 +1,89 @@
+"""MainActions: the keys that act on one article (read, star, next unread, diff) and the unread count."""
+
+from __future__ import annotations
+
+from reader.library import Library
+from reader.state import State
+from reader.tui.messages import CopiesListed
+from reader.tui.widgets import ArticleList, ReadingView, StatusBar
+
+
+class MainActions:
+    """Mixed into MainScreen, which provides the panes, `reading`, `open_article` and `list_copies`."""
+
+    library: Library
+    state: State
+    read: set[str]
+    starred: set[str]
+    copies: set[str]
+    current_article_id: str | None
+    reading: bool
+
+    def _target(self) -> str | None:
+        """The article keys act on: the open one while reading, else the one under the list cursor."""
+        if self.reading or self.query_one(ReadingView).has_focus_within:
+            return self.current_article_id
+        return self.query_one(ArticleList).current_id
+
+    def action_toggle_read(self) -> None:
+        if (target := self._target()) is not None:
+            self._set_read(target, target not in self.read)
+
+    def action_toggle_star(self) -> None:
+        if (target := self._target()) is None:
+            return
+        flag = target not in self.starred
+        self.state.set_starred(target, flag)
+        (self.starred.add if flag else self.starred.discard)(target)
+        self.query_one(ArticleList).marks_changed(target)
+
+    def _set_read(self, article_id: str, flag: bool) -> None:
+        # A one-row autocommit in WAL mode: well under a millisecond, and it must not be lost at quit.
+        self.state.set_read(article_id, flag)
+        changed = (article_id in self.read) != flag
+        (self.read.add if flag else self.read.discard)(article_id)
+        articles = self.query_one(ArticleList)
+        articles.marks_changed(article_id)
+        if changed and articles.index_of(article_id) is not None:
+            self.query_one(StatusBar).unread += -1 if flag else 1
+
+    def action_next_unread(self, direction: int) -> None:
+        articles = self.query_one(ArticleList)
+        rows = articles.rows
+        index = articles.cursor + direction
+        while 0 <= index < len(rows):
+            if rows[index].id not in self.read:
+                articles.cursor = index
+                if self.reading or self.query_one(ReadingView).has_focus_within:
+                    self.open_article(rows[index].id)
+                return
+            index += direction
+        self.notify("No more unread articles" + (" below." if direction > 0 else " above."), timeout=2)
+
+    def action_diff(self) -> None:
+        target = self._target()
+        if target is None:
+            return
+        if target not in self.copies:
+            self.notify("This article has no wire copies.", severity="warning", timeout=3)
+            return
+        self.list_copies(target)
+
+    def on_copies_listed(self, message: CopiesListed) -> None:
+        from reader.tui.screens.diff import CopyChooser, DiffScreen  # pushed screens: imported when used
+
+        article_id = message.article_id
+        others = [o.b if o.a == article_id else o.a for o in message.overlaps]
+        if not others:
+            self.notify("This article has no wire copies.", severity="warning", timeout=3)
+        elif len(others) == 1:
+            self.app.push_screen(DiffScreen(self.library, article_id, others[0]))
+        else:
+            titles = {i: " · ".join(x for x in (r.outlet, r.date, r.title) if x)
+                      for i in others if (r := self.by_id.get(i))}
+
+            def chosen(other: str | None) -> None:
+                if other:
+                    self.app.push_screen(DiffScreen(self.library, article_id, other))
+
+            self.app.push_screen(CopyChooser(article_id, message.overlaps, titles), chosen)
