@@ -106,6 +106,9 @@ class ArticleList(ScrollView, can_focus=True):
         self.virtual_size = Size(self.size.width, len(rows))
         self.set_reactive(ArticleList.cursor, -1)  # force the watcher: the row under the cursor changed
         self.cursor = self._positions.get(current, 0) if current else 0
+        # The scroll just done clamps to the old height when the list grew in this call (the first
+        # listing, restoring the last article deep in it): scroll again once the new size is laid out.
+        self.call_after_refresh(self._scroll_to_cursor)
         self.refresh()
 
     def set_empty_message(self, message: str) -> None:
