@@ -12,8 +12,11 @@ from collections.abc import Sequence
 
 from reader import __version__, cli_text
 from reader.children import die_with_parent
+from reader.corpus.metadata import parse_date
 from reader.errors import WireError
+from reader.export import FORMATS, check_out_path, export, export_file
 from reader.library import Library
+from reader.state import STATE_FILE, State
 from reader.textsafe import inert
 
 
@@ -77,6 +80,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("a", help="article id (a unique prefix is enough)")
     p.add_argument("b", help="article id (a unique prefix is enough)")
     p.add_argument("--json", action="store_true", help="print JSON")
+
+    p = sub.add_parser("export", parents=common, help="write a list of articles as CSV, Markdown or JSON Lines")
+    p.add_argument("query", nargs="*", help="Whoosh query (default: every article, newest first)")
+    p.add_argument("--format", choices=FORMATS, default="csv", help="csv (default), md (a dossier) or jsonl")
+    p.add_argument("--out", metavar="FILE", help="write FILE (default, or -: standard output)")
+    p.add_argument("--sort", choices=("date", "relevance"), default="date", help="order of a query's hits")
+    p.add_argument("--since", metavar="DATE", help="only articles dated on or after DATE")
+    p.add_argument("--until", metavar="DATE", help="only articles dated on or before DATE")
+    p.add_argument("--unread", action="store_true", help="only articles not marked read")
+    p.add_argument("--starred", action="store_true", help="only starred articles")
+    p.add_argument("--limit", type=int, metavar="N", help="at most N articles")
 
     p = sub.add_parser("show", parents=common, help="print one article")
     p.add_argument("id", help="article id (a unique prefix is enough)")
@@ -201,8 +215,68 @@ def _diff(lib: Library, args, report, bar: ProgressBar) -> None:
                             lib.names_compared(a.id, b.id))
 
 
+def _export(lib: Library, args, report, bar: ProgressBar) -> None:
+    if args.limit is not None and args.limit < 1:
+        raise WireError(f"--limit must be at least 1, not {args.limit}")
+    if args.out and args.out != "-":
+        check_out_path(args.out, lib.corpus)  # before the slow stages, not after them
+    query = " ".join(args.query)
+    within = _dated_between(args.since, args.until)  # a bad date fails now, not after the slow stages
+    # Entity columns and wire copies need NER and the copy stage: finish both, with progress on stderr
+    # (each returns at once when up to date).
+    lib.enrich(progress=bar)
+    lib.overlaps(progress=bar)
+    bar.finish()
+    # No state file yet means no marks: read it without creating one.
+    state_file = lib.locations.data_dir / STATE_FILE
+    state = State.open(lib.locations.data_dir) if state_file.is_file() else None
+    try:
+        if query.strip():
+            # Every hit, cut to --limit after the filters below.
+            result = lib.search(query, limit=None, sort=args.sort, since=args.since, until=args.until,
+                                snippets=False)
+            if result.notice:
+                print(f"note: {result.notice}", file=sys.stderr)
+            ids = [h.id for h in result.hits]
+        else:
+            ids = [row.id for row in lib.listing() if within(row.date)]
+        if args.unread and state:
+            read = state.read_ids()
+            ids = [i for i in ids if i not in read]
+        if args.starred:
+            starred = state.starred_ids() if state else set()
+            ids = [i for i in ids if i in starred]
+        ids = ids[:args.limit] if args.limit else ids
+        if args.out and args.out != "-":
+            count = export_file(lib, state, ids, args.format, args.out, query)
+            print(f"wrote {count} article{'s' if count != 1 else ''} to {inert(args.out)}", file=sys.stderr)
+        else:
+            count = export(lib, state, ids, args.format, sys.stdout, query)
+            sys.stdout.flush()  # a closed pipe shows here, inside main's BrokenPipeError handler
+            if count == 0:
+                print("note: no articles to export", file=sys.stderr)
+    finally:
+        if state:
+            state.close()
+
+
+def _dated_between(since: str | None, until: str | None):
+    """--since/--until as a test on a list row's ISO date, as `Library.search` bounds a query's hits:
+    an undated article is outside any bound."""
+    bounds = []
+    for name, value in (("since", since), ("until", until)):
+        iso = parse_date(value) if value else None
+        if value and iso is None:
+            raise WireError(f"--{name}: not a date: '{value}' (use YYYY-MM-DD)")
+        bounds.append(iso)
+    low, high = bounds
+    if not (low or high):
+        return lambda date: True
+    return lambda date: bool(date) and (not low or date >= low) and (not high or date <= high)
+
+
 _COMMANDS = {"index": _index, "search": _search, "show": _show, "entities": _entities,
-             "overlaps": _overlaps, "diff": _diff}
+             "overlaps": _overlaps, "diff": _diff, "export": _export}
 _ENTITY_FIELD = re.compile(r"\b(person|org|place|entity):", re.I)
 
 

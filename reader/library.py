@@ -94,6 +94,10 @@ class Library:
                 bounds.append(iso)
             else:
                 bounds.append("")
+        if bounds[1] and not bounds[0]:
+            # The index files an undated article as day 0, which an open range [to b] would take in:
+            # only dated articles are "on or before" a date.
+            bounds[0] = "0001-01-01"
         # Whoosh writes open ranges as [a to] and [to b].
         filter_query = f"date:[{' to '.join(bounds).strip()}]" if any(bounds) else None
         return self.index.search(query, limit=None if limit is None else max(1, limit), sort=sort,

@@ -98,6 +98,14 @@ def test_since_until():
     assert [h["id"] for h in out["hits"]] == ["front.md"]
 
 
+def test_until_takes_only_dated_articles():
+    """The index files an undated article as day 0: an open range "on or before" must not take it in."""
+    every = {h["id"]: h["date"] for h in wire_json("search", "wasserman")["hits"]}
+    assert None in every.values()  # the bundled corpus has an undated copy (003)
+    before = wire_json("search", "wasserman", "--until", "2030-01-01")["hits"]
+    assert {h["id"] for h in before} == {i for i, d in every.items() if d}
+
+
 def test_text_output_marks_matches():
     done = run_wire("--corpus", CORPUS, "search", "ferry")
     assert done.returncode == 0
