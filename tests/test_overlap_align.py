@@ -116,3 +116,32 @@ def test_every_sentence_appears_once_on_its_side(a_list, b_list):
     assert tokens(" ".join(s.a for s in result.segments)) == tokens(" ".join(a_list))
     assert sorted(tokens(" ".join(s.b for s in result.segments))) == sorted(tokens(" ".join(b_list)))
     assert 0.0 <= result.share_a <= 1.0 and 0.0 <= result.share_b <= 1.0
+
+
+def test_one_sentence_aligns_with_the_run_of_sentences_it_was_split_into():
+    """An editor splits a long wire sentence in three (or one copy runs a table's rows together): the
+    run is matched as one, so the words they share count as reused."""
+    long = ("The ministry said exports of rice rose by twelve percent in March, while imports of wheat fell "
+            "sharply because of the drought, and officials expect the trend to continue into the summer.")
+    split = ("The ministry said exports of rice rose by twelve percent in March. Imports of wheat fell "
+             "sharply because of the drought. Officials expect the trend to continue into the summer.")
+    other = "A separate report on fisheries was published on Tuesday by the coastal authority."
+    result = align(f"{long} {other}", f"{split}\n\nThe weather was mild.")
+    kinds = [s.kind for s in result.segments]
+    assert kinds.count("changed") == 1 and "a_only" in kinds and "b_only" in kinds
+    merged = next(s for s in result.segments if s.kind == "changed")
+    assert merged.a == long and merged.b == split
+    assert result.share_a > 0.6 and result.share_b > 0.7
+    # The same the other way round: three sentences of a against one of b.
+    back = align(split, long)
+    assert [s.kind for s in back.segments] == ["changed"] and back.share_b > 0.6
+    # Table rows run together in one copy match the rows of the other.
+    rows = align("Shr 22 cts vs 15 cts Net 1,200,000 vs 900,000 Revs 12.3 mln vs 10.1 mln",
+                 "Shr 22 cts vs 15 cts\nNet 1,200,000 vs 900,000\nRevs 12.3 mln vs 10.1 mln")
+    assert [s.kind for s in rows.segments] == ["same"] and rows.share_a == rows.share_b == 1.0
+
+
+def test_unrelated_leftover_sentences_are_not_grouped():
+    a = "Copper prices climbed to a two month high on Tuesday. The strike in Chile entered its second week."
+    b = "The football club sacked its coach. It had lost seven games in a row. Fans had called for change."
+    assert all(s.kind in ("a_only", "b_only") for s in align(a, b).segments)

@@ -138,3 +138,20 @@ def test_issues_of_one_outlet_template_are_not_copies_of_each_other():
 def test_articles_without_outlet_are_not_filtered():
     index = OverlapIndex.rebuild(_trailer_articles(3, outlet=None))
     assert len(list(index.candidate_pairs())) == 3
+
+
+def test_in_a_corpus_a_pair_that_aligns_no_passage_is_not_wire_copy():
+    """A results table and a story on the same results share words and figures but no passage: the
+    word containments alone would call it partially derived ("0% reused" in the diff header)."""
+    table = make("t1", "Shr 3.25 dlrs vs 1.40 dlrs\nFinal div 52 cts vs 38 cts\nNet 1.28 billion dlrs vs 551.7 mln",
+                 "Note: bonus issue one-for-four vs nil; share split four-for-one; dividend payable June 3.",
+                 outlet="Wire", date="2024-03-01")
+    story = make("s1", "Harbour Holdings Ltd expects strong results this year after better than expected profits, "
+                 "its chairman said, and will pay a final div of 52 cts after a bonus issue one-for-four and a "
+                 "share split four-for-one, with the dividend payable June 3, he told reporters at the annual "
+                 "meeting in the city.", outlet="Wire", date="2024-03-02")
+    index = OverlapIndex.rebuild([table, story])
+    in_corpus = compare(table, story, index)
+    assert in_corpus.alignment.shared_words == 0 and in_corpus.overlap.label == "non"
+    # Control: the same pair outside a corpus (COUNTER's setting) keeps the calibrated label.
+    assert compare(table, story).overlap.label == "partially"

@@ -70,3 +70,11 @@ def test_shingle_hashes_are_stable_across_processes():
 def test_normalize_is_idempotent_on_urdu():
     text = fixture("urdu_derived.txt")
     assert normalize(normalize(text)) == normalize(text)
+
+
+def test_a_line_break_inside_a_paragraph_ends_a_sentence():
+    """The parser keeps single line breaks only between the rows of a table: each row is a sentence."""
+    text = "Shr 22 cts vs 15 cts\nNet 1,200,000 vs 900,000\nRevs 12.3 mln vs 10.1 mln\n\nNext paragraph here."
+    assert [s.text for s in sentences(text)] == ["Shr 22 cts vs 15 cts", "Net 1,200,000 vs 900,000",
+                                                  "Revs 12.3 mln vs 10.1 mln", "Next paragraph here."]
+    assert [s.paragraph for s in sentences(text)] == [0, 0, 0, 1]

@@ -17,6 +17,13 @@ from reader.overlap.text import Sentence, normalize, sentences
 MATCH_CUTOFF = 55.0
 """Least sentence similarity (0–100, best of character and sorted-token ratios) for a match."""
 
+GROUP_MAX = 8
+"""At most this many consecutive sentences of one side matched with one sentence of the other."""
+GROUP_MEMBER = 0.6
+"""Least share of a run member's words found in the sentence it is matched with."""
+GROUP_MIN_WORDS = 4
+"""Fewer distinct words than this shared by the unmatched sentences of both sides: no run is tried."""
+
 _WORD = re.compile(r"\S+\s*")
 
 
@@ -152,7 +159,12 @@ def align(a_text: str, b_text: str, *, a_skip: set[int] | frozenset[int] = froze
     """
     a_sents, a_pieces, a_norm = _prepare(a_text)
     b_sents, b_pieces, b_norm = _prepare(b_text)
-    pairs = _match(a_norm, b_norm, set(a_skip), set(b_skip), cutoff)
+    a_skip, b_skip = set(a_skip), set(b_skip)
+    pairs = _match(a_norm, b_norm, a_skip, b_skip, cutoff)
+    groups = _groups(a_pieces, b_pieces, a_norm, b_norm, pairs, a_skip, b_skip, cutoff)
+    if groups:
+        (a_sents, a_pieces, a_norm, a_skip), (b_sents, b_pieces, b_norm, b_skip), pairs = _merged(
+            groups, pairs, (a_sents, a_pieces, a_norm, a_skip), (b_sents, b_pieces, b_norm, b_skip))
 
     shared = reused_b = longest = 0
     pair_ops: dict[int, list[WordOp]] = {}
@@ -170,6 +182,94 @@ def align(a_text: str, b_text: str, *, a_skip: set[int] | frozenset[int] = froze
     words_a = sum(_count(k) for i, (_, k) in enumerate(a_pieces) if i not in a_skip)
     words_b = sum(_count(k) for j, (_, k) in enumerate(b_pieces) if j not in b_skip)
     return Alignment(tuple(segments), tuple(ops_out), words_a, words_b, shared, reused_b, longest, len(pairs))
+
+
+def _groups(a_pieces, b_pieces, a_norm: list[str], b_norm: list[str], pairs: dict[int, int],
+            a_skip: set[int], b_skip: set[int], cutoff: float) -> list[tuple[range, range]]:
+    """Many-to-one matches among the sentences the one-to-one matching left: one sentence of a side
+    against a run of consecutive sentences of the other, as when an editor splits or joins sentences,
+    or one copy runs a table's rows together. Each is (a range, b range), one of them one long."""
+    matched_b = set(pairs.values())
+    free_a = [i for i in range(len(a_norm)) if i not in pairs and i not in a_skip]
+    free_b = [j for j in range(len(b_norm)) if j not in matched_b and j not in b_skip]
+    if not free_a or not free_b:
+        return []
+    a_words = {i: set(a_pieces[i][1]) - {""} for i in free_a}
+    b_words = {j: set(b_pieces[j][1]) - {""} for j in free_b}
+    # Most pairs stop here: the sentences left over on the two sides share next to no words.
+    if len(set().union(*a_words.values()) & set().union(*b_words.values())) < GROUP_MIN_WORDS:
+        return []
+    found = [(score, range(i, i + 1), run) for score, i, run in _runs_for(free_a, a_words, a_norm, free_b,
+                                                                            b_words, b_norm, cutoff)]
+    found += [(score, run, range(j, j + 1)) for score, j, run in _runs_for(free_b, b_words, b_norm, free_a,
+                                                                            a_words, a_norm, cutoff)]
+    taken_a: set[int] = set()
+    taken_b: set[int] = set()
+    groups = []
+    for _score, ra, rb in sorted(found, key=lambda f: -f[0]):  # best first; a sentence joins one group
+        if taken_a.isdisjoint(ra) and taken_b.isdisjoint(rb):
+            taken_a.update(ra)
+            taken_b.update(rb)
+            groups.append((ra, rb))
+    return groups
+
+
+def _runs_for(singles: list[int], single_words: dict[int, set[str]], single_norm: list[str],
+              pool: list[int], pool_words: dict[int, set[str]], pool_norm: list[str],
+              cutoff: float) -> list[tuple[float, int, range]]:
+    """For each sentence in `singles`, the best run of 2..GROUP_MAX consecutive sentences of `pool`,
+    each mostly made of its words, whose joined text is at least `cutoff` similar to it."""
+    out = []
+    free = set(pool)
+    for i in singles:
+        words = single_words[i]
+        members = {j for j in pool if pool_words[j] and len(pool_words[j] & words) >= GROUP_MEMBER * len(pool_words[j])}
+        best: tuple[float, range] | None = None
+        for start in sorted(members):
+            for stop in range(start + 2, start + GROUP_MAX + 1):
+                if stop - 1 not in free or stop - 1 not in members:
+                    break
+                joined = " ".join(pool_norm[start:stop])
+                score = max(fuzz.ratio(single_norm[i], joined), fuzz.token_sort_ratio(single_norm[i], joined))
+                if score >= cutoff and (best is None or score > best[0]):
+                    best = (score, range(start, stop))
+        if best is not None:
+            out.append((best[0], i, best[1]))
+    return out
+
+
+def _merged(groups: list[tuple[range, range]], pairs: dict[int, int], a_side, b_side):
+    """Both sides with each group's sentences made one unit, and the matches renumbered to units."""
+    a_new, a_map = _units(a_side, [ra for ra, _ in groups])
+    b_new, b_map = _units(b_side, [rb for _, rb in groups])
+    units = {a_map[i]: b_map[j] for i, j in pairs.items()}
+    units.update({a_map[ra.start]: b_map[rb.start] for ra, rb in groups})
+    return a_new, b_new, units
+
+
+def _units(side, runs: list[range]):
+    """(sentences, pieces, norm, skip) with each run of sentences joined into one; old index -> new."""
+    sents, pieces, norm, skip = side
+    starts = {r.start: r for r in runs if len(r) > 1}
+    out_s, out_p, out_n, out_skip, mapping = [], [], [], set(), {}
+    i = 0
+    while i < len(sents):
+        run = starts.get(i, range(i, i + 1))
+        for k in run:
+            mapping[k] = len(out_s)
+        if len(run) == 1:
+            out_s.append(sents[i])
+            out_p.append(pieces[i])
+            out_n.append(norm[i])
+            if i in skip:
+                out_skip.add(len(out_s) - 1)
+        else:
+            text = " ".join(sents[k].text for k in run)
+            out_s.append(Sentence(sents[run.start].start, sents[run.stop - 1].end, sents[run.start].paragraph, text))
+            out_p.append(_pieces(text))
+            out_n.append(" ".join(norm[k] for k in run))
+        i = run.stop
+    return (out_s, out_p, out_n, out_skip), mapping
 
 
 def _order(a_sents: list[Sentence], b_sents: list[Sentence], pairs: dict[int, int],

@@ -87,7 +87,8 @@ def compare(a: Article, b: Article, index: OverlapIndex | OutletBoilerplate | No
     a_text, b_text = a.body, b.body
     a_skip: set[int] = set()
     b_skip: set[int] = set()
-    if index is not None and a.id in index and b.id in index:
+    in_corpus = index is not None and a.id in index and b.id in index
+    if in_corpus:
         a_skip = boilerplate_sentences(a_text, index.common_shingles(a.outlet))
         b_skip = boilerplate_sentences(b_text, index.common_shingles(b.outlet))
     alignment = align(a_text, b_text, a_skip=a_skip, b_skip=b_skip)
@@ -102,8 +103,13 @@ def compare(a: Article, b: Article, index: OverlapIndex | OutletBoilerplate | No
         feats = fa if (fa.c2, fa.c1) > (fb.c2, fb.c1) else fb
     else:
         feats = features(a_text, b_text, alignment, side, df)
-    overlap = Overlap(a.id, b.id, alignment.share_a, alignment.share_b, alignment.shared_words,
-                      label(feats, thresholds))
+    # In a corpus, a pair whose alignment shares no passage (not even one shingle's worth of words in
+    # matched sentences) is not wire copy, whatever its word containments say: what it shares is the
+    # outlet's repeated sentences (never reuse) or stray phrases and figures. Reuters had 212 pairs
+    # "partially derived" with 0% reused, such as two companies' earnings tables or two stories
+    # quoting one template sentence. COUNTER's pairs come without a corpus: its calibration stands.
+    found = "non" if in_corpus and alignment.shared_words < NGRAM else label(feats, thresholds)
+    overlap = Overlap(a.id, b.id, alignment.share_a, alignment.share_b, alignment.shared_words, found)
     return Comparison(overlap, alignment, feats)
 
 

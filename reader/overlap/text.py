@@ -51,7 +51,9 @@ def tokens(text: str) -> list[str]:
 _PARAGRAPHS = re.compile(r"\n[ \t\r\f\v]*\n\s*")
 # Latin-style terminators need following whitespace; Urdu/Arabic/Devanagari/CJK ones often do not
 # ("سکا۔آخری" in COUNTER), so they end a sentence on their own. Closing quotes stay with the sentence.
-_BOUNDARY = re.compile(r"(?:[.!?…]+[\"'”’»)\]]*\s+)|(?:[۔؟।॥。！？]+[\"'”’»)\]]*\s*)")
+# A line break inside a paragraph ends a sentence too: the parser keeps those only between the rows
+# of a table ("Net 188,000 vs 130,000"), and a row aligns with a row, not with the whole table.
+_BOUNDARY = re.compile(r"(?:[.!?…]+[\"'”’»)\]]*\s+)|(?:[۔؟।॥。！？]+[\"'”’»)\]]*\s*)|(?:[ \t]*\n\s*)")
 _ABBREV = frozenset(
     "mr mrs ms dr st jr sr gen gov sen rep lt col capt sgt prof inc co corp ltd no vs etc jan feb mar apr "
     "jun jul aug sep sept oct nov dec mt ft fig approx dept est".split())
