@@ -32,6 +32,14 @@ def test_keys_ignore_titles_possessives_article_and_us_spellings():
     assert key("Mayor's Office", "organization") == "mayor office"
 
 
+def test_angle_brackets_around_a_company_name_are_not_part_of_it():
+    """Reuters writes "<Samuel Montagu Ltd>"; the model's span may take one bracket or both."""
+    table = EntityTable({"a": mentions_of(("Samuel Montagu", "organization")),
+                         "b": mentions_of(("Samuel Montagu Ltd>", "organization")),
+                         "c": mentions_of(("<Samuel Montagu", "organization"))})
+    assert [(e.name, e.articles) for e in table.entities()] == [("Samuel Montagu Ltd", 3)]
+
+
 def test_us_spellings_merge_across_articles_and_canonical_is_fullest_frequent():
     table = EntityTable({
         "a": mentions_of(("U.S.", "place"), ("Casey Wasserman", "person"), ("Wasserman", "person")),

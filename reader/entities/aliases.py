@@ -76,7 +76,7 @@ def shortens(short: str, full: str) -> bool:
     return False
 
 
-MERGE_VERSION = "3"
+MERGE_VERSION = "4"
 """Bump when merging or the corpus pass (reader.entities.corpus) changes: merged tables kept on disk
 (reader.enrich) are then built again, without NER."""
 DOMINANT = 5

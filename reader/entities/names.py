@@ -46,9 +46,10 @@ def company_form_only(surface: str) -> bool:
 
 
 def clean(surface: str) -> str:
-    """The display form of a surface string: straight quotes, single spaces, no possessive."""
+    """The display form of a surface string: straight quotes, single spaces, no possessive, and no
+    angle brackets around it (Reuters writes company names "<Samuel Montagu Ltd>")."""
     text = _SPACE.sub(" ", unicodedata.normalize("NFKC", surface).translate(_QUOTES)).strip()
-    return _POSSESSIVE.sub("", text).strip(" ,;:-")
+    return _POSSESSIVE.sub("", text.strip(" <>")).strip(" ,;:-<>")
 
 
 def is_title(word: str) -> bool:
