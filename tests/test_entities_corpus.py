@@ -90,6 +90,15 @@ def test_a_person_made_of_the_corpus_common_words_is_dropped():
     assert all([m.text for m in out[str(i)]] == ["Young"] for i in range(30))  # "young" is never lower case here
 
 
+def test_a_month_abbreviation_alone_is_not_a_person():
+    """ "May 15/Jun 15 shipment": the model's "Jun" was Reuters' 11th most mentioned person."""
+    text = "Rapeseed oil for May 15/Jun 15 shipment at 321 dlrs. Jun Azumi spoke."
+    month, name = text.index("Jun"), text.index("Jun Azumi")
+    texts = {"a": text}
+    mentions = {"a": [Mention(month, month + 3, "Jun", "person"), Mention(name, name + 9, "Jun Azumi", "person")]}
+    assert [m.text for m in propagate(texts, mentions)["a"]] == ["Jun Azumi"]
+
+
 def test_a_name_found_in_one_document_is_tagged_in_another():
     texts = {"a": "Adam Hollioake made 70 runs.", "b": "and then Hollioake took two wickets."}
     mentions = {"a": [Mention(0, 14, "Adam Hollioake", "person")], "b": []}

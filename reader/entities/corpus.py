@@ -82,6 +82,15 @@ def _common_words(name: str, lowered: Counter, capital: Counter) -> bool:
     return bool(words) and all(lowered[w] >= max(COMMON_MIN, COMMON_RATIO * capital[w]) for w in words)
 
 
+_MONTHS = frozenset("jan feb mar apr jun jul aug sep sept oct nov dec".split())
+"""Month abbreviations: alone, a "person" tagged in "May 15/Jun 15 shipment" or a futures table."""
+
+
+def _not_a_person(name: str, lowered: Counter, capital: Counter) -> bool:
+    """A "person" that is a month abbreviation alone, or made of the corpus's common words."""
+    return name.strip(" .").lower() in _MONTHS or _common_words(name, lowered, capital)
+
+
 def _vote(mentions: Mapping[str, Sequence[Mention]]) -> tuple[dict[str, Counter], set[str]]:
     """Type votes per form, plus unambiguous surnames voting for person."""
     votes: dict[str, Counter] = defaultdict(Counter)
@@ -140,14 +149,14 @@ def propagate(texts: Mapping[str, str], mentions: Mapping[str, Sequence[Mention]
         if n >= MAJORITY * sum(v.values()):
             types[form] = best
     spread = {f for f in candidates if f in types and
-              not (types[f] == "person" and _common_words(f, lowered, capital)) and
+              not (types[f] == "person" and _not_a_person(f, lowered, capital)) and
               (votes.get(f, Counter()).total() or 0) + (f in surnames) * seen[f] >= MIN_SHARE * seen[f]}
     out: dict[str, list[Mention]] = {}
     for doc, ms in mentions.items():
         local_surnames = {_form(m.text).split()[-1] for m in ms if m.type == "person" and " " in m.text}
         kept = []
         for m in ms:
-            if m.type == "person" and _common_words(m.text, lowered, capital):
+            if m.type == "person" and _not_a_person(m.text, lowered, capital):
                 continue
             type_ = types.get(_form(m.text), m.type)
             if _form(m.text) in local_surnames:
