@@ -60,6 +60,8 @@ class WireApp(App[None]):
         if isinstance(screen, MainScreen):
             yield SystemCommand("Toggle entity sidebar", "People, organisations, places", screen.action_toggle_sidebar)
             yield SystemCommand("Search", "Focus the search bar", screen.action_search)
+            yield SystemCommand("Export the list", "Write the articles listed to a .md, .csv or .jsonl file",
+                                screen.action_export)
 
     async def on_unmount(self) -> None:
         # Worker threads may be mid-query on the state or the library's databases: stop them and

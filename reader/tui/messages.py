@@ -98,3 +98,12 @@ class DiffReady(Message):
     names: tuple[list[str], list[str]] = ([], [])
     """Entity names only A mentions, and only B."""
     error: str | None = None
+
+
+@dataclass
+class ExportFinished(Message):
+    """The list written to a file (`count` articles to `path`, resolved), or why not (`error`, one line)."""
+
+    path: str
+    count: int = 0
+    error: str | None = None

@@ -1,3 +1,3 @@
-"""Screens: the main screen, the wire-copy diff (pushed on demand) and the help."""
+"""Screens: the main screen, the help, and two pushed on demand (the wire-copy diff, the export dialog)."""
 
 from __future__ import annotations

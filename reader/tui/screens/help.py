@@ -41,7 +41,8 @@ def key_table(nodes: list[DOMNode], keymap: dict[str, str], key_display
 def _pane_name(class_name: str) -> str:
     names = {"WireApp": "Everywhere", "MainScreen": "Main screen", "ArticleList": "Article list",
              "ReadingView": "Reading view", "EntitySidebar": "Entity sidebar", "SearchBar": "Search bar",
-             "DiffScreen": "Diff screen", "WireDiffView": "Diff", "CopyChooser": "Choose a copy"}
+             "DiffScreen": "Diff screen", "WireDiffView": "Diff", "CopyChooser": "Choose a copy",
+             "ExportDialog": "Export"}
     return names.get(class_name, class_name)
 
 

@@ -51,6 +51,7 @@ class MainScreen(MainActions, MainWork, Screen):
         Binding("d", "diff", "Diff", id="main.diff"),
         Binding("e", "toggle_sidebar", "Entities", id="main.sidebar"),
         Binding("R", "rescan", "Rescan the corpus folder", id="main.rescan", show=False),
+        Binding("x", "export", "Export the list", id="main.export", show=False),
     ]
 
     reading: reactive[bool] = reactive(False)
@@ -74,6 +75,8 @@ class MainScreen(MainActions, MainWork, Screen):
         self.query_text = ""
         self.filters: list[tuple[str, str]] = []
         """Entity filters, (type, name), in the order chosen."""
+        self.rows_query = ""
+        """The full query the list's rows answer ("" for every article); behind full_query while searching."""
         self._restore: str | None = state.last_selected(library.corpus)
         """The article to put the cursor on once the list has rows (the last one selected)."""
         self._preview: Timer | None = None
@@ -139,7 +142,7 @@ class MainScreen(MainActions, MainWork, Screen):
         if message.query != self.full_query:
             return  # a result for a query the user has already changed
         rows = [self.by_id[i] for i in message.ids if i in self.by_id]
-        self._show_rows(rows)
+        self._show_rows(rows, query=message.query)
         self.query_one(StatusBar).notice = message.notice or ""
         self.count_entities(message.query)
 
@@ -156,7 +159,8 @@ class MainScreen(MainActions, MainWork, Screen):
         self.copies = message.ids
         self.query_one(ArticleList).set_marks(self.read, self.starred, self.copies)
 
-    def _show_rows(self, rows: list[ArticleRow], keep: str | None = None) -> None:
+    def _show_rows(self, rows: list[ArticleRow], keep: str | None = None, query: str = "") -> None:
+        self.rows_query = query
         articles = self.query_one(ArticleList)
         articles.set_rows(rows, keep)
         status = self.query_one(StatusBar)

@@ -1,15 +1,20 @@
-"""MainActions: the keys that act on one article (read, star, next unread, diff) and the unread count."""
+"""MainActions: the keys that act on one article (read, star, next unread, diff) or on the list (export)."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from reader.library import Library
 from reader.state import State
-from reader.tui.messages import CopiesListed
+from reader.textsafe import inert
+from reader.tui import source
+from reader.tui.messages import CopiesListed, ExportFinished
 from reader.tui.widgets import ArticleList, ReadingView, StatusBar
 
 
 class MainActions:
-    """Mixed into MainScreen, which provides the panes, `reading`, `open_article` and `list_copies`."""
+    """Mixed into MainScreen, which provides the panes, `reading`, `open_article`, and the workers
+    `list_copies` and `export_list`."""
 
     library: Library
     state: State
@@ -18,6 +23,10 @@ class MainActions:
     copies: set[str]
     current_article_id: str | None
     reading: bool
+    query_text: str
+    filters: list[tuple[str, str]]
+    full_query: str
+    rows_query: str
 
     def _target(self) -> str | None:
         """The article keys act on: the open one while reading, else the one under the list cursor."""
@@ -87,3 +96,39 @@ class MainActions:
                     self.app.push_screen(DiffScreen(self.library, article_id, other))
 
             self.app.push_screen(CopyChooser(article_id, message.overlaps, titles), chosen)
+
+    def action_export(self) -> None:
+        """`x`: write the list as shown to a file; a dialog asks where (the extension picks the format)."""
+        from reader.tui.screens.export import ExportDialog, default_name  # a pushed screen: imported when used
+
+        if self.rows_query != self.full_query:
+            # The rows still answer the previous query: the file would not be the list the query names.
+            self.notify("Still searching: export once the list is shown.", timeout=3)
+            return
+        rows = self.query_one(ArticleList).rows
+        if not rows:
+            self.notify("Nothing to export", timeout=3)
+            return
+        # Taken now: the file holds the list the dialog counted, even if a sync changes it meanwhile.
+        ids, query = [row.id for row in rows], self.full_query
+        listed = " ".join([self.query_text, *(f"{source.ENTITY_FIELDS.get(k, 'entity')}:{n}"
+                                              for k, n in self.filters)]).strip()
+        try:
+            folder: Path | None = Path.cwd()
+        except OSError:  # the folder wire was started in has been removed
+            folder = None
+
+        def chosen(choice: tuple[str, str] | None) -> None:
+            if choice:
+                self.export_list(ids, choice[1], choice[0], query)
+
+        self.app.push_screen(ExportDialog(len(ids), listed, folder, default_name()), chosen)
+
+    def on_export_finished(self, message: ExportFinished) -> None:
+        # markup=False: the path (typed by the user) and the error quoting it are shown as they are.
+        if message.error:
+            self.notify(inert(" ".join(message.error.split())), title="Not exported", severity="error", timeout=10,
+                        markup=False)
+            return
+        count = f"{message.count} article{'s' if message.count != 1 else ''}"
+        self.notify(f"Exported {count} to {inert(message.path)}", timeout=6, markup=False)

@@ -7,6 +7,8 @@ import time
 from textual import work
 from textual.worker import get_current_worker
 
+from reader.errors import WireError
+from reader.export import check_out_path, export_file
 from reader.library import Library, SyncCancelled
 from reader.state import State
 from reader.tui import source
@@ -15,6 +17,7 @@ from reader.tui.messages import (
     CopiesFound,
     CopiesListed,
     EntitiesCounted,
+    ExportFinished,
     ListingLoaded,
     SearchFinished,
     SyncFinished,
@@ -102,3 +105,21 @@ class MainWork:
     @work(thread=True, group="copies_of", exclusive=True, exit_on_error=False, description="Listing copies")
     def list_copies(self, article_id: str) -> None:
         self.post_message(CopiesListed(article_id, self.library.copies_of(article_id)))
+
+    @work(thread=True, group="export", exit_on_error=False, description="Exporting the list")
+    def export_list(self, ids: list[str], fmt: str, path: str, query: str) -> None:
+        """Write `ids` (the list as shown) to `path` as `fmt`; a large corpus takes a second or more."""
+        # self.state is used here, not copied or reopened: State opens its SQLite connection with
+        # check_same_thread=False, this Python's sqlite3 is built serialized (threadsafety 3: threads
+        # may share a connection), export only reads (the read and starred ids, as load_listing does
+        # from its worker) and the UI's writes are single autocommitted statements. WireApp.on_unmount
+        # waits for the workers before it closes the state.
+        try:
+            target = check_out_path(path, self.library.corpus)  # for the notice: the absolute path
+            count = export_file(self.library, self.state, ids, fmt, target, query)
+        except (WireError, OSError) as exc:
+            self.post_message(ExportFinished(path, error=str(exc)))
+        except Exception as exc:  # noqa: BLE001 — shown as an error notice; the app goes on
+            self.post_message(ExportFinished(path, error=f"export failed: {exc}"))
+        else:
+            self.post_message(ExportFinished(str(target), count))

@@ -1,0 +1,110 @@
+"""ExportDialog: the file the list on screen is written to (key `x`); its extension picks the format."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Input, Static
+
+from reader.textsafe import inert
+
+EXTENSIONS = {".md": "md", ".csv": "csv", ".jsonl": "jsonl"}
+"""File extension (any case) → the format reader.export writes."""
+
+
+def default_name(now: dt.datetime | None = None) -> str:
+    """`wire-export-YYYYMMDD-HHMMSS.md`: a new name each second, in time order when sorted."""
+    return f"wire-export-{now or dt.datetime.now():%Y%m%d-%H%M%S}.md"
+
+
+def format_of(path: str) -> str | None:
+    """The export format a file name asks for, or None for an extension wire does not write."""
+    return EXTENSIONS.get(Path(path).suffix.lower())
+
+
+class ExportDialog(ModalScreen[tuple[str, str] | None]):
+    """Asks where to write; dismisses with (the path as typed, its format), or None when cancelled.
+
+    Args:
+        count: articles in the list.
+        listed: the query and entity filters the list shows; empty when it shows every article.
+        folder: where a bare file name goes (the working directory; None when it no longer exists).
+        name: the file name offered.
+    """
+
+    HELP = "The file's extension picks the format: .md, .csv or .jsonl. Enter writes; Escape cancels."
+    BINDINGS = [Binding("escape", "cancel", "Cancel", id="export.cancel")]
+    DEFAULT_CSS = """
+    ExportDialog {
+        align: center middle;
+        #export-box { width: 90%; max-width: 90; height: auto; border: round $primary; background: $surface;
+                      padding: 0 1; }
+        #export-hint { color: $text-muted; }
+        #export-error { color: $error; text-style: bold; display: none; }
+    }
+    """
+
+    def __init__(self, count: int, listed: str, folder: Path | None, name: str) -> None:
+        super().__init__()
+        self.count, self.listed, self.folder, self.offered = count, listed, folder, name
+
+    def compose(self) -> ComposeResult:
+        # The query and the entity names come from the user and the corpus: inert Text, never markup.
+        about = Text(end="")
+        about.append(f"{self.count} article{'s' if self.count != 1 else ''}", style="bold")
+        about.append(" will be written: ")
+        if self.listed:
+            about.append("the matches for ")
+            about.append(inert(self.listed), style="bold")
+        else:
+            about.append("every article")
+        if self.folder is not None:
+            about.append(".\nA file name alone is saved in ")
+            about.append(inert(str(self.folder)), style="bold")
+            about.append(" (where wire was started).")
+        else:
+            about.append(".\nThe folder wire was started in no longer exists: give a full path.")
+        with Vertical(id="export-box") as box:
+            box.border_title = "Export the list"
+            yield Static(about, markup=False)
+            yield Input(self.offered, id="export-path", select_on_focus=False)
+            yield Static("The extension picks the format: .md a Markdown dossier, .csv a spreadsheet, "
+                         ".jsonl JSON Lines. Enter writes; Esc cancels.", id="export-hint", markup=False)
+            yield Static(id="export-error", markup=False)
+
+    def on_mount(self) -> None:
+        path = self.query_one("#export-path", Input)
+        path.focus()
+        path.cursor_position = len(path.value)  # at the end: the extension is the likely edit
+
+    @on(Input.Submitted, "#export-path")
+    def _submitted(self, event: Input.Submitted) -> None:
+        path = event.value.strip()
+        fmt = format_of(path)
+        if fmt is not None:
+            self.dismiss((path, fmt))
+            return
+        suffix = Path(path).suffix
+        if not path:
+            problem = "Give a file name, e.g. wire-export.md."
+        elif not suffix:
+            problem = "No extension: end the name with .md, .csv or .jsonl."
+        else:
+            problem = f"wire does not write {inert(suffix)} files: use .md, .csv or .jsonl."
+        error = self.query_one("#export-error", Static)
+        error.update(Text(problem))
+        error.display = True
+
+    @on(Input.Changed, "#export-path")
+    def _edited(self) -> None:
+        self.query_one("#export-error", Static).display = False
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
