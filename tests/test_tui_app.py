@@ -6,6 +6,7 @@ import datetime
 import shutil
 
 import pytest
+from textual import events
 
 from reader.library import Library
 from reader.locations import Locations
@@ -210,6 +211,22 @@ async def test_n_and_N_jump_between_unread_articles(lib):
         assert articles.cursor == 3
         await pilot.press("N")
         assert articles.cursor == 0
+
+
+@pilot_test
+async def test_keys_typed_in_one_burst_apply_in_order(lib):
+    """Over SSH keys often arrive in one read: "abc", backspace twice and "xy" must give "axy"
+    (Textual ran the bound backspace after the letters queued behind it: "abc")."""
+    app = make_app(lib)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        await pilot.press("slash", *"abc")
+        bar = app.screen.query_one(SearchBar)
+        for key, char in (("backspace", "\x7f"), ("backspace", "\x7f"), ("x", "x"), ("y", "y"),
+                          ("left", None), ("left", None), ("z", "z")):
+            app.post_message(events.Key(key, char))  # all queued before any is handled, as in one read
+        await settle(pilot)
+        assert bar.value == "azxy"
 
 
 @pilot_test

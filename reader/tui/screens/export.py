@@ -14,6 +14,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
 from reader.textsafe import inert
+from reader.tui.widgets import OrderedInput
 
 EXTENSIONS = {".md": "md", ".csv": "csv", ".jsonl": "jsonl"}
 """File extension (any case) → the format reader.export writes."""
@@ -74,7 +75,7 @@ class ExportDialog(ModalScreen[tuple[str, str] | None]):
         with Vertical(id="export-box") as box:
             box.border_title = "Export the list"
             yield Static(about, markup=False)
-            yield Input(self.offered, id="export-path", select_on_focus=False)
+            yield OrderedInput(self.offered, id="export-path", select_on_focus=False)
             yield Static("The extension picks the format: .md a Markdown dossier, .csv a spreadsheet, "
                          ".jsonl JSON Lines. Enter writes; Esc cancels.", id="export-hint", markup=False)
             yield Static(id="export-error", markup=False)
