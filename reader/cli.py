@@ -10,7 +10,7 @@ import sys
 import time
 from collections.abc import Sequence
 
-from reader import __version__, cli_text
+from reader import __version__, cli_text, searches
 from reader.children import die_with_parent
 from reader.corpus.metadata import parse_date
 from reader.errors import WireError
@@ -91,6 +91,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--unread", action="store_true", help="only articles not marked read")
     p.add_argument("--starred", action="store_true", help="only starred articles")
     p.add_argument("--limit", type=int, metavar="N", help="at most N articles")
+
+    p = sub.add_parser("searches", parents=common, help="saved searches, with how many articles each matches")
+    p.add_argument("--save", metavar="NAME", help="save QUERY under NAME (replacing a search of that name)")
+    p.add_argument("--delete", metavar="NAME", help="forget the saved search NAME")
+    p.add_argument("query", nargs="*", help="with --save: the query to save")
+    p.add_argument("--json", action="store_true", help="print JSON")
 
     p = sub.add_parser("show", parents=common, help="print one article")
     p.add_argument("id", help="article id (a unique prefix is enough)")
@@ -260,6 +266,54 @@ def _export(lib: Library, args, report, bar: ProgressBar) -> None:
             state.close()
 
 
+def _searches(lib: Library, args, report, bar: ProgressBar) -> None:
+    saving, deleting = args.save is not None, args.delete is not None
+    if saving and deleting:
+        raise WireError("give --save or --delete, not both")
+    if args.query and not saving:
+        raise WireError("a query goes with --save NAME (wire searches --save NAME QUERY)")
+    query = " ".join(args.query)
+    saved = _saved(lib)
+    if deleting and not saved:
+        raise WireError(f"no saved search named '{inert(args.delete)}' (none saved)")
+    if not (saved or saving):
+        found = []  # nothing saved yet: no state file is made just to say so
+    else:
+        if _ENTITY_FIELD.search(query) or any(_ENTITY_FIELD.search(q) for _, q in saved):
+            lib.enrich(progress=bar)  # entity fields are filled by NER: counts need it finished
+            bar.finish()
+        found = _save_delete_count(lib, args, query)
+    if args.json:
+        _emit({"searches": [s.to_dict() for s in found]})
+    else:
+        cli_text.print_searches(found)
+
+
+def _save_delete_count(lib: Library, args, query: str) -> list[searches.SavedSearch]:
+    state = State.open(lib.locations.data_dir)
+    try:
+        if args.save is not None:
+            name = searches.save(state, args.save, query)
+            print(f"saved search '{inert(name)}'", file=sys.stderr)
+        elif args.delete is not None:
+            searches.delete(state, args.delete)
+            print(f"deleted saved search '{inert(args.delete)}'", file=sys.stderr)
+        return searches.counted(lib, state)
+    finally:
+        state.close()
+
+
+def _saved(lib: Library) -> list[tuple[str, str]]:
+    """The saved searches, without creating a state file when there is none yet."""
+    if not (lib.locations.data_dir / STATE_FILE).is_file():
+        return []
+    state = State.open(lib.locations.data_dir)
+    try:
+        return state.saved_searches()
+    finally:
+        state.close()
+
+
 def _dated_between(since: str | None, until: str | None):
     """--since/--until as a test on a list row's ISO date, as `Library.search` bounds a query's hits:
     an undated article is outside any bound."""
@@ -276,7 +330,7 @@ def _dated_between(since: str | None, until: str | None):
 
 
 _COMMANDS = {"index": _index, "search": _search, "show": _show, "entities": _entities,
-             "overlaps": _overlaps, "diff": _diff, "export": _export}
+             "overlaps": _overlaps, "diff": _diff, "export": _export, "searches": _searches}
 _ENTITY_FIELD = re.compile(r"\b(person|org|place|entity):", re.I)
 
 

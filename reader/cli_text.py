@@ -7,6 +7,7 @@ import sys
 import textwrap
 
 from reader.models import Article, Entity, Family, Hit, Overlap
+from reader.searches import SavedSearch
 from reader.textsafe import cell_width, inert
 from reader.textsafe import fit as _fit
 from reader.textsafe import pad as _pad
@@ -81,6 +82,18 @@ def print_entities(entities: list[Entity]) -> None:
         name = _pad(_fit(inert(e.name), name_w), name_w)
         line = f"{e.articles:>8} {e.mentions:>8}  {e.type:<12} {name}  {inert(aliases)}"
         print(_fit(line, width))
+
+
+def print_searches(found: list[SavedSearch]) -> None:
+    if not found:
+        print("no saved searches (save one: wire searches --save NAME QUERY)")
+        return
+    width = _width()
+    name_w = min(24, max(len(s.name) for s in found))
+    print(_fit(f"{'total':>7} {'unread':>7}  {'name':<{name_w}}  query", width))
+    for s in found:
+        name = _pad(_fit(inert(s.name), name_w), name_w)
+        print(_fit(f"{s.total:>7} {s.unread:>7}  {name}  {inert(s.query)}", width))
 
 
 def print_overlaps(pairs: list[Overlap], families: list[Family]) -> None:

@@ -103,6 +103,11 @@ class Library:
         return self.index.search(query, limit=None if limit is None else max(1, limit), sort=sort,
                                  text_for=self._body if snippets else None, filter_query=filter_query)
 
+    def matching(self, query: str) -> list[str]:
+        """Ids of every article `query` matches, unscored (for counts); a query that does not parse
+        counts as plain words, as `search` reads it."""
+        return self.index.ids(query)
+
     def listing(self) -> list[ArticleRow]:
         """Every article's list line, newest first: cheap even for a large corpus (no text decoded)."""
         return self.store.rows()

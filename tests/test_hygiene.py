@@ -9,7 +9,7 @@ import pytest
 
 CORE = ["reader.models", "reader.config", "reader.locations", "reader.corpus", "reader.corpus.store",
         "reader.index", "reader.sync", "reader.library", "reader.cli", "reader.entities", "reader.overlap",
-        "reader.state", "reader.export"]
+        "reader.state", "reader.export", "reader.searches"]
 
 
 @pytest.mark.parametrize("module", CORE)
