@@ -44,8 +44,10 @@ load_seconds: float | None = None
 """Wall time of the last model load (import included), for the benchmark and the status line."""
 
 
+@lru_cache(maxsize=1)
 def model_version() -> str:
-    """The model package and spaCy versions, part of the cache key."""
+    """The model package and spaCy versions, part of the cache key (read once: importlib.metadata
+    parses the package's METADATA on every call, ~1 ms, and every entity lookup checks the key)."""
     try:
         model = metadata.version(DISTRIBUTION)
         spacy_version = metadata.version("spacy")
