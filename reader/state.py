@@ -119,7 +119,7 @@ class State:
     def set_last_selected(self, corpus: str | Path, article_id: str) -> None:
         self.db.execute("INSERT OR REPLACE INTO positions VALUES (?, ?, ?)", (str(corpus), article_id, time.time()))
 
-    # --- tags, notes, saved searches (tables ready; the TUI does not edit them yet) -------------
+    # --- tags and notes (tables ready; nothing edits them yet), saved searches (reader.searches) ---
     def add_tag(self, article_id: str, tag: str) -> None:
         self.db.execute("INSERT OR IGNORE INTO tags VALUES (?, ?)", (article_id, tag))
 

@@ -76,7 +76,8 @@ def started(app) -> bool:
     status = screen.query_one(StatusBar)
     options = screen.query_one(EntitySidebar).query_one("#entity-options")
     return (status.total == ARTICLES and status.busy == "" and bool(screen.query_one(ArticleList).copies)
-            and any(options.get_option_at_index(i).id for i in range(options.option_count))
+            and any((options.get_option_at_index(i).id or "search").split("\t")[0] != "search"
+                    for i in range(options.option_count))  # an entity listed, not just a saved search
             and not any(w.is_running for w in app.workers))
 
 

@@ -62,6 +62,8 @@ class WireApp(App[None]):
             yield SystemCommand("Search", "Focus the search bar", screen.action_search)
             yield SystemCommand("Export the list", "Write the articles listed to a .md, .csv or .jsonl file",
                                 screen.action_export)
+            yield SystemCommand("Save this search", "Name the search shown; the sidebar lists it with its counts",
+                                screen.action_save_search)
 
     async def on_unmount(self) -> None:
         # Worker threads may be mid-query on the state or the library's databases: stop them and

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from textual.message import Message
 
 from reader.models import Article, ArticleRow, Entity, Mention, Overlap, SyncReport
+from reader.searches import SavedSearch
 from reader.tui.source import Alignment
 
 
@@ -106,4 +107,12 @@ class ExportFinished(Message):
 
     path: str
     count: int = 0
+    error: str | None = None
+
+
+@dataclass
+class SearchesCounted(Message):
+    """Every saved search with its counts as of now, by name; or why they could not be counted (`error`)."""
+
+    searches: list[SavedSearch]
     error: str | None = None

@@ -42,7 +42,7 @@ def _pane_name(class_name: str) -> str:
     names = {"WireApp": "Everywhere", "MainScreen": "Main screen", "ArticleList": "Article list",
              "ReadingView": "Reading view", "EntitySidebar": "Entity sidebar", "SearchBar": "Search bar",
              "DiffScreen": "Diff screen", "WireDiffView": "Diff", "CopyChooser": "Choose a copy",
-             "ExportDialog": "Export"}
+             "ExportDialog": "Export", "SaveSearchDialog": "Save a search"}
     return names.get(class_name, class_name)
 
 

@@ -25,6 +25,7 @@ from reader.tui.messages import (
     SyncProgressed,
 )
 from reader.tui.screens.main_actions import MainActions
+from reader.tui.screens.main_searches import MainSearches
 from reader.tui.screens.main_work import MainWork
 from reader.tui.widgets import ArticleList, EntitySidebar, ReadingView, SearchBar, StatusBar
 
@@ -34,10 +35,11 @@ SPLIT_MIN_WIDTH = 140
 """From this many columns the list and the reading view sit side by side."""
 
 
-class MainScreen(MainActions, MainWork, Screen):
+class MainScreen(MainActions, MainSearches, MainWork, Screen):
     """Owns what is shown (rows, query, filters, the open article) and hands it down to the panes."""
 
-    HELP = "q goes back (and quits from the list); / searches; d compares an article with its wire copies."
+    HELP = ("q goes back (and quits from the list); / searches; S saves the search, listed with its counts atop "
+            "the entity sidebar; d compares an article with its wire copies.")
     BINDINGS = [
         # Priority: the binding runs as the key arrives, before the keys typed after it are routed
         # (to whatever has focus at that moment), so `/ferry` typed in one burst all lands in the bar.
@@ -52,6 +54,7 @@ class MainScreen(MainActions, MainWork, Screen):
         Binding("e", "toggle_sidebar", "Entities", id="main.sidebar"),
         Binding("R", "rescan", "Rescan the corpus folder", id="main.rescan", show=False),
         Binding("x", "export", "Export the list", id="main.export", show=False),
+        Binding("S", "save_search", "Save this search", id="main.save_search", show=False),
     ]
 
     reading: reactive[bool] = reactive(False)
@@ -111,6 +114,7 @@ class MainScreen(MainActions, MainWork, Screen):
         articles.set_marks(self.read, self.starred, self.copies)
         keep, self._restore = (self._restore, None) if message.rows else (None, self._restore)
         self.query_one(StatusBar).total = len(message.rows)
+        self.count_searches()
         if not self._synced:
             self._synced = True
             self.call_after_refresh(self.run_sync)
@@ -129,6 +133,7 @@ class MainScreen(MainActions, MainWork, Screen):
         if message.error:
             status.notice = message.error
             return
+        self.count_searches()  # new text or new entities: saved searches may match more, or fewer
         if message.stage == "entities":
             self.count_entities(self.full_query)
             return

@@ -13,8 +13,8 @@ from reader.tui.widgets import ArticleList, ReadingView, StatusBar
 
 
 class MainActions:
-    """Mixed into MainScreen, which provides the panes, `reading`, `open_article`, and the workers
-    `list_copies` and `export_list`."""
+    """Mixed into MainScreen, which provides the panes, `reading`, `open_article`, the workers
+    `list_copies` and `export_list`, and `recount_searches_soon` (MainSearches)."""
 
     library: Library
     state: State
@@ -55,6 +55,8 @@ class MainActions:
         articles.marks_changed(article_id)
         if changed and articles.index_of(article_id) is not None:
             self.query_one(StatusBar).unread += -1 if flag else 1
+        if changed:
+            self.recount_searches_soon()  # the saved searches' unread counts, once the marks rest
 
     def action_next_unread(self, direction: int) -> None:
         articles = self.query_one(ArticleList)

@@ -7,6 +7,7 @@ import time
 from textual import work
 from textual.worker import get_current_worker
 
+from reader import searches
 from reader.errors import WireError
 from reader.export import check_out_path, export_file
 from reader.library import Library, SyncCancelled
@@ -19,6 +20,7 @@ from reader.tui.messages import (
     EntitiesCounted,
     ExportFinished,
     ListingLoaded,
+    SearchesCounted,
     SearchFinished,
     SyncFinished,
     SyncProgressed,
@@ -75,6 +77,18 @@ class MainWork:
         counts = source.entity_counts(self.library, query)
         available = any(counts.values()) or self.library.entities_pending() == 0
         self.post_message(EntitiesCounted(counts, query, available))
+
+    @work(thread=True, group="saved", exclusive=True, exit_on_error=False, description="Counting saved searches")
+    def count_searches(self) -> None:
+        """Every saved search counted afresh (total, unread): one unscored pass each, off the UI thread."""
+        # The state's connection is shared with the UI thread, as in export_list below (reads only).
+        try:
+            counted = searches.counted(self.library, self.state)
+        except Exception as exc:  # noqa: BLE001 — shown in the status line; the last counts stay
+            self.post_message(SearchesCounted([], error=f"saved searches not counted: {exc}"))
+            return
+        if not get_current_worker().is_cancelled:  # a newer count (after a save, a delete) is on its way
+            self.post_message(SearchesCounted(counted))
 
     @work(thread=True, group="enrich", exclusive=True, exit_on_error=False, description="Entities and copies")
     def run_enrichment(self) -> None:
