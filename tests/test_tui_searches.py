@@ -10,12 +10,13 @@ import pytest
 from reader import searches
 from reader.library import Library
 from reader.locations import Locations
+from reader.models import Entity
 from reader.state import State
 from reader.tui import make_app
 from reader.tui.screens.help import HelpScreen
 from reader.tui.screens.main import MainScreen
 from reader.tui.screens.save_search import SaveSearchDialog
-from reader.tui.widgets import ArticleList, SearchBar, StatusBar
+from reader.tui.widgets import ArticleList, EntitySidebar, SearchBar, StatusBar
 from tests.test_tui_support import ARTICLES, CORPUS, main_screen, open_library, pilot_test, ready, settle, until
 
 
@@ -264,6 +265,24 @@ async def test_a_long_name_is_cut_to_one_line_of_the_sidebar(lib):
         at = lines.index("Searches (2)")
         assert lines[at + 1].startswith("5 5 new ferry xx") and lines[at + 1].endswith("…")
         assert lines[at + 2].endswith("new zz")  # the long name took one line, not two
+
+
+@pilot_test
+async def test_a_long_entity_name_is_cut_to_one_line_too(lib):
+    """At 80 columns "International Olympic Committee" wrapped under its count, so the next name
+    looked like part of it."""
+    app = make_app(lib)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        await pilot.press("e")
+        long = Entity("International Olympic Committee", "organization", articles=3)
+        main_screen(app).query_one(EntitySidebar).show_counts({"organization": [long, Entity("CNN", "organization",
+                                                                                               articles=2)]})
+        await pilot.pause()
+        lines = sidebar_lines(app)
+        at = lines.index("Organisations (2)")
+        assert lines[at + 1].startswith("3 International Olymp") and lines[at + 1].endswith("…")
+        assert lines[at + 2] == "2 CNN"
 
 
 @pilot_test

@@ -166,7 +166,7 @@ class EntitySidebar(Vertical, can_focus=False):
                 for entity in entities:
                     prompt = Text(no_wrap=True, overflow="ellipsis")
                     prompt.append(f"{entity.articles:>4} ", style="dim")
-                    prompt.append(inert(entity.name))
+                    prompt.append(fit(inert(entity.name), max(1, LINE_WIDTH - prompt.cell_len), cell_len))
                     options.add_option(Option(prompt, id=f"{kind}\t{entity.name}"))
         if keep is None:
             return
