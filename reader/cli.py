@@ -3,20 +3,18 @@
 from __future__ import annotations
 
 import argparse
-import json
 import os
-import re
 import sys
 import time
 from collections.abc import Sequence
 
-from reader import __version__, cli_text, searches
+from reader import __version__, cli_lists, cli_review, cli_text, cli_timeline
 from reader.children import die_with_parent
-from reader.corpus.metadata import parse_date
+from reader.cli_text import print_json as _emit
 from reader.errors import WireError
-from reader.export import FORMATS, check_out_path, export, export_file
+from reader.export import FORMATS
 from reader.library import Library
-from reader.state import STATE_FILE, State
+from reader.querytext import ENTITY_FIELD as _ENTITY_FIELD
 from reader.textsafe import inert
 
 
@@ -98,10 +96,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("query", nargs="*", help="with --save: the query to save")
     p.add_argument("--json", action="store_true", help="print JSON")
 
+    cli_timeline.add_parser(sub, common)
+
     p = sub.add_parser("show", parents=common, help="print one article")
     p.add_argument("id", help="article id (a unique prefix is enough)")
     p.add_argument("--boilerplate", action="store_true", help="also print boilerplate paragraphs, marked")
     p.add_argument("--json", action="store_true", help="print JSON")
+    cli_review.add_parsers(sub, common)  # tag, note
     return parser
 
 
@@ -131,12 +132,9 @@ class ProgressBar:
             self.stream.flush()
 
 
-def _emit(obj: dict) -> None:
-    sys.stdout.write(json.dumps(obj, ensure_ascii=False, indent=2) + "\n")
-
-
 def run(args: argparse.Namespace) -> int:
     lib = Library.open(args.corpus, args.home, args.config)
+    user_tags = lib.tag_ids = cli_review.UserTags(lib.locations.data_dir)  # `tags:` finds your tags too
     try:
         bar = ProgressBar()
         report = lib.sync(progress=bar, rebuild=getattr(args, "rebuild", False))
@@ -146,6 +144,7 @@ def run(args: argparse.Namespace) -> int:
         if lib.aliases_warning:
             print(f"wire: warning: {lib.aliases_warning} (the last good aliases stay in use)", file=sys.stderr)
     finally:
+        user_tags.close()
         lib.close()
     return 0
 
@@ -179,12 +178,13 @@ def _search(lib: Library, args, report, bar: ProgressBar) -> None:
 
 def _show(lib: Library, args, report, bar: ProgressBar) -> None:
     article = lib.article(args.id)
+    mine = cli_review.review_of(lib, article.id)  # your tags and note
     if args.json:
         lib.enrich(progress=bar)
         bar.finish()
-        _emit(lib.show(article))
+        _emit({**lib.show(article), **mine})
     else:
-        cli_text.print_article(article, args.boilerplate)
+        cli_text.print_article(article, args.boilerplate, mine["tags"], mine["note"])
 
 
 def _entities(lib: Library, args, report, bar: ProgressBar) -> None:
@@ -221,117 +221,10 @@ def _diff(lib: Library, args, report, bar: ProgressBar) -> None:
                             lib.names_compared(a.id, b.id))
 
 
-def _export(lib: Library, args, report, bar: ProgressBar) -> None:
-    if args.limit is not None and args.limit < 1:
-        raise WireError(f"--limit must be at least 1, not {args.limit}")
-    if args.out and args.out != "-":
-        check_out_path(args.out, lib.corpus)  # before the slow stages, not after them
-    query = " ".join(args.query)
-    within = _dated_between(args.since, args.until)  # a bad date fails now, not after the slow stages
-    # Entity columns and wire copies need NER and the copy stage: finish both, with progress on stderr
-    # (each returns at once when up to date).
-    lib.enrich(progress=bar)
-    lib.overlaps(progress=bar)
-    bar.finish()
-    # No state file yet means no marks: read it without creating one.
-    state_file = lib.locations.data_dir / STATE_FILE
-    state = State.open(lib.locations.data_dir) if state_file.is_file() else None
-    try:
-        if query.strip():
-            # Every hit, cut to --limit after the filters below.
-            result = lib.search(query, limit=None, sort=args.sort, since=args.since, until=args.until,
-                                snippets=False)
-            if result.notice:
-                print(f"note: {result.notice}", file=sys.stderr)
-            ids = [h.id for h in result.hits]
-        else:
-            ids = [row.id for row in lib.listing() if within(row.date)]
-        if args.unread and state:
-            read = state.read_ids()
-            ids = [i for i in ids if i not in read]
-        if args.starred:
-            starred = state.starred_ids() if state else set()
-            ids = [i for i in ids if i in starred]
-        ids = ids[:args.limit] if args.limit else ids
-        if args.out and args.out != "-":
-            count = export_file(lib, state, ids, args.format, args.out, query)
-            print(f"wrote {count} article{'s' if count != 1 else ''} to {inert(args.out)}", file=sys.stderr)
-        else:
-            count = export(lib, state, ids, args.format, sys.stdout, query)
-            sys.stdout.flush()  # a closed pipe shows here, inside main's BrokenPipeError handler
-            if count == 0:
-                print("note: no articles to export", file=sys.stderr)
-    finally:
-        if state:
-            state.close()
-
-
-def _searches(lib: Library, args, report, bar: ProgressBar) -> None:
-    saving, deleting = args.save is not None, args.delete is not None
-    if saving and deleting:
-        raise WireError("give --save or --delete, not both")
-    if args.query and not saving:
-        raise WireError("a query goes with --save NAME (wire searches --save NAME QUERY)")
-    query = " ".join(args.query)
-    saved = _saved(lib)
-    if deleting and not saved:
-        raise WireError(f"no saved search named '{inert(args.delete)}' (none saved)")
-    if not (saved or saving):
-        found = []  # nothing saved yet: no state file is made just to say so
-    else:
-        if _ENTITY_FIELD.search(query) or any(_ENTITY_FIELD.search(q) for _, q in saved):
-            lib.enrich(progress=bar)  # entity fields are filled by NER: counts need it finished
-            bar.finish()
-        found = _save_delete_count(lib, args, query)
-    if args.json:
-        _emit({"searches": [s.to_dict() for s in found]})
-    else:
-        cli_text.print_searches(found)
-
-
-def _save_delete_count(lib: Library, args, query: str) -> list[searches.SavedSearch]:
-    state = State.open(lib.locations.data_dir)
-    try:
-        if args.save is not None:
-            name = searches.save(state, args.save, query)
-            print(f"saved search '{inert(name)}'", file=sys.stderr)
-        elif args.delete is not None:
-            searches.delete(state, args.delete)
-            print(f"deleted saved search '{inert(args.delete)}'", file=sys.stderr)
-        return searches.counted(lib, state)
-    finally:
-        state.close()
-
-
-def _saved(lib: Library) -> list[tuple[str, str]]:
-    """The saved searches, without creating a state file when there is none yet."""
-    if not (lib.locations.data_dir / STATE_FILE).is_file():
-        return []
-    state = State.open(lib.locations.data_dir)
-    try:
-        return state.saved_searches()
-    finally:
-        state.close()
-
-
-def _dated_between(since: str | None, until: str | None):
-    """--since/--until as a test on a list row's ISO date, as `Library.search` bounds a query's hits:
-    an undated article is outside any bound."""
-    bounds = []
-    for name, value in (("since", since), ("until", until)):
-        iso = parse_date(value) if value else None
-        if value and iso is None:
-            raise WireError(f"--{name}: not a date: '{value}' (use YYYY-MM-DD)")
-        bounds.append(iso)
-    low, high = bounds
-    if not (low or high):
-        return lambda date: True
-    return lambda date: bool(date) and (not low or date >= low) and (not high or date <= high)
-
-
 _COMMANDS = {"index": _index, "search": _search, "show": _show, "entities": _entities,
-             "overlaps": _overlaps, "diff": _diff, "export": _export, "searches": _searches}
-_ENTITY_FIELD = re.compile(r"\b(person|org|place|entity):", re.I)
+             "overlaps": _overlaps, "diff": _diff, "export": cli_lists.run_export,
+             "searches": cli_lists.run_searches, "timeline": cli_timeline.run,
+             "tag": cli_review.run_tag, "note": cli_review.run_note}
 
 
 def run_app(args: argparse.Namespace) -> int:
@@ -349,7 +242,7 @@ def run_app(args: argparse.Namespace) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     die_with_parent()
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args = parser.parse_args(cli_review.shield_dashes(sys.argv[1:] if argv is None else argv))
     try:
         if args.command is None:
             return run_app(args)

@@ -1,7 +1,9 @@
-"""Readable text output of the `wire` commands: tables and diffs sized to the terminal, text made inert."""
+"""Output of the `wire` commands: JSON for scripts, and readable text (tables and diffs sized to the
+terminal, text made inert)."""
 
 from __future__ import annotations
 
+import json
 import shutil
 import sys
 import textwrap
@@ -11,6 +13,11 @@ from reader.searches import SavedSearch
 from reader.textsafe import cell_width, inert
 from reader.textsafe import fit as _fit
 from reader.textsafe import pad as _pad
+
+
+def print_json(obj: dict) -> None:
+    """One JSON document on stdout, as DESIGN.md's contract writes it (UTF-8 kept, indented)."""
+    sys.stdout.write(json.dumps(obj, ensure_ascii=False, indent=2) + "\n")
 
 
 def _width() -> int:
@@ -54,12 +61,18 @@ def print_hits(result, tty: bool) -> None:
     print(f"{shown} of {result.total} article{'s' if result.total != 1 else ''}")
 
 
-def print_article(article: Article, boilerplate: bool) -> None:
+def print_article(article: Article, boilerplate: bool, tags: list[str] | None = None,
+                  note: str | None = None) -> None:
+    """The article as `wire show` prints it; the user's tags and note (if any) after the header."""
     width = min(_width(), 100)
     print(textwrap.fill(inert(article.title), width))
     meta = " · ".join(inert(x) for x in (article.outlet, article.byline, article.date) if x)
     print(meta or "(no metadata)")
     print(inert(article.id))
+    if tags:
+        print(textwrap.fill("tags: " + ", ".join(inert(t) for t in tags), width, subsequent_indent="      "))
+    if note:
+        print_note(note, width)
     for p in article.paragraphs:
         if p.boilerplate and not boilerplate:
             continue
@@ -68,6 +81,17 @@ def print_article(article: Article, boilerplate: bool) -> None:
         for row in p.text.split("\n"):  # rows of a table keep their breaks (see split_paragraphs)
             for line in textwrap.wrap(inert(row), width - len(prefix)):
                 print(prefix + line)
+
+
+def print_note(note: str, width: int | None = None) -> None:
+    """A note, its own line breaks kept, wrapped under a `note:` label."""
+    width = width or min(_width(), 100)
+    label = "note: "
+    for line in note.split("\n"):
+        wrapped = textwrap.wrap(inert(line), width - len(label)) or [""]
+        for part in wrapped:
+            print((label + part).rstrip())
+            label = " " * len(label)
 
 
 def print_entities(entities: list[Entity]) -> None:

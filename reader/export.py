@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 
 FORMATS = ("csv", "md", "jsonl")
 CSV_COLUMNS = ("id", "title", "outlet", "byline", "date", "url", "words", "read", "starred",
-               "people", "organizations", "places", "wire_copies")
+               "people", "organizations", "places", "wire_copies", "tags", "note")
 _TYPES = (("person", "people"), ("organization", "organisations"), ("place", "places"))
 
 
@@ -36,6 +36,9 @@ def export(library: Library, state: State | None, ids: Sequence[str], fmt: str, 
     ids = [i for i in dict.fromkeys(ids) if i in titles]
     read = state.read_ids() if state else set()
     starred = state.starred_ids() if state else set()
+    # The user's tags and notes, read once (not a query per article) like the marks above.
+    tags = state.tag_map() if state else {}
+    notes = state.note_map() if state else {}
     copies: dict[str, list[Overlap]] = {}
     for pair in library.overlaps()[0]:  # once, not a scan of every pair per article (copies_of)
         copies.setdefault(pair.a, []).append(pair)
@@ -48,14 +51,15 @@ def export(library: Library, state: State | None, ids: Sequence[str], fmt: str, 
     for article in map(library.article, ids):
         mine = [(_other(o, article.id), o.label, _share(o, article.id)) for o in copies.get(article.id, [])]
         flags = (article.id in read, article.id in starred)
+        review = {"tags": tags.get(article.id, []), "note": notes.get(article.id)}  # as `wire show --json`
         if fmt == "csv":
-            writer.writerow(_csv_row(library, article, flags, len(mine)))
+            writer.writerow(_csv_row(library, article, flags, len(mine), review))
         elif fmt == "jsonl":
-            record = {**library.show(article), "read": flags[0], "starred": flags[1],
+            record = {**library.show(article), **review, "read": flags[0], "starred": flags[1],
                       "copies": [{"id": o, "label": label, "share": round(s, 4)} for o, label, s in mine]}
             out.write(json.dumps(record, ensure_ascii=False).translate(_JSON_LINE_SAFE) + "\n")
         else:
-            out.write(_md_article(library, article, flags, mine, titles))
+            out.write(_md_article(library, article, flags, mine, titles, review))
     return len(ids)
 
 
@@ -129,11 +133,12 @@ def _cell(value: object) -> object:
     return inert(_CELL_SPACE.sub(" ", value))
 
 
-def _csv_row(library: Library, article: Article, flags: tuple[bool, bool], copies: int) -> list:
+def _csv_row(library: Library, article: Article, flags: tuple[bool, bool], copies: int, review: dict) -> list:
     names = _names(library, article)
+    # The note's line breaks become spaces in _cell (one record per line); a note starting "=" is guarded.
     row = [article.id, article.title, article.outlet, article.byline, article.date, article.url, article.words,
            "true" if flags[0] else "false", "true" if flags[1] else "false",
-           *("; ".join(names[t]) for t, _ in _TYPES), copies]
+           *("; ".join(names[t]) for t, _ in _TYPES), copies, "; ".join(review["tags"]), review["note"]]
     return [_cell(v) for v in row]
 
 
@@ -169,6 +174,17 @@ def _md_inline(text: str) -> str:
     return re.sub(r"#+\s*$", lambda m: "\\" + m.group(), _md_text(" ".join(text.split())))
 
 
+def _md_quote(note: str) -> str:
+    """A note as a blockquote: "> " on every line, each line escaped like article text (so the note
+    cannot open a heading, a list or a fence inside the quote), its line breaks kept as hard breaks."""
+    rows = [_md_line(row).rstrip() for row in note.split("\n")]
+    out = []
+    for n, row in enumerate(rows):
+        more = n + 1 < len(rows) and rows[n + 1]
+        out.append(f"> {row}  " if row and more else f"> {row}" if row else ">")
+    return "\n".join(out)
+
+
 def _md_header(library: Library, query: str, count: int) -> str:
     lines = ["# wire export", ""]
     if query.strip():
@@ -180,7 +196,7 @@ def _md_header(library: Library, query: str, count: int) -> str:
 
 
 def _md_article(library: Library, article: Article, flags: tuple[bool, bool],
-                copies: list[tuple[str, str, float]], titles: dict[str, str]) -> str:
+                copies: list[tuple[str, str, float]], titles: dict[str, str], review: dict) -> str:
     lines = [f"## {_md_inline(article.title) or _md_inline(article.id)}", "", f"- id: {_md_inline(article.id)}"]
     for label, value in (("outlet", article.outlet), ("byline", article.byline), ("date", article.date)):
         if value:
@@ -190,6 +206,11 @@ def _md_article(library: Library, article: Article, flags: tuple[bool, bool],
         plain = re.fullmatch(r"https?://[^\s<>]+", url)  # an autolink only for a URL that cannot break one
         lines.append(f"- url: <{url}>" if plain else f"- url: {_md_inline(url)}")
     lines += [f"- {label}: yes" for label, on in zip(("read", "starred"), flags, strict=True) if on]
+    # The reviewer's tags and note come before the text, as the reading view shows them.
+    if review["tags"]:
+        lines += ["", "**Tags:** " + ", ".join(_md_inline(t) for t in review["tags"])]
+    if review["note"]:
+        lines += ["", "**Note:**", "", _md_quote(review["note"])]
     for p in article.paragraphs:
         if p.boilerplate or not p.text.strip():
             continue

@@ -17,7 +17,7 @@ from whoosh.analysis import STOP_WORDS, StandardAnalyzer, StemmingAnalyzer, Toke
 from whoosh.fields import ID, KEYWORD, NUMERIC, TEXT, Schema
 from whoosh.filedb.filestore import RamStorage
 from whoosh.lang.porter import stem
-from whoosh.query import NullQuery
+from whoosh.query import NullQuery, Or, Prefix, Term
 
 from reader.errors import WireError
 from reader.models import Article, Hit, SearchResult
@@ -149,6 +149,9 @@ class Index:
         # to one thread at a time, as Whoosh asks.
         self._searcher = None
         self._lock = threading.Lock()
+        self.tag_ids: Callable[[str, bool], list[str]] | None = None
+        """(tag, is a prefix) → ids of the articles the *user* tagged so: `tags:x` matches them as well as
+        the files' own tags. Set by the Library; user tags are never written into this derived index."""
 
     def _open(self) -> index.Index:
         if self.path is None:
@@ -301,7 +304,7 @@ class Index:
                 problem = f"could not read the query ({type(exc).__name__})"
             else:
                 if parsed is not NullQuery:
-                    return parsed, None
+                    return self._with_user_tags(parsed), None
                 problem = "the query holds no words, only operators or stop words"
         words = [w for w in re.findall(r"\w+", query) if w not in ("AND", "OR", "NOT", "ANDNOT")]
         plain = qparser.MultifieldParser(list(DEFAULT_FIELDS), self._ix.schema)
@@ -310,6 +313,28 @@ class Index:
         if parsed is NullQuery:
             return None, f"{problem}: nothing to search for"
         return parsed, f"{problem}: searched as plain words: {' '.join(words)}"
+
+
+    def _with_user_tags(self, parsed):
+        """`tags:x` (and `tags:x*`) also matching, by id, the articles the user tagged x.
+
+        The query is rewritten rather than the index: the index is derived data a rebuild throws away,
+        the user's tags are precious state kept elsewhere, so they are read at query time instead of
+        being copied in (and having to be restored after every rebuild). Under NOT the whole Or is
+        negated, so `NOT tags:x` leaves out both kinds of x.
+        """
+        lookup = self.tag_ids
+        if lookup is None:
+            return parsed
+
+        def visit(node):
+            if isinstance(node, Term | Prefix) and node.fieldname == "tags" and isinstance(node.text, str):
+                ids = lookup(node.text, isinstance(node, Prefix))
+                if ids:
+                    return Or([node, Or([Term("id", i) for i in ids])])
+            return node
+
+        return parsed.accept(visit)
 
 
 def _body_terms(parsed, searcher, field: str = "body") -> set[str]:

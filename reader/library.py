@@ -18,6 +18,7 @@ from reader.errors import WireError
 from reader.index import Index
 from reader.locations import Locations, bundled
 from reader.models import Article, ArticleRow, Entity, Family, Mention, Overlap, SearchResult, SyncReport
+from reader.review import query_tag
 from reader.sync import VERSION as SYNC_VERSION
 from reader.sync import Progress, SyncCancelled, sync  # noqa: F401 — SyncCancelled is re-exported
 
@@ -45,6 +46,15 @@ class Library:
             raise WireError(f"cannot create the cache folder {self.cache}: {exc.strerror}") from None
         self.store = Store(self.cache / "corpus.sqlite", SYNC_VERSION)
         self.index = Index(self.cache / "index")
+        self.index.tag_ids = self._user_tagged
+        self.tag_ids: Callable[[str, bool], list[str]] | None = None
+        """(tag, is a prefix) → ids the user tagged so (`State.tagged`), for `tags:` in every search.
+
+        Set by the front end, which holds the user's State: the app its one connection (shared by its
+        worker threads already), the CLI one it opens on the first `tags:` lookup, and only if the state
+        file exists, so a search never creates it. The Library itself stays with corpus and derived data;
+        opening State here would add a second connection to the app and a write path (State's schema
+        setup) to every read-only command. None: `tags:` matches the files' own tags only."""
         aliases = self.config.aliases or locations.config_dir / "aliases.yaml"
         self.entity_stage = EntityStage(self.store, self.index, self.cache / "entities", aliases)
         self.copy_stage = CopyStage(self.store, self.cache / "overlap")
@@ -102,6 +112,10 @@ class Library:
         filter_query = f"date:[{' to '.join(bounds).strip()}]" if any(bounds) else None
         return self.index.search(query, limit=None if limit is None else max(1, limit), sort=sort,
                                  text_for=self._body if snippets else None, filter_query=filter_query)
+
+    def _user_tagged(self, text: str, prefix: bool) -> list[str]:
+        tag = query_tag(text)  # a query term as tags are stored (`tags:"New York"` → new-york)
+        return self.tag_ids(tag, prefix) if tag and self.tag_ids is not None else []
 
     def matching(self, query: str) -> list[str]:
         """Ids of every article `query` matches, unscored (for counts); a query that does not parse

@@ -3,8 +3,14 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+
+from reader.corpus.metadata import parse_date
+from reader.errors import WireError
 
 _DATE = r"(\d{4})(?:-(\d{1,2}))?(?:-(\d{1,2}))?"
+ENTITY_FIELD = re.compile(r"\b(person|org|place|entity):", re.I)
+"""The fields NER fills: a query naming one must wait for the entity stage to be complete."""
 
 
 def _day_bounds(text: str) -> tuple[str, str] | None:
@@ -52,3 +58,18 @@ def syntax_problem(query: str) -> str | None:
 
 
 _OPEN, _CLOSE = "\ue000", "\ue001"
+
+
+def dated_between(since: str | None, until: str | None) -> Callable[[str | None], bool]:
+    """--since/--until as a test on an ISO date, as `Library.search` bounds a query's hits: an undated
+    article is outside any bound. A WireError, naming the option, for a value that is not a date."""
+    bounds = []
+    for name, value in (("since", since), ("until", until)):
+        iso = parse_date(value) if value else None
+        if value and iso is None:
+            raise WireError(f"--{name}: not a date: '{value}' (use YYYY-MM-DD)")
+        bounds.append(iso)
+    low, high = bounds
+    if not (low or high):
+        return lambda date: True
+    return lambda date: bool(date) and (not low or date >= low) and (not high or date <= high)

@@ -119,7 +119,7 @@ class State:
     def set_last_selected(self, corpus: str | Path, article_id: str) -> None:
         self.db.execute("INSERT OR REPLACE INTO positions VALUES (?, ?, ?)", (str(corpus), article_id, time.time()))
 
-    # --- tags and notes (tables ready; nothing edits them yet), saved searches (reader.searches) ---
+    # --- tags and notes (rules in reader.review), saved searches (reader.searches) ------------------
     def add_tag(self, article_id: str, tag: str) -> None:
         self.db.execute("INSERT OR IGNORE INTO tags VALUES (?, ?)", (article_id, tag))
 
@@ -130,9 +130,30 @@ class State:
         return [r[0] for r in self.db.execute("SELECT tag FROM tags WHERE article_id = ? ORDER BY tag",
                                               (article_id,))]
 
-    def tagged(self, tag: str) -> list[str]:
-        return [r[0] for r in self.db.execute("SELECT article_id FROM tags WHERE tag = ? ORDER BY article_id",
-                                              (tag,))]
+    def tagged(self, tag: str, prefix: bool = False) -> list[str]:
+        """Ids of the articles tagged `tag`; with `prefix`, tagged anything starting with it (`tags:urg*`)."""
+        if not prefix:
+            return [r[0] for r in self.db.execute(
+                "SELECT article_id FROM tags WHERE tag = ? ORDER BY article_id", (tag,))]
+        # A range rather than LIKE: no wildcard characters to escape, and the tags_tag index serves it.
+        return [r[0] for r in self.db.execute(
+            "SELECT DISTINCT article_id FROM tags WHERE tag >= ? AND tag < ? ORDER BY article_id",
+            (tag, tag + "\U0010ffff"))]
+
+    def tag_counts(self) -> list[tuple[str, int]]:
+        """Every tag in use with how many articles carry it, by tag."""
+        return list(self.db.execute("SELECT tag, COUNT(*) FROM tags GROUP BY tag ORDER BY tag"))
+
+    def tag_map(self) -> dict[str, list[str]]:
+        """Article id → its tags (sorted), for every tagged article: one query for a whole export."""
+        out: dict[str, list[str]] = {}
+        for article_id, tag in self.db.execute("SELECT article_id, tag FROM tags ORDER BY article_id, tag"):
+            out.setdefault(article_id, []).append(tag)
+        return out
+
+    def note_map(self) -> dict[str, str]:
+        """Article id → its note, for every article with one."""
+        return dict(self.db.execute("SELECT article_id, text FROM notes"))
 
     def set_note(self, article_id: str, text: str) -> None:
         """An empty note deletes the note."""

@@ -87,6 +87,7 @@ def test_csv_header_and_seed_values(seeded, capsys):
     code, out, err = wire(capsys, seeded, "export")
     assert code == 0, err
     assert out.splitlines()[0] == ",".join(CSV_COLUMNS)
+    assert CSV_COLUMNS[-2:] == ("tags", "note")  # the user's review, after the corpus's columns
     found = rows(out)
     assert list(found) == [S000, S001, S002, S003]  # every article, newest first, undated last
     cnn = found[S000]
@@ -94,6 +95,7 @@ def test_csv_header_and_seed_values(seeded, capsys):
     assert (cnn["outlet"], cnn["byline"], cnn["date"], cnn["url"]) == ("CNN", "Michael Williams", "2026-02-06", "")
     assert cnn["words"].isdigit() and int(cnn["words"]) > 500
     assert (cnn["read"], cnn["starred"]) == ("false", "false")
+    assert (cnn["tags"], cnn["note"]) == ("", "")
     assert found[S003]["date"] == "" and found[S003]["outlet"] == ""  # missing, never "None"
     assert "None" not in out
 
@@ -148,8 +150,9 @@ def test_jsonl_lines_carry_show_fields_marks_and_copies(seeded, capsys):
     assert pair["label"] in ("wholly", "partially") and records[S000]["copies"] == []
     first = records[S000]
     assert set(first) == {"id", "path", "title", "outlet", "byline", "date", "url", "text", "paragraphs",
-                          "entities", "read", "starred", "copies"}
+                          "entities", "tags", "note", "read", "starred", "copies"}
     assert (first["outlet"], first["read"], first["starred"]) == ("CNN", False, False)
+    assert (first["tags"], first["note"]) == ([], None)
     casey = next(e for e in first["entities"] if e["name"] == "Casey Wasserman")
     assert casey["type"] == "person" and casey["mentions"] >= 10
 

@@ -9,7 +9,8 @@ import pytest
 
 CORE = ["reader.models", "reader.config", "reader.locations", "reader.corpus", "reader.corpus.store",
         "reader.index", "reader.sync", "reader.library", "reader.cli", "reader.entities", "reader.overlap",
-        "reader.state", "reader.export", "reader.searches"]
+        "reader.state", "reader.export", "reader.searches", "reader.timeline",
+        "reader.review", "reader.cli_review", "reader.cli_lists", "reader.cli_timeline"]
 
 
 @pytest.mark.parametrize("module", CORE)

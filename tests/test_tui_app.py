@@ -390,6 +390,22 @@ async def test_help_is_generated_from_bindings_with_the_keymap_applied(home):
 
 
 @pilot_test
+async def test_j_held_down_in_help_scrolls_a_line_per_key(lib):
+    """Keys arriving in one read (j held down over SSH) each scroll: a deferred scroll counted once."""
+    app = make_app(lib)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        await pilot.press("question_mark")
+        await pilot.pause()
+        box = app.screen.query_one("#help-box")
+        assert box.max_scroll_y >= 5
+        for _ in range(5):
+            app.post_message(events.Key("j", "j"))  # all queued before any is handled
+        await settle(pilot)
+        assert box.scroll_y == 5
+
+
+@pilot_test
 async def test_theme_defaults_to_256_colour_safe_and_can_be_chosen(lib):
     # Each app is left only once its start-up workers are done: WireApp.on_unmount closes the state
     # database, and a thread worker still reading it at that moment crashes the process.

@@ -122,3 +122,42 @@ async def test_d_without_copies_says_so_and_stays(lib):
         await settle(pilot)
         assert isinstance(app.screen, MainScreen)
         assert any("no wire copies" in str(n.message) for n in app._notifications)
+
+
+@pilot_test
+async def test_keys_held_down_scroll_the_reading_view_and_the_diff_a_line_each(lib):
+    """j held down over SSH: keys arrive in one read, all queued before the first is handled. Each must
+    scroll (in the reading view Textual's deferred scroll started every one from the same line: a burst
+    moved one line; the diff view scrolled right already, and must stay so)."""
+    from textual import events
+
+    from reader.tui.widgets import ReadingView
+
+    def burst(app, key: str, n: int) -> None:
+        for _ in range(n):
+            app.post_message(events.Key(key, key))
+
+    app = make_app(lib)
+    async with app.run_test(size=(60, 12)) as pilot:
+        await ready(pilot)
+        app.screen.query_one(ArticleList).move_to(WIRE)
+        await pilot.press("enter")
+        await settle(pilot)
+        reading = app.screen.query_one(ReadingView)
+        assert reading.max_scroll_y >= 4
+        burst(app, "j", 4)
+        await settle(pilot)
+        assert reading.scroll_y == 4
+        burst(app, "k", 3)
+        await settle(pilot)
+        assert reading.scroll_y == 1
+        await pilot.press("d")
+        await settle(pilot)
+        if isinstance(app.screen, CopyChooser):
+            await pilot.press("enter")
+            await settle(pilot)
+        view = app.screen.query_one(WireDiffView)
+        assert view.max_scroll_y >= 4
+        burst(app, "j", 4)
+        await settle(pilot)
+        assert view.scroll_offset.y == 4

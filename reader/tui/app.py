@@ -33,6 +33,9 @@ class WireApp(App[None]):
         super().__init__()
         self.library = library
         self.state = state
+        # `tags:` in the app's searches (worker threads) reads user tags through this one connection,
+        # shared with the UI thread as the read marks are (State opens it with check_same_thread=False).
+        library.tag_ids = state.tagged
         self.requested_theme = theme or library.config.theme or DEFAULT_THEME
         self.keymap: dict[str, str] = dict(library.config.keymap)
         """The user's binding id → keys overrides (from config), also read by the help screen."""
@@ -50,6 +53,17 @@ class WireApp(App[None]):
             self.set_keymap(self.keymap)
         self.push_screen(MainScreen(self.library, self.state))
 
+    async def action_quit(self) -> None:
+        """Quit, unless a note being written would be lost: then the note dialog asks first."""
+        from reader.tui.screens.note import NoteDialog  # a pushed screen: imported when used
+
+        screen = self.screen
+        if isinstance(screen, NoteDialog):
+            key = self.keymap.get("app.quit", "ctrl+q").split(",")[0].strip()
+            if not screen.may_close(self.get_key_display(Binding(key, "")), "quits without saving them"):
+                return
+        self.exit()
+
     def action_help(self) -> None:
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen(self.screen, self.keymap))
@@ -64,6 +78,8 @@ class WireApp(App[None]):
                                 screen.action_export)
             yield SystemCommand("Save this search", "Name the search shown; the sidebar lists it with its counts",
                                 screen.action_save_search)
+            yield SystemCommand("Tag the article", "Add or remove your tags: +tag -tag", screen.action_tag)
+            yield SystemCommand("Annotate the article", "Write your note on it", screen.action_note)
 
     async def on_unmount(self) -> None:
         # Worker threads may be mid-query on the state or the library's databases: stop them and

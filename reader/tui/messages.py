@@ -61,6 +61,10 @@ class ArticleLoaded(Message):
     mentions: list[Mention] = field(default_factory=list)
     matches: list[tuple[int, int]] = field(default_factory=list)
     """(start, end) in `article.text` of the words the current search matches."""
+    tags: list[str] = field(default_factory=list)
+    """The user's tags of the article."""
+    note: str | None = None
+    """The user's note on the article."""
 
 
 @dataclass

@@ -42,7 +42,8 @@ def _pane_name(class_name: str) -> str:
     names = {"WireApp": "Everywhere", "MainScreen": "Main screen", "ArticleList": "Article list",
              "ReadingView": "Reading view", "EntitySidebar": "Entity sidebar", "SearchBar": "Search bar",
              "DiffScreen": "Diff screen", "WireDiffView": "Diff", "CopyChooser": "Choose a copy",
-             "ExportDialog": "Export", "SaveSearchDialog": "Save a search"}
+             "ExportDialog": "Export", "SaveSearchDialog": "Save a search", "TagDialog": "Tags",
+             "NoteDialog": "Note"}
     return names.get(class_name, class_name)
 
 
@@ -88,4 +89,6 @@ class HelpScreen(ModalScreen[None]):
 
     def action_scroll(self, direction: str) -> None:
         box = self.query_one("#help-box", VerticalScroll)
-        (box.scroll_down if direction == "down" else box.scroll_up)(animate=False)
+        # immediate: a deferred scroll leaves scroll_target_y where it was until the next refresh, so
+        # j held down (keys arriving in one read) scrolled one line for the whole burst.
+        (box.scroll_down if direction == "down" else box.scroll_up)(animate=False, immediate=True)

@@ -16,7 +16,6 @@ from reader.models import ArticleRow, SyncReport
 from reader.state import State
 from reader.tui import source
 from reader.tui.messages import (
-    ArticleLoaded,
     CopiesFound,
     EntitiesCounted,
     ListingLoaded,
@@ -25,9 +24,10 @@ from reader.tui.messages import (
     SyncProgressed,
 )
 from reader.tui.screens.main_actions import MainActions
+from reader.tui.screens.main_review import MainReview
 from reader.tui.screens.main_searches import MainSearches
 from reader.tui.screens.main_work import MainWork
-from reader.tui.widgets import ArticleList, EntitySidebar, ReadingView, SearchBar, StatusBar
+from reader.tui.widgets import ArticleList, EntitySidebar, ReadingView, SearchBar, StatusBar, TimelineBar
 
 SIDEBAR_MIN_WIDTH = 100
 """Below this many columns the entity sidebar hides (a key still shows it)."""
@@ -35,7 +35,7 @@ SPLIT_MIN_WIDTH = 140
 """From this many columns the list and the reading view sit side by side."""
 
 
-class MainScreen(MainActions, MainSearches, MainWork, Screen):
+class MainScreen(MainActions, MainReview, MainSearches, MainWork, Screen):
     """Owns what is shown (rows, query, filters, the open article) and hands it down to the panes."""
 
     HELP = ("q goes back (and quits from the list); / searches; S saves the search, listed with its counts atop "
@@ -55,6 +55,9 @@ class MainScreen(MainActions, MainSearches, MainWork, Screen):
         Binding("R", "rescan", "Rescan the corpus folder", id="main.rescan", show=False),
         Binding("x", "export", "Export the list", id="main.export", show=False),
         Binding("S", "save_search", "Save this search", id="main.save_search", show=False),
+        Binding("T", "toggle_timeline", "Timeline", id="main.timeline", show=False),
+        Binding("t", "tag", "Tag", id="main.tag", show=False),
+        Binding("a", "note", "Annotate (note)", id="main.note", show=False),
     ]
 
     reading: reactive[bool] = reactive(False)
@@ -90,6 +93,7 @@ class MainScreen(MainActions, MainSearches, MainWork, Screen):
     def compose(self) -> ComposeResult:
         yield StatusBar(id="status")
         yield SearchBar(id="search")
+        yield TimelineBar(id="timeline")
         with Horizontal(id="panes"):
             yield EntitySidebar(id="sidebar")
             yield ArticleList(id="articles")
@@ -151,10 +155,6 @@ class MainScreen(MainActions, MainSearches, MainWork, Screen):
         self.query_one(StatusBar).notice = message.notice or ""
         self.count_entities(message.query)
 
-    def on_article_loaded(self, message: ArticleLoaded) -> None:
-        self.current_article_id = message.article.id
-        self.query_one(ReadingView).show(message.article, message.mentions, message.matches)
-
     def on_entities_counted(self, message: EntitiesCounted) -> None:
         if message.query == self.full_query:
             self.query_one(EntitySidebar).show_counts(message.counts, message.available)
@@ -168,6 +168,7 @@ class MainScreen(MainActions, MainSearches, MainWork, Screen):
         self.rows_query = query
         articles = self.query_one(ArticleList)
         articles.set_rows(rows, keep)
+        self.update_timeline()
         status = self.query_one(StatusBar)
         status.shown = len(rows)
         status.unread = sum(1 for row in rows if row.id not in self.read)

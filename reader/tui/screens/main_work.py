@@ -69,8 +69,11 @@ class MainWork:
     @work(thread=True, group="article", exclusive=True, exit_on_error=False, description="Opening an article")
     def load_article(self, article_id: str) -> None:
         article = self.library.article(article_id)
+        # The user's tags and note are read here too, on the state connection shared with the UI thread
+        # (reads only, as load_listing's marks); `t` and `a` write them on the UI thread.
         self.post_message(ArticleLoaded(article, self.library.mentions(article.id),
-                                        self.library.highlights(article, self.full_query)))
+                                        self.library.highlights(article, self.full_query),
+                                        self.state.tags_of(article.id), self.state.note(article.id)))
 
     @work(thread=True, group="entities", exclusive=True, exit_on_error=False, description="Counting entities")
     def count_entities(self, query: str) -> None:

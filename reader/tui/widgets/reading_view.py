@@ -1,9 +1,11 @@
-"""ReadingView: one article's title, metadata line and clean text, with search terms and entity mentions marked."""
+"""ReadingView: one article's title, metadata line, your tags and note, and clean text, with search terms and
+entity mentions marked."""
 
 from __future__ import annotations
 
 from rich.style import Style
 from rich.text import Text
+from textual.actions import SkipAction
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
@@ -39,6 +41,9 @@ class ReadingView(VerticalScroll, can_focus=True):
         "reading-view--place",
         "reading-view--boilerplate",
         "reading-view--notice",
+        "reading-view--tags",
+        "reading-view--note-label",
+        "reading-view--note",
     }
     DEFAULT_CSS = """
     ReadingView {
@@ -53,6 +58,9 @@ class ReadingView(VerticalScroll, can_focus=True):
         & > .reading-view--place { color: $secondary; text-style: underline; }
         & > .reading-view--boilerplate { color: $text-disabled; text-style: italic; }
         & > .reading-view--notice { color: $text-muted; text-style: italic; }
+        & > .reading-view--tags { color: $accent; }
+        & > .reading-view--note-label { color: $warning; text-style: bold; }
+        & > .reading-view--note { color: $text; background: $boost; text-style: italic; }
         #reading-body { width: 1fr; }
     }
     """
@@ -67,16 +75,48 @@ class ReadingView(VerticalScroll, can_focus=True):
         self.article: Article | None = None
         self.mentions: list[Mention] = []
         self.matches: list[tuple[int, int]] = []
+        self.tags: list[str] = []
+        """The user's tags of the article shown."""
+        self.note: str | None = None
+        """The user's note on the article shown."""
 
     def compose(self) -> ComposeResult:
         yield Static(Text("No article open.", style="italic"), id="reading-body", markup=False)
 
     def show(self, article: Article | None, mentions: list[Mention] | None = None,
-             matches: list[tuple[int, int]] | None = None) -> None:
-        """Display `article` from the top; mentions and search matches are offsets into `article.text`."""
+             matches: list[tuple[int, int]] | None = None, tags: list[str] | None = None,
+             note: str | None = None) -> None:
+        """Display `article` from the top; mentions and search matches are offsets into `article.text`;
+        `tags` and `note` are the user's."""
         self.article, self.mentions, self.matches = article, list(mentions or []), list(matches or [])
+        self.tags, self.note = list(tags or []), note
         self._redraw()
         self.scroll_home(animate=False)
+
+    def show_review(self, tags: list[str], note: str | None) -> None:
+        """New tags or note for the article shown (after `t` or `a`), the scroll position kept."""
+        self.tags, self.note = list(tags), note
+        self._redraw()
+
+    # Scrolling keys move from where the last key left the view (scroll_target_y) and scroll at once:
+    # Textual's own defer the scroll to the next refresh without moving the target, so j held down
+    # over SSH (keys arriving in one read) scrolled one line for the whole burst.
+    def _scroll_by(self, lines: int) -> None:
+        if not self.allow_vertical_scroll:
+            raise SkipAction()  # as Textual's do: the key is left to the bindings below
+        self.scroll_to(y=self.scroll_target_y + lines, animate=False, immediate=True)
+
+    def action_scroll_down(self) -> None:
+        self._scroll_by(1)
+
+    def action_scroll_up(self) -> None:
+        self._scroll_by(-1)
+
+    def action_page_down(self) -> None:
+        self._scroll_by(max(1, self.scrollable_content_region.height))
+
+    def action_page_up(self) -> None:
+        self._scroll_by(-max(1, self.scrollable_content_region.height))
 
     def action_toggle_boilerplate(self) -> None:
         self.show_boilerplate = not self.show_boilerplate
@@ -108,7 +148,15 @@ class ReadingView(VerticalScroll, can_focus=True):
         out.append(inert(article.title) + "\n", part("reading-view--title"))
         meta = [x for x in (article.outlet, article.byline, article.date) if x]
         out.append(" · ".join(inert(x) for x in meta) or "(no outlet, byline or date)", part("reading-view--meta"))
+        if self.tags:
+            out.append("\ntags: " + ", ".join(inert(t) for t in self.tags), part("reading-view--tags"))
         out.append("\n" + inert(article.id), part("reading-view--meta"))
+        if self.note:
+            # The user's text, inert and never markup; set apart so it cannot be taken for the article's.
+            out.append("\n\nNote", part("reading-view--note-label"))
+            for line in self.note.split("\n"):
+                out.append("\n")
+                out.append(f" {inert(line)} ", part("reading-view--note"))
         by_type = {t: part(f"reading-view--{t}") for t in ENTITY_TYPES}
         match = part("reading-view--match")
         dim = part("reading-view--boilerplate")

@@ -1,0 +1,124 @@
+"""NoteDialog: writes the user's note on one article (key `a`) in a multi-line editor; an empty note deletes it."""
+
+from __future__ import annotations
+
+import sqlite3
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Static, TextArea
+
+from reader import review
+from reader.errors import WireError
+from reader.state import State
+from reader.textsafe import inert
+
+
+def key_shown(screen: ModalScreen, binding_id: str) -> str:
+    """The first key bound to `binding_id` on `screen`, the user's keymap applied, as the footer writes it."""
+    keys = getattr(screen.app, "keymap", {}).get(binding_id) or next(
+        (b.key for b in type(screen).BINDINGS if isinstance(b, Binding) and b.id == binding_id), "")
+    first = keys.split(",")[0].strip()
+    return screen.app.get_key_display(Binding(first, "")) if first else "?"
+
+
+class NoteDialog(ModalScreen[str | None]):
+    """Edits one article's note; dismisses with the note as stored ("" when deleted), or None when cancelled.
+
+    Escape with unsaved changes asks once more instead of closing: a note is never dropped silently.
+
+    Args:
+        state: where notes live (one autocommitted write on save, on the UI thread as the read marks are).
+        article_id: the article annotated.
+        title: its title, to say which article this is.
+    """
+
+    HELP = "Write the note; save it (an empty note is deleted). Escape cancels, twice when there are changes."
+    BINDINGS = [
+        Binding("ctrl+s", "save", "Save the note", id="note.save"),
+        Binding("escape", "cancel", "Cancel", id="note.cancel"),
+    ]
+    DEFAULT_CSS = """
+    NoteDialog {
+        align: center middle;
+        #note-box { width: 90%; max-width: 90; height: 80%; border: round $primary; background: $surface;
+                    padding: 0 1; }
+        #note-text { height: 1fr; }
+        #note-title { text-wrap: nowrap; text-overflow: ellipsis; }
+        #note-hint { color: $text-muted; }
+        #note-warning { color: $warning; text-style: bold; display: none; }
+        #note-error { color: $error; text-style: bold; display: none; }
+    }
+    """
+
+    def __init__(self, state: State, article_id: str, title: str) -> None:
+        super().__init__()
+        self.state, self.article_id, self.article_title = state, article_id, title
+        self.original = state.note(article_id) or ""
+        """The note as the dialog opened (read once: a quick query)."""
+        self._discard_armed = False
+        """True after one Escape with unsaved changes: the next Escape discards them."""
+
+    def compose(self) -> ComposeResult:
+        # The title is corpus text: inert Text, never markup. The note is edited as plain text (no
+        # syntax highlighting, no markup) and the TextArea draws control characters as they are not run.
+        about = Text(end="")
+        about.append(inert(self.article_title or self.article_id), style="bold")
+        with Vertical(id="note-box") as box:
+            box.border_title = "Note"
+            yield Static(about, id="note-title", markup=False)
+            yield TextArea(self.original, id="note-text", soft_wrap=True, tab_behavior="focus")
+            yield Static(id="note-warning", markup=False)
+            yield Static(id="note-error", markup=False)
+            yield Static(f"{key_shown(self, 'note.save')} saves (an empty note is deleted); "
+                         f"{key_shown(self, 'note.cancel')} cancels.", id="note-hint", markup=False)
+
+    def on_mount(self) -> None:
+        area = self.query_one("#note-text", TextArea)
+        area.focus()
+        area.move_cursor(area.document.end)  # at the end: adding to a note is the likely edit
+
+    @property
+    def text(self) -> str:
+        return self.query_one("#note-text", TextArea).text
+
+    @on(TextArea.Changed, "#note-text")
+    def _edited(self) -> None:
+        self._discard_armed = False
+        self.query_one("#note-warning", Static).display = False
+        self.query_one("#note-error", Static).display = False
+
+    def action_save(self) -> None:
+        try:
+            stored = review.set_note(self.state, self.article_id, self.text)
+        except (WireError, sqlite3.Error) as exc:
+            # Nothing is stored and the text stays in the editor, to be cut down or copied out.
+            error = self.query_one("#note-error", Static)
+            message = " ".join(str(exc).split())
+            error.update(Text(inert(message[:1].upper() + message[1:] + ".")))
+            error.display = True
+            return
+        self.dismiss(stored)
+
+    def action_cancel(self) -> None:
+        if self.may_close(key_shown(self, "note.cancel"), "discards them"):
+            self.dismiss(None)
+
+    def may_close(self, key: str, effect: str) -> bool:
+        """True when nothing typed would be lost, or the user was told so by the last key; else says so.
+
+        Args:
+            key: the key that asked (shown in the warning: pressing it again goes ahead).
+            effect: what pressing it again does ("discards them", "quits without saving them").
+        """
+        if self._discard_armed or self.text.strip() == self.original.strip():  # as check_note compares
+            return True
+        self._discard_armed = True
+        warning = self.query_one("#note-warning", Static)
+        warning.update(Text(f"Unsaved changes: {key} again {effect}, {key_shown(self, 'note.save')} saves."))
+        warning.display = True
+        return False
