@@ -10,10 +10,10 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
 from reader.textsafe import inert
+from reader.tui.screens.dialog import Dialog
 from reader.tui.widgets import OrderedInput
 
 EXTENSIONS = {".md": "md", ".csv": "csv", ".jsonl": "jsonl"}
@@ -30,7 +30,7 @@ def format_of(path: str) -> str | None:
     return EXTENSIONS.get(Path(path).suffix.lower())
 
 
-class ExportDialog(ModalScreen[tuple[str, str] | None]):
+class ExportDialog(Dialog[tuple[str, str] | None]):
     """Asks where to write; dismisses with (the path as typed, its format), or None when cancelled.
 
     Args:
@@ -42,16 +42,6 @@ class ExportDialog(ModalScreen[tuple[str, str] | None]):
 
     HELP = "The file's extension picks the format: .md, .csv or .jsonl. Enter writes; Escape cancels."
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="export.cancel")]
-    DEFAULT_CSS = """
-    ExportDialog {
-        align: center middle;
-        #export-box { width: 90%; max-width: 90; height: auto; border: round $primary; background: $surface;
-                      padding: 0 1; }
-        #export-hint { color: $text-muted; }
-        #export-error { color: $error; text-style: bold; display: none; }
-    }
-    """
-
     def __init__(self, count: int, listed: str, folder: Path | None, name: str) -> None:
         super().__init__()
         self.count, self.listed, self.folder, self.offered = count, listed, folder, name
@@ -72,13 +62,14 @@ class ExportDialog(ModalScreen[tuple[str, str] | None]):
             about.append(" (where wire was started).")
         else:
             about.append(".\nThe folder wire was started in no longer exists: give a full path.")
-        with Vertical(id="export-box") as box:
+        with Vertical(id="export-box", classes="dialog-box") as box:
             box.border_title = "Export the list"
             yield Static(about, markup=False)
             yield OrderedInput(self.offered, id="export-path", select_on_focus=False)
             yield Static("The extension picks the format: .md a Markdown dossier, .csv a spreadsheet, "
-                         ".jsonl JSON Lines. Enter writes; Esc cancels.", id="export-hint", markup=False)
-            yield Static(id="export-error", markup=False)
+                         ".jsonl JSON Lines. Enter writes; Esc cancels.", id="export-hint", classes="dialog-hint",
+                         markup=False)
+            yield Static(id="export-error", classes="dialog-error", markup=False)
 
     def on_mount(self) -> None:
         path = self.query_one("#export-path", Input)
@@ -99,13 +90,9 @@ class ExportDialog(ModalScreen[tuple[str, str] | None]):
             problem = "No extension: end the name with .md, .csv or .jsonl."
         else:
             problem = f"wire does not write {inert(suffix)} files: use .md, .csv or .jsonl."
-        error = self.query_one("#export-error", Static)
-        error.update(Text(problem))
-        error.display = True
+        self.show_error(problem, capitalise=False)
 
     @on(Input.Changed, "#export-path")
     def _edited(self) -> None:
-        self.query_one("#export-error", Static).display = False
+        self.hide_error()
 
-    def action_cancel(self) -> None:
-        self.dismiss(None)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import sqlite3
 
-from textual.binding import Binding
 from textual.timer import Timer
 
 from reader import searches
@@ -13,6 +12,7 @@ from reader.library import Library
 from reader.searches import SavedSearch
 from reader.state import State
 from reader.textsafe import inert
+from reader.tui.keys import key_shown
 from reader.tui.messages import SearchesCounted
 from reader.tui.widgets import ArticleList, EntitySidebar, SearchBar, StatusBar
 
@@ -36,20 +36,13 @@ class MainSearches:
     _saved: tuple[SavedSearch, ...] = ()
     """The saved searches as last counted (what the sidebar lists)."""
 
-    def key_shown(self, binding_id: str) -> str:
-        """The first key bound to `binding_id` on this screen, the user's keymap applied, as the footer writes it."""
-        keys = getattr(self.app, "keymap", {}).get(binding_id) or next(
-            (b.key for b in type(self).BINDINGS if isinstance(b, Binding) and b.id == binding_id), "")
-        first = keys.split(",")[0].strip()
-        return self.app.get_key_display(Binding(first, "")) if first else "?"
-
     def action_save_search(self) -> None:
         """`S`: save the search shown (the typed query and the entity filters) under a name asked for."""
         from reader.tui.screens.save_search import SaveSearchDialog, offered_name  # a pushed screen
 
         query = self.full_query
         if not query:
-            self.notify(f"Search first ({self.key_shown('main.search')}), then {self.key_shown('main.save_search')} "
+            self.notify(f"Search first ({key_shown(self, 'main.search')}), then {key_shown(self, 'main.save_search')} "
                         "saves it", timeout=3, markup=False)
             return
         name = self.query_text or " ".join(name for _kind, name in self.filters)
@@ -70,7 +63,7 @@ class MainSearches:
         self._show_saved()
 
     def _show_saved(self) -> None:
-        hint = f"{self.key_shown('main.save_search')} saves one"  # after "Searches (0)": 25 columns, the pane's width
+        hint = f"{key_shown(self, 'main.save_search')} saves one"  # after "Searches (0)": 25 columns, the pane's width
         self.query_one(EntitySidebar).show_searches(list(self._saved), hint)
 
     def recount_searches_soon(self) -> None:

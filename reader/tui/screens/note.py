@@ -9,24 +9,17 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Static, TextArea
 
 from reader import review
 from reader.errors import WireError
 from reader.state import State
 from reader.textsafe import inert
+from reader.tui.keys import key_shown
+from reader.tui.screens.dialog import Dialog
 
 
-def key_shown(screen: ModalScreen, binding_id: str) -> str:
-    """The first key bound to `binding_id` on `screen`, the user's keymap applied, as the footer writes it."""
-    keys = getattr(screen.app, "keymap", {}).get(binding_id) or next(
-        (b.key for b in type(screen).BINDINGS if isinstance(b, Binding) and b.id == binding_id), "")
-    first = keys.split(",")[0].strip()
-    return screen.app.get_key_display(Binding(first, "")) if first else "?"
-
-
-class NoteDialog(ModalScreen[str | None]):
+class NoteDialog(Dialog[str | None]):
     """Edits one article's note; dismisses with the note as stored ("" when deleted), or None when cancelled.
 
     Escape with unsaved changes asks once more instead of closing: a note is never dropped silently.
@@ -44,14 +37,8 @@ class NoteDialog(ModalScreen[str | None]):
     ]
     DEFAULT_CSS = """
     NoteDialog {
-        align: center middle;
-        #note-box { width: 90%; max-width: 90; height: 80%; border: round $primary; background: $surface;
-                    padding: 0 1; }
+        #note-box { height: 80%; }
         #note-text { height: 1fr; }
-        #note-title { text-wrap: nowrap; text-overflow: ellipsis; }
-        #note-hint { color: $text-muted; }
-        #note-warning { color: $warning; text-style: bold; display: none; }
-        #note-error { color: $error; text-style: bold; display: none; }
     }
     """
 
@@ -68,14 +55,15 @@ class NoteDialog(ModalScreen[str | None]):
         # syntax highlighting, no markup) and the TextArea draws control characters as they are not run.
         about = Text(end="")
         about.append(inert(self.article_title or self.article_id), style="bold")
-        with Vertical(id="note-box") as box:
+        with Vertical(id="note-box", classes="dialog-box") as box:
             box.border_title = "Note"
-            yield Static(about, id="note-title", markup=False)
+            yield Static(about, id="note-title", classes="dialog-title", markup=False)
             yield TextArea(self.original, id="note-text", soft_wrap=True, tab_behavior="focus")
-            yield Static(id="note-warning", markup=False)
-            yield Static(id="note-error", markup=False)
+            yield Static(id="note-warning", classes="dialog-warning", markup=False)
+            yield Static(id="note-error", classes="dialog-error", markup=False)
             yield Static(f"{key_shown(self, 'note.save')} saves (an empty note is deleted); "
-                         f"{key_shown(self, 'note.cancel')} cancels.", id="note-hint", markup=False)
+                         f"{key_shown(self, 'note.cancel')} cancels.", id="note-hint", classes="dialog-hint",
+                         markup=False)
 
     def on_mount(self) -> None:
         area = self.query_one("#note-text", TextArea)
@@ -90,17 +78,14 @@ class NoteDialog(ModalScreen[str | None]):
     def _edited(self) -> None:
         self._discard_armed = False
         self.query_one("#note-warning", Static).display = False
-        self.query_one("#note-error", Static).display = False
+        self.hide_error()
 
     def action_save(self) -> None:
         try:
             stored = review.set_note(self.state, self.article_id, self.text)
         except (WireError, sqlite3.Error) as exc:
             # Nothing is stored and the text stays in the editor, to be cut down or copied out.
-            error = self.query_one("#note-error", Static)
-            message = " ".join(str(exc).split())
-            error.update(Text(inert(message[:1].upper() + message[1:] + ".")))
-            error.display = True
+            self.show_error(f"{exc}.")
             return
         self.dismiss(stored)
 

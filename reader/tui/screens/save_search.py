@@ -9,13 +9,13 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
 from reader import searches
 from reader.errors import WireError
 from reader.state import State
 from reader.textsafe import inert
+from reader.tui.screens.dialog import Dialog
 from reader.tui.widgets import OrderedInput
 
 
@@ -24,7 +24,7 @@ def offered_name(query: str) -> str:
     return " ".join(query.split())[:searches.NAME_MAX].rstrip()
 
 
-class SaveSearchDialog(ModalScreen[str | None]):
+class SaveSearchDialog(Dialog[str | None]):
     """Asks for a name and saves `query` under it; dismisses with the name as stored, or None when cancelled.
 
     Args:
@@ -35,17 +35,6 @@ class SaveSearchDialog(ModalScreen[str | None]):
 
     HELP = "Enter saves under the name typed (an existing name is replaced); Escape cancels."
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="save_search.cancel")]
-    DEFAULT_CSS = """
-    SaveSearchDialog {
-        align: center middle;
-        #save-box { width: 90%; max-width: 90; height: auto; border: round $primary; background: $surface;
-                    padding: 0 1; }
-        #save-hint { color: $text-muted; }
-        #save-exists { color: $warning; display: none; }
-        #save-error { color: $error; text-style: bold; display: none; }
-    }
-    """
-
     def __init__(self, state: State, query: str, name: str) -> None:
         super().__init__()
         self.state, self.saved_query, self.offered = state, query, name
@@ -58,14 +47,14 @@ class SaveSearchDialog(ModalScreen[str | None]):
         about.append("Saves the search ")
         about.append(inert(self.saved_query), style="bold")
         about.append(" under the name:")
-        with Vertical(id="save-box") as box:
+        with Vertical(id="save-box", classes="dialog-box") as box:
             box.border_title = "Save this search"
             yield Static(about, markup=False)
             yield OrderedInput(self.offered, id="save-name", select_on_focus=False)
-            yield Static(id="save-exists", markup=False)
+            yield Static(id="save-exists", classes="dialog-warning", markup=False)
             yield Static("Saved searches are listed, with their counts, at the top of the entity sidebar (e). "
-                         "Enter saves; Esc cancels.", id="save-hint", markup=False)
-            yield Static(id="save-error", markup=False)
+                         "Enter saves; Esc cancels.", id="save-hint", classes="dialog-hint", markup=False)
+            yield Static(id="save-error", classes="dialog-error", markup=False)
 
     def on_mount(self) -> None:
         name = self.query_one("#save-name", Input)
@@ -75,7 +64,7 @@ class SaveSearchDialog(ModalScreen[str | None]):
 
     @on(Input.Changed, "#save-name")
     def _edited(self, event: Input.Changed) -> None:
-        self.query_one("#save-error", Static).display = False
+        self.hide_error()
         self._say_if_exists(event.value)
 
     def _say_if_exists(self, typed: str) -> None:
@@ -90,12 +79,7 @@ class SaveSearchDialog(ModalScreen[str | None]):
         try:
             name = searches.save(self.state, event.value, self.saved_query)
         except (WireError, sqlite3.Error) as exc:
-            error = self.query_one("#save-error", Static)
-            message = " ".join(str(exc).split())
-            error.update(Text(inert(message[:1].upper() + message[1:])))
-            error.display = True
+            self.show_error(str(exc))
             return
         self.dismiss(name)
 
-    def action_cancel(self) -> None:
-        self.dismiss(None)

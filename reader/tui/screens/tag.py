@@ -9,20 +9,20 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
 from reader import review
 from reader.errors import WireError
 from reader.state import State
 from reader.textsafe import inert
+from reader.tui.screens.dialog import Dialog
 from reader.tui.widgets import OrderedInput
 
 IN_USE_SHOWN = 8
 """How many of the tags in use the dialog lists (the most used first): reminders, not a full index."""
 
 
-class TagDialog(ModalScreen[list[str] | None]):
+class TagDialog(Dialog[list[str] | None]):
     """Applies the edits typed to one article's tags; dismisses with its tags after, or None when cancelled.
 
     Args:
@@ -33,17 +33,6 @@ class TagDialog(ModalScreen[list[str] | None]):
 
     HELP = "+tag adds a tag, -tag removes one, a bare tag adds it; several at once. Enter applies; Escape cancels."
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="tag.cancel")]
-    DEFAULT_CSS = """
-    TagDialog {
-        align: center middle;
-        #tag-box { width: 90%; max-width: 90; height: auto; border: round $primary; background: $surface;
-                   padding: 0 1; }
-        #tag-title { text-wrap: nowrap; text-overflow: ellipsis; }
-        #tag-hint, #tag-in-use { color: $text-muted; }
-        #tag-error { color: $error; text-style: bold; display: none; }
-    }
-    """
-
     def __init__(self, state: State, article_id: str, title: str) -> None:
         super().__init__()
         self.state, self.article_id, self.article_title = state, article_id, title
@@ -60,17 +49,17 @@ class TagDialog(ModalScreen[list[str] | None]):
         current.append("Tags: ")
         current.append(", ".join(inert(t) for t in self.tags) if self.tags else "none yet",
                        style="bold" if self.tags else "italic")
-        with Vertical(id="tag-box") as box:
+        with Vertical(id="tag-box", classes="dialog-box") as box:
             box.border_title = "Tag this article"
-            yield Static(about, id="tag-title", markup=False)
+            yield Static(about, id="tag-title", classes="dialog-title", markup=False)
             yield Static(current, id="tag-current", markup=False)
             yield OrderedInput(id="tag-edits", placeholder="+tag adds, -tag removes", select_on_focus=False)
             yield Static("+tag (or tag) adds, -tag removes, several at once: +urgent -draft. "
-                         "Enter applies; Esc cancels.", id="tag-hint", markup=False)
+                         "Enter applies; Esc cancels.", id="tag-hint", classes="dialog-hint", markup=False)
             if self.in_use:
                 yield Static(Text("In use: " + ", ".join(f"{inert(t)} ({n})" for t, n in self.in_use)),
-                             id="tag-in-use", markup=False)
-            yield Static(id="tag-error", markup=False)
+                             id="tag-in-use", classes="dialog-hint", markup=False)
+            yield Static(id="tag-error", classes="dialog-error", markup=False)
 
     def on_mount(self) -> None:
         self.query_one("#tag-edits", Input).focus()
@@ -84,16 +73,11 @@ class TagDialog(ModalScreen[list[str] | None]):
         try:
             tags = review.apply_edits(self.state, self.article_id, words)
         except (WireError, sqlite3.Error) as exc:
-            error = self.query_one("#tag-error", Static)
-            message = " ".join(str(exc).split())
-            error.update(Text(inert(message[:1].upper() + message[1:])))
-            error.display = True
+            self.show_error(str(exc))
             return
         self.dismiss(tags)
 
     @on(Input.Changed, "#tag-edits")
     def _edited(self) -> None:
-        self.query_one("#tag-error", Static).display = False
+        self.hide_error()
 
-    def action_cancel(self) -> None:
-        self.dismiss(None)
