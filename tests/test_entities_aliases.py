@@ -32,6 +32,19 @@ def test_keys_ignore_titles_possessives_article_and_us_spellings():
     assert key("Mayor's Office", "organization") == "mayor office"
 
 
+def test_the_last_words_of_a_longer_name_join_it_in_the_same_article():
+    """Reuters: "Denis Bra Kanon", then "Bra Kanon" for the rest of the story."""
+    table = EntityTable({"a": mentions_of(("Denis Bra Kanon", "person"), ("Bra Kanon", "person"),
+                                          ("Bra Kanon", "person")),
+                         "b": mentions_of(("Anna Maria Rossi", "person"), ("Maria Rossi", "person"),
+                                          ("Luca Maria Rossi", "person"))})
+    person = table.resolve("person", "Bra Kanon")
+    assert person.name == "Denis Bra Kanon" and person.mentions == 3
+    # Two longer names end with it: which one is meant is not known, so it stays apart.
+    assert {e.name for e in table.entities() if "Rossi" in e.name} == {"Anna Maria Rossi", "Maria Rossi",
+                                                                       "Luca Maria Rossi"}
+
+
 def test_angle_brackets_around_a_company_name_are_not_part_of_it():
     """Reuters writes "<Samuel Montagu Ltd>"; the model's span may take one bracket or both."""
     table = EntityTable({"a": mentions_of(("Samuel Montagu", "organization")),

@@ -76,7 +76,7 @@ def shortens(short: str, full: str) -> bool:
     return False
 
 
-MERGE_VERSION = "4"
+MERGE_VERSION = "5"
 """Bump when merging or the corpus pass (reader.entities.corpus) changes: merged tables kept on disk
 (reader.enrich) are then built again, without NER."""
 DOMINANT = 5
@@ -126,6 +126,12 @@ def _cluster(mentions: Mapping[str, Sequence[Mention]]) -> list[_Cluster]:
             elif type_ == "organization" and k in attached:
                 pass
             elif " " in k:
+                if type_ == "person":
+                    # Two words of a three-word name ("Bra Kanon" after "Denis Bra Kanon") are the
+                    # same person in that article, as a lone surname is.
+                    longer = [f for f in full_persons if f.endswith(" " + k)]
+                    if len(longer) == 1:
+                        union.union(node, (article_id, type_, longer[0]))
                 # The model's type for one multi-word name varies between articles ("Betty Ford Center"
                 # as a person here, an organisation there): equal multi-word keys join across types.
                 union.union(node, ("key", "*", k))
