@@ -30,6 +30,9 @@ def test_keys_ignore_titles_possessives_article_and_us_spellings():
     # A title alone is not stripped to nothing, and titles stay in organisation names.
     assert key("President", "person") == "president"
     assert key("Mayor's Office", "organization") == "mayor office"
+    # British and American spellings of an organisation are one key; a person's name is never respelt.
+    assert key("World Health Organisation", "organization") == key("World Health Organization", "organization")
+    assert key("Annalisation", "person") == "annalisation"
 
 
 def test_the_last_words_of_a_longer_name_join_it_in_the_same_article():
@@ -106,6 +109,22 @@ def test_acronym_joins_its_only_expansion():
     assert table.resolve("organization", "IOC").name == "International Olympic Committee"
     # Two expansions in the corpus: the acronym is left alone rather than guessed.
     assert table.resolve("organization", "IMF").name == "IMF"
+
+
+def test_an_acronym_of_two_names_does_not_make_them_one():
+    """Reuters: "ICO" is the International Cocoa Organization in cocoa stories and the International
+    Coffee Organization in coffee stories; joined through their "ICO"s they were one entity."""
+    table = EntityTable({
+        "cocoa": mentions_of(("International Cocoa Organization", "organization"), ("ICO", "organization")),
+        "coffee": mentions_of(("International Coffee Organization", "organization"), ("ICO", "organization")),
+        "coffee2": mentions_of(("International Coffee Organization", "organization"), ("ICO", "organization")),
+    })
+    cocoa = table.resolve("organization", "International Cocoa Organization")
+    coffee = table.resolve("organization", "International Coffee Organization")
+    assert cocoa.name != coffee.name
+    assert (cocoa.articles, coffee.articles) == (1, 2)
+    assert [m.text for _, ms in table.for_article("cocoa") for m in ms if m.text == "ICO"] == ["ICO"]
+    assert {e.name for e, _ in table.for_article("cocoa")} == {"International Cocoa Organization"}
 
 
 @given(st.text(alphabet=st.sampled_from("ABCDEFabc ßİ\n.'-é"), max_size=60))

@@ -76,7 +76,7 @@ def shortens(short: str, full: str) -> bool:
     return False
 
 
-MERGE_VERSION = "5"
+MERGE_VERSION = "7"
 """Bump when merging or the corpus pass (reader.entities.corpus) changes: merged tables kept on disk
 (reader.enrich) are then built again, without NER."""
 DOMINANT = 5
@@ -88,6 +88,7 @@ def _cluster(mentions: Mapping[str, Sequence[Mention]]) -> list[_Cluster]:
     union = _Union()
     nodes: dict[tuple, _Cluster] = defaultdict(_Cluster)
     short_orphans: list[tuple] = []
+    short_orgs: list[tuple] = []
     for article_id, ms in mentions.items():
         local: dict[tuple[str, str], list[Mention]] = defaultdict(list)
         for m in ms:
@@ -135,6 +136,8 @@ def _cluster(mentions: Mapping[str, Sequence[Mention]]) -> list[_Cluster]:
                 # The model's type for one multi-word name varies between articles ("Betty Ford Center"
                 # as a person here, an organisation there): equal multi-word keys join across types.
                 union.union(node, ("key", "*", k))
+            elif type_ == "organization":
+                short_orgs.append(node)  # joined below, once the acronyms' expansions are known
             else:
                 union.union(node, ("key", type_, k))
     # A short person form with no full name in its article joins the one full name that ends with it in
@@ -162,15 +165,22 @@ def _cluster(mentions: Mapping[str, Sequence[Mention]]) -> list[_Cluster]:
             if len(initials) >= 2:
                 expansions[initials][union.find(node)] += 1
                 local_expansion[(node[0], initials)] = node
-    for node in nodes:
-        if node[1] != "organization" or " " in node[2] or node[2] not in expansions:
-            continue
+    # One-word organisations join across articles by key, except an acronym that stands for several
+    # names: "ICO" is the International Cocoa Organization in one story and the International Coffee
+    # Organization in another, and joining all the "ICO"s made the two one entity.
+    for node in short_orgs:
+        found = expansions.get(node[2])
+        ambiguous = bool(found) and len(found) > 1
         if (node[0], node[2]) in local_expansion:
             union.union(node, local_expansion[(node[0], node[2])])
-            continue
-        ranked = expansions[node[2]].most_common(2)
-        if len(ranked) == 1 or ranked[0][1] >= 2 * ranked[1][1]:
-            union.union(node, ranked[0][0])
+        elif found:
+            ranked = found.most_common(2)
+            if len(ranked) == 1 or ranked[0][1] >= 2 * ranked[1][1]:
+                union.union(node, ranked[0][0])
+            else:
+                ambiguous = False  # no expansion chosen: it joins the other orphan "ICO"s by key
+        if not ambiguous:
+            union.union(node, ("key", "organization", node[2]))
     merged: dict = {}
     for node, cluster in nodes.items():
         merged.setdefault(union.find(node), _Cluster()).absorb(cluster)

@@ -35,6 +35,9 @@ _SUFFIX = re.compile(r"(?:,?\s+(?:jr|sr|ii|iii|iv|inc|ltd|llc|corp|co|plc|ag|sa|
 _NON_WORD = re.compile(r"[^\w\s&-]")
 _US_PREFIX = re.compile(r"^(?:u ?s(?: ?a)?|united states(?: of america)?) (?=\S+ \S)")
 """A leading U.S. on a name of two more words: "US Justice Department" is the "Justice Department"."""
+_ISATION = re.compile(r"(\w)is(ations?)\b")
+"""-isation spellings, keyed as -ization (Organisation, Privatisation); only that ending, which no
+other word has ("Louise", "Wise" stay as they are), and never in a person's name."""
 _COMPANY = frozenset("inc incorporated corp corporation co company ltd limited plc llc group".split())
 
 
@@ -91,7 +94,11 @@ def key(surface: str, type_: str) -> str:
     name = re.sub(r"'s\b", "", name.replace(".", ""), flags=re.IGNORECASE)
     name = _SUFFIX.sub("", name) or name
     name = _SPACE.sub(" ", _NON_WORD.sub(" ", name.lower())).strip()
-    return _US_PREFIX.sub("", name) if type_ != "person" else name
+    if type_ == "person":
+        return name
+    # British and American spellings of one name: "International Coffee Organisation" is the
+    # "International Coffee Organization" (Reuters writes both).
+    return _US_PREFIX.sub("", _ISATION.sub(r"\1iz\2", name))
 
 
 def acronym(name: str) -> str:
