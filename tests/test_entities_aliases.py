@@ -127,6 +127,18 @@ def test_an_acronym_of_two_names_does_not_make_them_one():
     assert {e.name for e, _ in table.for_article("cocoa")} == {"International Cocoa Organization"}
 
 
+def test_an_acronym_right_after_a_name_is_its_acronym_whatever_its_letters():
+    """ "International Cocoa Organization, ICCO": not the name's initials (ICO), still its acronym, and
+    the "ICCO"s of other stories follow it. Only right after the name, and only letters found in it in order."""
+    a = [Mention(0, 32, "International Cocoa Organization", "organization"), Mention(34, 38, "ICCO", "organization"),
+         Mention(60, 72, "Ghana Cocoa Board", "organization"), Mention(90, 94, "GCMB", "organization")]
+    table = EntityTable({"a": a, "b": mentions_of(("ICCO", "organization")),
+                         "c": mentions_of(("Ghana Cocoa Board", "organization"), ("XYZ", "organization"))})
+    icco = table.resolve("organization", "ICCO")
+    assert icco.name == "International Cocoa Organization" and icco.articles == 2
+    assert table.resolve("organization", "GCMB").name == "GCMB"  # 18 characters away: not apposed
+
+
 @given(st.text(alphabet=st.sampled_from("ABCDEFabc ßİ\n.'-é"), max_size=60))
 def test_recase_keeps_length(text):
     assert len(recase(text, frozenset({"the", "says"}))) == len(text)

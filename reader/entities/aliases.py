@@ -76,7 +76,7 @@ def shortens(short: str, full: str) -> bool:
     return False
 
 
-MERGE_VERSION = "7"
+MERGE_VERSION = "8"
 """Bump when merging or the corpus pass (reader.entities.corpus) changes: merged tables kept on disk
 (reader.enrich) are then built again, without NER."""
 DOMINANT = 5
@@ -89,6 +89,7 @@ def _cluster(mentions: Mapping[str, Sequence[Mention]]) -> list[_Cluster]:
     nodes: dict[tuple, _Cluster] = defaultdict(_Cluster)
     short_orphans: list[tuple] = []
     short_orgs: list[tuple] = []
+    apposed: list[tuple[str, str, str]] = []
     for article_id, ms in mentions.items():
         local: dict[tuple[str, str], list[Mention]] = defaultdict(list)
         for m in ms:
@@ -99,6 +100,7 @@ def _cluster(mentions: Mapping[str, Sequence[Mention]]) -> list[_Cluster]:
                 local[(m.type, k)].append(m)
         full_persons = [k for t, k in local if t == "person" and " " in k]
         orgs = [k for t, k in local if t == "organization"]
+        apposed += [(article_id, short, long) for long, short in _apposed_acronyms(ms)]
         # An organisation's short form joins the one longer name it shortens in the same article.
         # A one-word short form so attached ("Bank" for "Bank of England") stays out of the corpus-wide
         # key: through it every bank of every article would become one entity.
@@ -165,6 +167,13 @@ def _cluster(mentions: Mapping[str, Sequence[Mention]]) -> list[_Cluster]:
             if len(initials) >= 2:
                 expansions[initials][union.find(node)] += 1
                 local_expansion[(node[0], initials)] = node
+    # An acronym set right after a name in its article is that name's expansion there, whatever
+    # its letters make ("International Cocoa Organization (ICCO)").
+    for article_id, short, long in apposed:
+        node = (article_id, "organization", long)
+        if node in nodes and (article_id, "organization", short) in nodes:
+            local_expansion[(article_id, short)] = node
+            expansions[short][union.find(node)] += 1
     # One-word organisations join across articles by key, except an acronym that stands for several
     # names: "ICO" is the International Cocoa Organization in one story and the International Coffee
     # Organization in another, and joining all the "ICO"s made the two one entity.
@@ -185,6 +194,35 @@ def _cluster(mentions: Mapping[str, Sequence[Mention]]) -> list[_Cluster]:
     for node, cluster in nodes.items():
         merged.setdefault(union.find(node), _Cluster()).absorb(cluster)
     return list(merged.values())
+
+
+APPOSED_GAP = 3
+"""Most characters between a name and the acronym after it: ", " or " (" (Schwartz & Hearst's pattern)."""
+
+
+def _apposed_acronyms(ms: Sequence[Mention]) -> list[tuple[str, str]]:
+    """(name key, acronym key) for each organisation followed at once by an ALL-CAPS acronym whose
+    letters appear in the name in order, the first one first ("International Cocoa Organization, ICCO")."""
+    orgs = sorted((m for m in ms if m.type == "organization"), key=lambda m: m.start)
+    found = []
+    for long, short in zip(orgs, orgs[1:], strict=False):
+        letters = short.text.strip("()., ")
+        if (0 < short.start - long.end <= APPOSED_GAP and " " in long.text.strip() and letters.isalpha()
+                and letters.isupper() and 2 <= len(letters) <= 10 and _in_order(letters.lower(), long.text.lower())):
+            found.append((key(long.text, "organization"), key(short.text, "organization")))
+    return found
+
+
+def _in_order(letters: str, name: str) -> bool:
+    """`letters` appear in `name` in order, the first one at the start of the name."""
+    if not name.startswith(letters[0]):
+        return False
+    at = 1
+    for ch in letters[1:]:
+        at = name.find(ch, at) + 1
+        if at == 0:
+            return False
+    return True
 
 
 def _apply(clusters: list[_Cluster], overrides: Overrides) -> list[_Cluster]:
