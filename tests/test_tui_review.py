@@ -127,6 +127,23 @@ async def test_a_writes_shows_and_deletes_the_note(lib):
 
 
 @pilot_test
+async def test_keys_typed_in_one_burst_land_in_order_in_the_note(lib):
+    """Over SSH a fast typist's keys arrive in one read: backspace must not run after the letters
+    behind it (the search bar's problem, Textual #6605, in the note editor too)."""
+    from textual import events
+
+    app = make_app(lib)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await on_article(pilot, HERALD)
+        await pilot.press("a", *"abc")
+        assert isinstance(app.screen, NoteDialog)
+        for key, char in (("backspace", "\x7f"), ("backspace", "\x7f"), ("x", "x"), ("y", "y")):
+            app.post_message(events.Key(key, char))  # all queued before any is handled
+        await settle(pilot)
+        assert app.screen.query_one("#note-text").text == "axy"
+
+
+@pilot_test
 async def test_escape_with_changes_asks_before_discarding(lib):
     state = State.open(lib.locations.data_dir)
     state.set_note(HERALD, "kept")

@@ -17,6 +17,7 @@ from reader.state import State
 from reader.textsafe import inert
 from reader.tui.keys import key_shown
 from reader.tui.screens.dialog import Dialog
+from reader.tui.widgets import OrderedTextArea
 
 
 class NoteDialog(Dialog[str | None]):
@@ -58,7 +59,7 @@ class NoteDialog(Dialog[str | None]):
         with Vertical(id="note-box", classes="dialog-box") as box:
             box.border_title = "Note"
             yield Static(about, id="note-title", classes="dialog-title", markup=False)
-            yield TextArea(self.original, id="note-text", soft_wrap=True, tab_behavior="focus")
+            yield OrderedTextArea(self.original, id="note-text", soft_wrap=True, tab_behavior="focus")
             yield Static(id="note-warning", classes="dialog-warning", markup=False)
             yield Static(id="note-error", classes="dialog-error", markup=False)
             yield Static(f"{key_shown(self, 'note.save')} saves (an empty note is deleted); "

@@ -4,30 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from textual import events
 from textual.binding import Binding
 from textual.message import Message
-from textual.widgets import Input
 
-
-class OrderedInput(Input):
-    """An Input that applies keys in the order they were typed.
-
-    Textual types a printable key at once, but runs a bound key (backspace, arrows, ctrl+w…) only
-    after the key event has bubbled up to the app, behind the keys already queued here. Keys that
-    arrive in one read (a fast typist over SSH, a script) then land out of order: "abc", backspace
-    twice and "xy" gave "abc" instead of "axy" (Textual issue #6605). Bound keys run here, inline.
-    """
-
-    async def _on_key(self, event: events.Key) -> None:
-        if not event.is_printable:
-            for binding in self._bindings.key_to_bindings.get(event.key, ()):
-                # App.run_action, not Widget.run_action: only the app's says whether the action ran.
-                if not binding.priority and await self.app.run_action(binding.action, self):
-                    event.stop()
-                    event.prevent_default()
-                    return
-        await super()._on_key(event)
+from reader.tui.widgets.ordered import OrderedInput
 
 
 class SearchBar(OrderedInput):
