@@ -67,7 +67,12 @@ def export_file(library: Library, state: State | None, ids: Sequence[str], fmt: 
                 query: str = "") -> int:
     """`export` to a file, written atomically (a temp file beside it, then a rename); never in the corpus."""
     target = check_out_path(path, library.corpus)
-    return _atomic_write(target, lambda out: export(library, state, ids, fmt, out, query))
+    write = lambda out: export(library, state, ids, fmt, out, query)  # noqa: E731
+    if target.exists() and not target.is_file():
+        # A device or a pipe (/dev/stdout, a FIFO a script reads): written to, never replaced. The
+        # rename of an atomic write would put a plain file in its place (it did so to /dev/full).
+        return _direct_write(target, write)
+    return _atomic_write(target, write)
 
 
 def check_out_path(path: str | Path, corpus: Path) -> Path:
@@ -81,6 +86,14 @@ def check_out_path(path: str | Path, corpus: Path) -> Path:
     if not target.parent.is_dir():
         raise WireError(f"no such folder: {inert(str(target.parent))}")
     return target
+
+
+def _direct_write(target: Path, write: Callable[[TextIO], int]) -> int:
+    try:
+        with open(target, "w", encoding="utf-8", newline="") as out:
+            return write(out)
+    except OSError as exc:
+        raise WireError(f"cannot write {inert(str(target))}: {exc.strerror or exc}") from None
 
 
 def _atomic_write(target: Path, write: Callable[[TextIO], int]) -> int:

@@ -214,6 +214,24 @@ def test_out_writes_the_file_atomically(seeded, capsys, tmp_path):
     assert wire(capsys, seeded, "export", "--out", str(target), "--format", "jsonl", "--limit", "1")[0] == 0
     assert len(target.read_text(encoding="utf-8").splitlines()) == 1  # replaced, not appended
 
+def test_out_to_a_pipe_writes_into_it_and_never_replaces_it(seeded, capsys, tmp_path):
+    """`--out` naming a FIFO (or a device such as /dev/stdout) is written to: the atomic rename used for
+    files would have put a plain file in its place (it did so to /dev/full)."""
+    import stat
+    import threading
+
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    got: list[str] = []
+    reader = threading.Thread(target=lambda: got.append(fifo.read_text(encoding="utf-8")), daemon=True)
+    reader.start()
+    code, _, err = wire(capsys, seeded, "export", "--out", str(fifo))
+    reader.join(timeout=30)
+    assert code == 0, err
+    assert stat.S_ISFIFO(os.stat(fifo).st_mode)  # still a pipe
+    assert list(rows(got[0])) == [S000, S001, S002, S003]
+    assert sorted(os.listdir(tmp_path)) == ["pipe"]  # no temp file beside it
+
 
 @pytest.mark.parametrize("where, message", [("inside", "will not write inside the corpus folder"),
                                             ("missing", "no such folder")])
