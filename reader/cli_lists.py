@@ -12,7 +12,7 @@ from reader.export import check_out_path, export, export_file
 from reader.library import Library
 from reader.querytext import ENTITY_FIELD as _ENTITY_FIELD
 from reader.querytext import dated_between
-from reader.state import STATE_FILE, State
+from reader.state import State
 from reader.textsafe import inert
 
 if TYPE_CHECKING:
@@ -32,9 +32,7 @@ def run_export(lib: Library, args, report, bar: ProgressBar) -> None:
     lib.enrich(progress=bar)
     lib.overlaps(progress=bar)
     bar.finish()
-    # No state file yet means no marks: read it without creating one.
-    state_file = lib.locations.data_dir / STATE_FILE
-    state = State.open(lib.locations.data_dir) if state_file.is_file() else None
+    state = State.open_existing(lib.locations.data_dir)  # no state file yet: no marks, and none made
     try:
         if query.strip():
             # Every hit, cut to --limit after the filters below.
@@ -105,9 +103,9 @@ def _save_delete_count(lib: Library, args, query: str) -> list[searches.SavedSea
 
 def _saved(lib: Library) -> list[tuple[str, str]]:
     """The saved searches, without creating a state file when there is none yet."""
-    if not (lib.locations.data_dir / STATE_FILE).is_file():
+    state = State.open_existing(lib.locations.data_dir)
+    if state is None:
         return []
-    state = State.open(lib.locations.data_dir)
     try:
         return state.saved_searches()
     finally:

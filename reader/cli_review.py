@@ -16,7 +16,7 @@ from reader import review
 from reader.cli_text import print_json as _emit
 from reader.errors import WireError
 from reader.library import Library
-from reader.state import STATE_FILE, State
+from reader.state import State
 from reader.textsafe import inert
 
 if TYPE_CHECKING:
@@ -78,11 +78,6 @@ def _unshielded(words: list[str]) -> list[str]:
     return [w.removeprefix(SHIELD) for w in words]
 
 
-def existing_state(lib: Library) -> State | None:
-    """The user's state if its file exists, else None: reading commands never create the file."""
-    return State.open(lib.locations.data_dir) if (lib.locations.data_dir / STATE_FILE).is_file() else None
-
-
 class UserTags:
     """`Library.tag_ids` for one command: the state file is opened on the first `tags:` lookup, and
     only if it exists (a search never creates it); `close` when the command ends."""
@@ -93,9 +88,9 @@ class UserTags:
 
     def __call__(self, tag: str, prefix: bool = False) -> list[str]:
         if self._state is None:
-            if not (self.data_dir / STATE_FILE).is_file():
+            self._state = State.open_existing(self.data_dir)
+            if self._state is None:
                 return []
-            self._state = State.open(self.data_dir)
         return self._state.tagged(tag, prefix)
 
     def close(self) -> None:
@@ -106,7 +101,7 @@ class UserTags:
 
 def review_of(lib: Library, article_id: str) -> dict:
     """{"tags", "note"}: the user's tags and note of an article (none when there is no state file yet)."""
-    state = existing_state(lib)
+    state = State.open_existing(lib.locations.data_dir)
     try:
         return review.fields(state, article_id)
     finally:
@@ -119,9 +114,9 @@ def run_tag(lib: Library, args, report, bar: ProgressBar) -> None:
     if args.list:
         if args.id or args.edits:
             raise WireError("--list takes no article id or tags (wire tag --list)")
-        state = existing_state(lib)
+        state = State.open_existing(lib.locations.data_dir)
         try:
-            counts = review.all_tags(state) if state else []
+            counts = state.tag_counts() if state else []
         finally:
             if state:
                 state.close()

@@ -74,11 +74,6 @@ def apply_edits(state: State, article_id: str, words: list[str]) -> list[str]:
     return state.tags_of(article_id)
 
 
-def all_tags(state: State) -> list[tuple[str, int]]:
-    """Every tag in use with its article count, by tag (counted by SQL, not by loading the rows)."""
-    return state.tag_counts()
-
-
 def check_note(text: str) -> str:
     """The note as stored: line endings made "\\n", blank lines and spaces around it dropped; "" deletes.
 

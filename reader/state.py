@@ -66,6 +66,12 @@ class State:
         """The state file of a data dir (`Locations.data_dir`)."""
         return cls(Path(data_dir) / STATE_FILE)
 
+    @classmethod
+    def open_existing(cls, data_dir: Path) -> State | None:
+        """The state file of a data dir if there is one, else None: reading commands never create it."""
+        path = Path(data_dir) / STATE_FILE
+        return cls(path) if path.is_file() else None
+
     # --- read / starred ----------------------------------------------------------------------
     def read_ids(self) -> set[str]:
         return {r[0] for r in self.db.execute("SELECT article_id FROM marks WHERE read = 1")}

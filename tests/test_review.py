@@ -87,12 +87,12 @@ def test_edits_grammar_and_all_or_nothing(opened):
     assert state.tags_of(PLAIN) == ["b"]  # the good words before the bad one were not applied either
 
 
-def test_all_tags_counts_articles_per_tag(opened):
+def test_tag_counts_count_articles_per_tag(opened):
     _, state = opened
-    assert review.all_tags(state) == []
+    assert state.tag_counts() == []
     review.apply_edits(state, PLAIN, ["+urgent", "+check"])
     review.apply_edits(state, WIRE, ["+urgent"])
-    assert review.all_tags(state) == [("check", 1), ("urgent", 2)]
+    assert state.tag_counts() == [("check", 1), ("urgent", 2)]
 
 
 def test_notes_set_replace_clear_and_refuse_over_long(opened):

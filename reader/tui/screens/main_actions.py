@@ -8,7 +8,6 @@ from reader.library import Library
 from reader.state import State
 from reader.textsafe import inert
 from reader.timeline import histogram
-from reader.tui import source
 from reader.tui.messages import CopiesListed, ExportFinished
 from reader.tui.widgets import ArticleList, ReadingView, StatusBar, TimelineBar
 
@@ -24,8 +23,6 @@ class MainActions:
     copies: set[str]
     current_article_id: str | None
     reading: bool
-    query_text: str
-    filters: list[tuple[str, str]]
     full_query: str
     rows_query: str
 
@@ -114,8 +111,8 @@ class MainActions:
             return
         # Taken now: the file holds the list the dialog counted, even if a sync changes it meanwhile.
         ids, query = [row.id for row in rows], self.full_query
-        listed = " ".join([self.query_text, *(f"{source.ENTITY_FIELDS.get(k, 'entity')}:{n}"
-                                              for k, n in self.filters)]).strip()
+        status = self.query_one(StatusBar)
+        listed = " ".join([status.query, *status.filters]).strip()  # what the status line says the list is
         try:
             folder: Path | None = Path.cwd()
         except OSError:  # the folder wire was started in has been removed

@@ -38,7 +38,7 @@ class TagDialog(Dialog[list[str] | None]):
         self.state, self.article_id, self.article_title = state, article_id, title
         self.tags = state.tags_of(article_id)
         """The article's tags as the dialog opened (read once: a quick query)."""
-        self.in_use = sorted(review.all_tags(state), key=lambda tc: (-tc[1], tc[0]))[:IN_USE_SHOWN]
+        self.in_use = sorted(state.tag_counts(), key=lambda tc: (-tc[1], tc[0]))[:IN_USE_SHOWN]
         """The most used tags, offered as a reminder so one thing is not tagged two ways."""
 
     def compose(self) -> ComposeResult:
