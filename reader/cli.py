@@ -22,7 +22,7 @@ class _Parser(argparse.ArgumentParser):
     """argparse, but errors are one line: `wire: error: …` (exit 2)."""
 
     def error(self, message: str) -> None:  # type: ignore[override]
-        sys.stderr.write(f"wire: error: {message} (see wire --help)\n")
+        sys.stderr.write(f"wire: error: {inert(message)} (see wire --help)\n")
         raise SystemExit(2)
 
 
@@ -39,6 +39,9 @@ def _globals(defaults: bool) -> argparse.ArgumentParser:
     parent.add_argument("--home", metavar="DIR", default=default,
                         help="where derived data and user state live (env WIRE_HOME)")
     parent.add_argument("--config", metavar="FILE", default=default, help="config file (env WIRE_CONFIG)")
+    parent.add_argument("--color", choices=cli_text.COLOR_CHOICES, default=default,
+                        help="colour and bold in the output: auto (default: on a terminal, unless NO_COLOR is "
+                             "set or FORCE_COLOR asks for it in a pipe), always or never")
     return parent
 
 
@@ -114,7 +117,8 @@ class ProgressBar:
         self.delay = delay
         self.clock = clock
         self.started = clock()
-        self.drawn = False
+        self.drawn = 0
+        """Width of the widest line drawn, to blank it."""
         self.enabled = hasattr(self.stream, "isatty") and self.stream.isatty()
 
     def __call__(self, stage: str, done: int, total: int) -> None:
@@ -122,14 +126,17 @@ class ProgressBar:
             return
         width = 30
         filled = int(width * done / total) if total else width
-        self.stream.write(f"\r{stage:<11} [{'#' * filled}{'.' * (width - filled)}] {done}/{total} ")
+        line = f"{stage:<11} [{'#' * filled}{'.' * (width - filled)}] {done}/{total} "
+        self.stream.write("\r" + line)
         self.stream.flush()
-        self.drawn = True
+        self.drawn = max(self.drawn, len(line))
 
     def finish(self) -> None:
+        # Blanked with spaces, not an erase-line escape: nothing but text reaches a NO_COLOR terminal.
         if self.drawn:
-            self.stream.write("\r\033[K")
+            self.stream.write("\r" + " " * self.drawn + "\r")
             self.stream.flush()
+            self.drawn = 0
 
 
 def run(args: argparse.Namespace) -> int:
@@ -173,7 +180,7 @@ def _search(lib: Library, args, report, bar: ProgressBar) -> None:
             print(f"note: {result.notice}", file=sys.stderr)
         _emit(result.to_dict())
     else:
-        cli_text.print_hits(result, sys.stdout.isatty())
+        cli_text.print_hits(result, cli_text.color_wanted(args))
 
 
 def _show(lib: Library, args, report, bar: ProgressBar) -> None:
@@ -217,7 +224,7 @@ def _diff(lib: Library, args, report, bar: ProgressBar) -> None:
         _emit({"a": a.id, "b": b.id, "segments": [s.to_dict() for s in comparison.alignment.segments]})
     else:
         cli_text.print_diff(comparison, f"a: {a.id} ({a.outlet or 'unknown outlet'})",
-                            f"b: {b.id} ({b.outlet or 'unknown outlet'})", sys.stdout.isatty(),
+                            f"b: {b.id} ({b.outlet or 'unknown outlet'})", cli_text.color_wanted(args),
                             lib.names_compared(a.id, b.id))
 
 
@@ -248,7 +255,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             return run_app(args)
         return run(args)
     except WireError as exc:
-        print(f"wire: error: {exc}", file=sys.stderr)
+        print(f"wire: error: {inert(str(exc))}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("wire: interrupted", file=sys.stderr)
@@ -260,6 +267,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as exc:  # noqa: BLE001 — a bug: one line, traceback on request
         if os.environ.get("WIRE_DEBUG"):
             raise
-        print(f"wire: error: internal error: {type(exc).__name__}: {exc} (WIRE_DEBUG=1 shows the traceback)",
-              file=sys.stderr)
+        print(f"wire: error: internal error: {type(exc).__name__}: {inert(str(exc))} "
+              "(WIRE_DEBUG=1 shows the traceback)", file=sys.stderr)
         return 1

@@ -4,20 +4,44 @@ terminal, text made inert)."""
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import sys
 import textwrap
 
 from reader.models import Article, Entity, Family, Hit, Overlap
 from reader.searches import SavedSearch
-from reader.textsafe import cell_width, inert
+from reader.textsafe import cell_width, inert, json_inert
 from reader.textsafe import fit as _fit
 from reader.textsafe import pad as _pad
 
 
 def print_json(obj: dict) -> None:
-    """One JSON document on stdout, as DESIGN.md's contract writes it (UTF-8 kept, indented)."""
-    sys.stdout.write(json.dumps(obj, ensure_ascii=False, indent=2) + "\n")
+    """One JSON document on stdout, as DESIGN.md's contract writes it (UTF-8 kept, indented); controls
+    and bidi characters JSON would leave raw are written as escapes (the same value, inert on a terminal)."""
+    sys.stdout.write(json_inert(json.dumps(obj, ensure_ascii=False, indent=2)) + "\n")
+
+
+COLOR_CHOICES = ("auto", "always", "never")
+
+
+def color_wanted(args=None, stream=None, environ=None) -> bool:
+    """Whether readable output may carry colour and bold (ANSI escapes).
+
+    `--color always|never` decides; with `auto` (the default) NO_COLOR (no-color.org: set and not
+    empty) turns it off, FORCE_COLOR (set, not empty and not 0) turns it on even in a pipe, and
+    otherwise it is on for a terminal that is not `TERM=dumb`.
+    """
+    choice = getattr(args, "color", None) or "auto"
+    if choice != "auto":
+        return choice == "always"
+    env = os.environ if environ is None else environ
+    if env.get("NO_COLOR"):
+        return False
+    if env.get("FORCE_COLOR", "") not in ("", "0", "false"):
+        return True
+    stream = stream or sys.stdout
+    return hasattr(stream, "isatty") and stream.isatty() and env.get("TERM") != "dumb"
 
 
 def _width() -> int:
@@ -27,8 +51,8 @@ def _width() -> int:
 _OPEN, _CLOSE = "\ue000", "\ue001"
 
 
-def _marked(hit: Hit, width: int, tty: bool) -> list[str]:
-    """The snippet wrapped to `width`, matched words emphasised: bold on a terminal, *stars* in a pipe.
+def _marked(hit: Hit, width: int, color: bool) -> list[str]:
+    """The snippet wrapped to `width`, matched words emphasised: bold with colour on, else *stars*.
 
     Sentinels mark the words while wrapping (one column each, like a star) and are replaced after.
     """
@@ -37,12 +61,12 @@ def _marked(hit: Hit, width: int, tty: bool) -> list[str]:
         out += [inert(hit.snippet[pos:start]), _OPEN, inert(hit.snippet[start:end]), _CLOSE]
         pos = end
     out.append(inert(hit.snippet[pos:]))
-    on, off = ("\033[1m", "\033[0m") if tty else ("*", "*")
+    on, off = ("\033[1m", "\033[0m") if color else ("*", "*")
     lines = textwrap.wrap(" ".join("".join(out).split()), width)
     return [line.replace(_OPEN, on).replace(_CLOSE, off) for line in lines]
 
 
-def print_hits(result, tty: bool) -> None:
+def print_hits(result, color: bool) -> None:
     width = _width()
     if result.notice:
         print(f"note: {result.notice}", file=sys.stderr)
@@ -55,7 +79,7 @@ def print_hits(result, tty: bool) -> None:
         outlet = _pad(_fit(inert(hit.outlet or "-"), outlet_w), outlet_w)
         print(f"{n:>3} {hit.date or '—':<10} {outlet}  {_fit(inert(hit.title), title_w)}")
         print(f"    {_fit(inert(hit.id), width - 4)}")
-        for line in _marked(hit, width - 6, tty)[:3]:
+        for line in _marked(hit, width - 6, color)[:3]:
             print(f"      {line}")
     shown = len(result.hits)
     print(f"{shown} of {result.total} article{'s' if result.total != 1 else ''}")
@@ -146,9 +170,9 @@ _STYLE = {"flag": "\033[35;1m", "del": "\033[31;9m", "ins": "\033[32;1m", "a_onl
           "header": "\033[1m", "gutter": "\033[2m"}
 
 
-def print_diff(comparison, title_a: str, title_b: str, tty: bool,
+def print_diff(comparison, title_a: str, title_b: str, color: bool,
                names: tuple[list[Entity], list[Entity]] = ([], [])) -> None:
-    """Side by side from 100 columns, unified below; colour on a terminal, symbols always.
+    """Side by side from 100 columns, unified below; colour when `color` (see color_wanted), symbols always.
 
     `names`: the entities only a mentions and only b mentions (a copy's dropped and added names).
     """
@@ -165,7 +189,7 @@ def print_diff(comparison, title_a: str, title_b: str, tty: bool,
                    "{+b's words+}", FLAG_LEGEND):
         print(textwrap.fill(legend, width, subsequent_indent="  "))
     for line in render(comparison.alignment, width=width, title_a=title_a, title_b=title_b):
-        if tty:
+        if color:
             print("".join(f"{_STYLE[k]}{t}\033[0m" if k in _STYLE else t for k, t in line))
         else:
             print("".join(t for _, t in line))

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 from reader.errors import WireError
-from reader.textsafe import inert
+from reader.textsafe import inert, json_inert
 
 if TYPE_CHECKING:
     from reader.library import Library
@@ -57,7 +57,8 @@ def export(library: Library, state: State | None, ids: Sequence[str], fmt: str, 
         elif fmt == "jsonl":
             record = {**library.show(article), **review, "read": flags[0], "starred": flags[1],
                       "copies": [{"id": o, "label": label, "share": round(s, 4)} for o, label, s in mine]}
-            out.write(json.dumps(record, ensure_ascii=False).translate(_JSON_LINE_SAFE) + "\n")
+            # Escaped by json_inert, every record stays one line for any reader (and inert on a terminal).
+            out.write(json_inert(json.dumps(record, ensure_ascii=False)) + "\n")
         else:
             out.write(_md_article(library, article, flags, mine, titles, review))
     return len(ids)
@@ -155,10 +156,6 @@ def _csv_row(library: Library, article: Article, flags: tuple[bool, bool], copie
     return [_cell(v) for v in row]
 
 
-# --- jsonl ----------------------------------------------------------------------------------------
-# json.dumps leaves these raw with ensure_ascii=False, and str.splitlines() (and some editors) break a
-# line on them: escaped, every record stays one line for any reader. Same JSON value.
-_JSON_LINE_SAFE = {c: f"\\u{c:04x}" for c in (*range(0x7f, 0xa0), 0x2028, 0x2029)}
 
 
 # --- markdown -------------------------------------------------------------------------------------

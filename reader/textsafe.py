@@ -6,9 +6,14 @@ import re
 import unicodedata
 from collections.abc import Callable
 
-# C0 controls except tab and newline, DEL, C1 controls (ESC-free CSI/OSC on some terminals),
-# and the bidirectional overrides/isolates that can reorder what a reader sees.
-_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+# C0 controls except tab and newline, DEL, C1 controls (ESC-free CSI/OSC on some terminals), the
+# bidirectional marks, embeddings, overrides and isolates that can reorder what a reader sees (U+061C
+# ARABIC LETTER MARK among them), the line and paragraph separators that some terminals and editors
+# take for a line break, and the interlinear annotation characters that hide text between them.
+_BEYOND_C0 = "\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069\ufff9-\ufffb"
+_UNSAFE = re.compile(f"[\x00-\x08\x0b-\x1f{_BEYOND_C0}]")
+_JSON_UNSAFE = re.compile(f"[{_BEYOND_C0}]")
+"""What JSON leaves raw of those: json.dumps escapes every C0 control itself."""
 
 
 def _escape(match: re.Match[str]) -> str:
@@ -20,6 +25,13 @@ def _escape(match: re.Match[str]) -> str:
 def inert(text: str) -> str:
     """Return `text` with every character that could act on a terminal shown as `\\xNN` / `\\uNNNN`."""
     return _UNSAFE.sub(_escape, text)
+
+
+def json_inert(text: str) -> str:
+    """JSON text (from `json.dumps(..., ensure_ascii=False)`) with the characters `inert` escapes, and
+    that JSON leaves raw, written as `\\uNNNN` escapes: the same JSON value, safe on a terminal and
+    on one line (str.splitlines() and some editors break a line at U+2028 and the C1 controls)."""
+    return _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
 def cell_width(text: str) -> int:

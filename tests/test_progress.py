@@ -21,8 +21,11 @@ def test_bar_waits_a_second_then_draws_and_clears():
     now[0] = 1.5
     bar("indexing", 50, 100)
     assert "indexing" in out.getvalue() and "50/100" in out.getvalue() and "#" * 15 in out.getvalue()
+    drawn = out.getvalue().split("\r")[-1]
     bar.finish()
-    assert out.getvalue().endswith("\r\033[K")
+    # Blanked by spaces over the widest line drawn: no escape code, even where NO_COLOR asks for none.
+    assert out.getvalue().endswith("\r" + " " * len(drawn) + "\r")
+    assert "\033" not in out.getvalue()
 
 
 def test_no_bar_when_stderr_is_not_a_terminal():
