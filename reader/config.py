@@ -9,6 +9,7 @@ from pathlib import Path
 
 import yaml
 
+from reader import yamlsafe
 from reader.errors import WireError
 
 
@@ -66,8 +67,10 @@ def load_config(path: Path | None, default: Path) -> Config:
         raise WireError(f"cannot read config {path}: {exc}") from None
     try:
         # compose gives nodes with line marks, so errors can point at the offending line.
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
+        # yamlsafe, not yaml.safe_load: an impossible date or `!!float abc` is then a YAMLError with a
+        # line, not a ValueError from deep in PyYAML (which reached the user as "internal error").
+        root = yamlsafe.compose(text)
+        data = yamlsafe.load(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = f":{mark.line + 1}" if mark else ""

@@ -62,3 +62,50 @@ def test_configured_corpus_is_used(tmp_path, home):
 def test_bundled_corpus_is_the_default(home):
     lib = Library.open()
     assert lib.corpus.name == "corpus" and len(list(Path(lib.corpus).glob("*.txt"))) == 4
+
+
+_IMPOSSIBLE = [
+    ("theme: x\ncorpus: 2026-02-30\n", 2, "not a valid date"),
+    ("corpus: 2026-13-01\n", 1, "not a valid date"),
+    ("theme: x\n\ntheme2: !!float abc\n", 3, "not a number"),
+    ("theme: !!timestamp not-a-date\n", 1, "not a valid date"),
+    ("theme: !!int " + "9" * 5000 + "\n", 1, "not a usable integer"),
+    ("a: &a [x, x, x, x, x, x, x, x, x, x]\n" + "".join(
+        f"{chr(98 + i)}: &{chr(98 + i)} [{', '.join(['*' + chr(97 + i)] * 10)}]\n" for i in range(6)), 5, "alias bomb"),
+    ("theme: " + "[" * 500 + "]" * 500 + "\n", 1, "nested more than"),
+]
+
+
+@pytest.mark.parametrize("text, line, message", _IMPOSSIBLE)
+def test_impossible_values_in_config_name_file_and_line(tmp_path, text, line, message):
+    """A date that cannot be, `!!float abc`, a bad `!!timestamp`: the same one-line error as bad syntax."""
+    cfg = tmp_path / "config.yaml"
+    cfg.write_text(text)
+    with pytest.raises(WireError) as err:
+        load_config(cfg, cfg)
+    assert str(err.value).startswith(f"{cfg}:{line}: invalid YAML") and message in str(err.value)
+    assert "\n" not in str(err.value)
+
+
+@pytest.mark.parametrize("text, line, message", [
+    ("hide: [Games]\nrename:\n  LA28: 2026-02-30\n", 3, "not a valid date"),
+    ("merge:\n  - [a, !!float abc]\n", 2, "not a number"),
+    ("hide:\n  - !!timestamp 2026-99-99\n", 2, "not a valid date"),
+    ("hide: " + "[" * 500 + "]" * 500 + "\n", 1, "nested more than"),
+])
+def test_impossible_values_in_aliases_name_file_and_line(tmp_path, text, line, message):
+    from reader.entities import AliasesError, parse_overrides
+
+    with pytest.raises(AliasesError) as err:
+        parse_overrides(text, tmp_path / "aliases.yaml")
+    assert err.value.line == line and message in str(err.value) and "\n" not in str(err.value)
+
+
+def test_impossible_date_in_config_through_the_command(tmp_path):
+    from .conftest import run_wire
+
+    cfg = tmp_path / "config.yaml"
+    cfg.write_text("corpus: 2026-02-30\n")
+    result = run_wire("--config", str(cfg), "search", "x")
+    assert result.returncode != 0 and "internal error" not in result.stderr and "Traceback" not in result.stderr
+    assert f"{cfg}:1: invalid YAML: not a valid date" in result.stderr

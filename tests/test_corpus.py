@@ -176,3 +176,138 @@ def test_binary_files_are_skipped_with_a_reason(tmp_path):
     (tmp_path / "blob.txt").write_bytes(b"\x00\x01\x02 not text")
     with pytest.raises(FormatError, match="binary"):
         load(tmp_path, "blob.txt")
+
+
+# --- hostile input, unit by unit (tests/test_hostile.py runs every kind through the command) ----------
+
+
+@pytest.mark.parametrize("front, title, date", [
+    ("title: Feb 30\ndate: 2026-02-30", "Feb 30", None),          # a date that cannot be: no date
+    ("title: x\ndate: 2026-13-01", "x", None),
+    ("title: !!float abc", "abc", None),                           # a tag its value cannot have: the text
+    ("title: y\ndate: !!timestamp nope", "y", None),
+    ("title: " + "9" * 5000, "9" * 1000, None),                    # past Python's int/str limit, cut
+    ("title: [a, b]\noutlet: {x: 1}\ndate: 2026-02-03", "The ferry sailed.", "2026-02-03"),  # wrong shapes left out
+])
+def test_odd_front_matter_values_are_ignored_not_fatal(front, title, date):
+    [article], skipped = load_file("a.md", f"---\n{front}\n---\nThe ferry sailed.\n".encode(), 0)
+    assert (article.title, article.date, skipped) == (title, date, [])
+
+
+@pytest.mark.parametrize("front, reason", [
+    ("a: &a [x, x, x, x, x, x, x, x, x, x]\n" + "".join(
+        f"{chr(98 + i)}: &{chr(98 + i)} [{', '.join(['*' + chr(97 + i)] * 10)}]\n" for i in range(8)) + "title: *i",
+     "alias bomb"),
+    ("title: " + "[" * 10_000 + "]" * 10_000, "nested more than"),
+    ("title: !!python/object/apply:os.system [echo]", "could not determine a constructor"),
+])
+def test_dangerous_front_matter_is_refused_quickly(front, reason):
+    import time
+
+    started = time.monotonic()
+    with pytest.raises(FormatError, match=reason):
+        load_file("a.md", f"---\n{front}\n---\nBody.\n".encode(), 0)
+    assert time.monotonic() - started < 5
+
+
+def test_jsonl_hostile_records():
+    lines = [
+        '{"id": "s", "title": "Lone \\ud800", "text": "Bad \\udfff half."}',
+        "[" * 10_000 + "]" * 10_000,
+        '{"id": "n", "title": NaN, "date": Infinity, "text": "No number."}',
+        '{"id": 1, "title": ' + "9" * 5000 + ', "text": "Huge."}',
+        '{"id": "a\\nb\\u0007", "text": "Controls."}',
+        '{"id": {"k": 1}, "text": "Dict id."}',
+    ]
+    articles, skipped = load_file("f.jsonl", "\n".join(lines).encode(), 0)
+    by_id = {a.id: a for a in articles}
+    assert by_id["f.jsonl#s"].title == "Lone \ufffd" and by_id["f.jsonl#s"].text == "Bad \ufffd half."
+    assert by_id["f.jsonl#n"].title == "No number." and by_id["f.jsonl#n"].date is None
+    assert by_id["f.jsonl#1"].title == "9" * 1000
+    assert "f.jsonl#a\\x0ab\\x07" in by_id and "f.jsonl#6" in by_id
+    assert skipped == [{"path": "f.jsonl#2", "reason": "invalid JSON: nested too deeply"}]
+
+
+def test_jsonl_nul_in_a_later_line_spoils_that_line_only():
+    articles, skipped = load_file("f.jsonl", b'{"text": "Good."}\n{"text": "\x00"}\n{"text": "Also good."}\n', 0)
+    assert [a.text for a in articles] == ["Good.", "Also good."] and skipped[0]["path"] == "f.jsonl#2"
+
+
+def test_utf16_with_and_without_bom():
+    text = "Caf\u00e9 owners met the mayor.\n"
+    for data in (text.encode("utf-16"), text.encode("utf-16-le"), b"\xfe\xff" + text.encode("utf-16-be")):
+        [article], _ = load_file("a.txt", data, 0)
+        assert article.text == text.strip()
+
+
+def test_many_paragraphs_are_joined_into_at_most_the_cap_and_keep_every_line():
+    from reader.corpus.formats import MAX_PARAGRAPHS
+
+    paragraphs = split_paragraphs("\n\n".join(f"Line {i}." for i in range(50_000)))
+    assert len(paragraphs) <= MAX_PARAGRAPHS
+    assert "\n".join(paragraphs).split("\n") == [f"Line {i}." for i in range(50_000)]
+
+
+def test_a_long_line_without_spaces_is_kept_and_titled_quickly():
+    import time
+
+    started = time.monotonic()
+    [article], _ = load_file("a.txt", b"x" * 2_000_000, 0)
+    assert len(article.text) == 2_000_000 and len(article.title) <= 100
+    assert time.monotonic() - started < 10
+
+
+def test_odd_mtime_does_not_crash():
+    [article], _ = load_file("a.txt", b"Feb 4 : The ferry sailed.", -(10**19))
+    assert article.text == "The ferry sailed."
+
+
+def test_scan_lists_special_files_with_a_reason_and_makes_names_printable(tmp_path):
+    import os
+    import socket
+
+    (tmp_path / "good.txt").write_text("Fine.")
+    os.mkfifo(tmp_path / "pipe.txt")
+    os.symlink("missing.txt", tmp_path / "dangling.txt")
+    os.symlink("loop2.txt", tmp_path / "loop1.txt")
+    os.symlink("loop1.txt", tmp_path / "loop2.txt")
+    os.symlink("/dev/null", tmp_path / "null.txt")
+    os.symlink(str(tmp_path), tmp_path / "self")
+    here = os.getcwd()
+    os.chdir(tmp_path)
+    try:
+        with socket.socket(socket.AF_UNIX) as sock:
+            sock.bind("sock.txt")
+    finally:
+        os.chdir(here)
+    with open(os.path.join(os.fsencode(tmp_path), b"caf\xe9\n.txt"), "wb") as fh:
+        fh.write(b"Named badly.")
+    files, skipped = scan(tmp_path)
+    reasons = {s["path"]: s["reason"] for s in skipped}
+    assert reasons == {
+        "pipe.txt": "not a regular file: a named pipe (FIFO)",
+        "dangling.txt": "broken symbolic link (not read)",
+        "loop1.txt": "symbolic link loop (not read)",
+        "loop2.txt": "symbolic link loop (not read)",
+        "null.txt": "not a regular file: a character device",
+        "self": "symbolic link to a folder (not followed)",
+        "sock.txt": "not a regular file: a socket",
+    }
+    assert set(files) == {"good.txt", "caf\\xe9\\x0a.txt"}
+    assert files["caf\\xe9\\x0a.txt"].disk == "caf\udce9\n.txt" and files["good.txt"].disk is None
+
+
+def test_ner_chunks_cover_the_text_and_cut_at_breaks():
+    from reader.entities.pipeline import chunks
+
+    prose = ("word " * 30 + "\n\n") * 5000
+    text = prose + "x" * 250_000 + " tail"
+    pieces = chunks(text, limit=100_000)
+    assert all(text[o:o + len(p)] == p for o, p in pieces)  # offsets into the text
+    assert max(len(p) for _, p in pieces) <= 100_000
+    assert all(p.endswith("\n\n") for _, p in pieces[:7])  # paragraph breaks while there are any
+    # The prose is covered whole, in order; of the run without a break only its last window's tail is
+    # read (no name lives in a 250,000-character "word"), and the text after it.
+    assert "".join(p for o, p in pieces if o < len(prose)).startswith(prose[:-2])
+    assert pieces[-1][1].endswith(" tail") and sum(len(p) for _, p in pieces) < len(prose) + 100_000
+    assert chunks("short") == [(0, "short")]

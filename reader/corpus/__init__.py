@@ -3,18 +3,20 @@
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import os
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 
 from reader.corpus.boilerplate import matches_rule
-from reader.corpus.formats import SUPPORTED, FormatError, RawRecord, parse_file
+from reader.corpus.formats import SUPPORTED, FormatError, RawRecord, parse_file, safe_name
 from reader.corpus.metadata import derive_title, outlet_from_phrases, parse_date, parse_dateline
 from reader.models import Article, Paragraph
 
 __all__ = ["FileStat", "scan", "load_file", "build_article", "FormatError"]
 
-PARSER_VERSION = "2"
+PARSER_VERSION = "3"
 """Bump when parsing or cleaning changes, so that every file is parsed again."""
 
 _NOT_ARTICLES = ("readme", "license", "licence", "changelog")
@@ -26,6 +28,20 @@ class FileStat:
     """Corpus-relative, with forward slashes."""
     size: int
     mtime_ns: int
+    disk: str | None = None
+    """The name on disk when `path` had to be made printable (bytes that are not UTF-8, control characters)."""
+
+
+_KINDS = ((stat.S_ISFIFO, "a named pipe (FIFO)"), (stat.S_ISSOCK, "a socket"), (stat.S_ISCHR, "a character device"),
+          (stat.S_ISBLK, "a block device"), (stat.S_ISDIR, "a folder"))
+
+
+def _not_regular(mode: int) -> str | None:
+    """What a non-regular file is, for its skip reason ("not a regular file: a named pipe (FIFO)")."""
+    for test, what in _KINDS:
+        if test(mode):
+            return what
+    return None if stat.S_ISREG(mode) else "not a regular file"
 
 
 def scan(root: Path) -> tuple[dict[str, FileStat], list[dict]]:
@@ -42,29 +58,42 @@ def scan(root: Path) -> tuple[dict[str, FileStat], list[dict]]:
         try:
             entries = list(os.scandir(folder))
         except OSError as exc:
-            skipped.append({"path": os.path.relpath(folder, root), "reason": f"cannot list: {exc.strerror}"})
+            skipped.append({"path": safe_name(os.path.relpath(folder, root)), "reason": f"cannot list: {exc.strerror}"})
             continue
         for entry in entries:
             if entry.name.startswith("."):
                 continue
-            rel = os.path.relpath(entry.path, root).replace(os.sep, "/")
+            disk = os.path.relpath(entry.path, root).replace(os.sep, "/")
+            rel = safe_name(disk)
             try:
                 if entry.is_dir(follow_symlinks=False):
                     stack.append(Path(entry.path))
                     continue
-                if not entry.is_file():
-                    continue
-                st = entry.stat()
+                # stat, not open: opening a FIFO blocks until someone writes to it.
+                st = os.stat(entry.path)
             except OSError as exc:
-                skipped.append({"path": rel, "reason": f"cannot read: {exc.strerror}"})
+                if entry.is_symlink():
+                    reason = "symbolic link loop" if exc.errno == errno.ELOOP else "broken symbolic link"
+                    skipped.append({"path": rel, "reason": f"{reason} (not read)"})
+                else:
+                    skipped.append({"path": rel, "reason": f"cannot read: {exc.strerror}"})
+                continue
+            odd = _not_regular(st.st_mode)
+            if odd == "a folder":  # only a link gets here: not followed (it could loop, or lead out of the corpus)
+                skipped.append({"path": rel, "reason": "symbolic link to a folder (not followed)"})
+                continue
+            if odd:
+                skipped.append({"path": rel, "reason": f"not a regular file: {odd}"})
                 continue
             stem = entry.name.lower().rsplit(".", 1)[0]
             if stem in _NOT_ARTICLES:
                 skipped.append({"path": rel, "reason": "not an article (documentation file)"})
             elif not entry.name.lower().endswith(SUPPORTED):
                 skipped.append({"path": rel, "reason": "unsupported file type"})
+            elif rel in files:  # two names that print alike ("a\x07.txt" and a real "a\\x07.txt")
+                skipped.append({"path": rel, "reason": "another file's name prints the same"})
             else:
-                files[rel] = FileStat(rel, st.st_size, st.st_mtime_ns)
+                files[rel] = FileStat(rel, st.st_size, st.st_mtime_ns, disk if disk != rel else None)
     return files, skipped
 
 
@@ -72,7 +101,10 @@ def load_file(rel: str, data: bytes, mtime_ns: int, outlets: Path | None = None
               ) -> tuple[list[Article], list[dict]]:
     """Parse one file's bytes into Articles. Raises FormatError when the file cannot be an article."""
     records, skipped = parse_file(rel, data)
-    reference = dt.datetime.fromtimestamp(mtime_ns / 1e9).date()
+    try:
+        reference = dt.datetime.fromtimestamp(mtime_ns / 1e9).date()
+    except (ValueError, OverflowError, OSError):  # an mtime before 1900 or after 9999 (touch -d)
+        reference = dt.date.today()
     text = None
     articles = []
     for record in records:
@@ -83,6 +115,8 @@ def load_file(rel: str, data: bytes, mtime_ns: int, outlets: Path | None = None
             articles.append(article)
         else:
             skipped.append({"path": record.id, "reason": "no text"})
+    if not articles and not skipped:  # a JSONL file of blank lines: say so rather than nothing
+        skipped.append({"path": rel, "reason": "no records (empty file)"})
     return articles, skipped
 
 

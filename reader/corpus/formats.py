@@ -9,6 +9,8 @@ from dataclasses import dataclass, field
 
 import yaml
 
+from reader import yamlsafe
+
 SUPPORTED = (".txt", ".md", ".markdown", ".jsonl")
 """File suffixes the corpus loader reads; anything else is skipped with a reason."""
 
@@ -33,12 +35,42 @@ class RawRecord:
     """txt only: the remainder of a ` date …` metadata line when it was not a byline."""
 
 
+def _utf16(data: bytes) -> str | None:
+    """The UTF-16 codec of `data` when it has a UTF-16 BOM, or NULs in every other byte of its start."""
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        return "utf-16"
+    head = data[:4096]
+    pairs = len(head) // 2
+    if pairs < 2:
+        return None
+    even, odd = head[0::2].count(0), head[1::2].count(0)
+    # ASCII-range text in UTF-16 has a NUL in (nearly) every high byte and in no low byte.
+    if odd >= 0.6 * pairs and even == 0:
+        return "utf-16-le"
+    if even >= 0.6 * pairs and odd == 0:
+        return "utf-16-be"
+    return None
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def clean(text: str) -> str:
+    """`text` fit to store and print: lone surrogates (from JSON or YAML escapes) replaced, NULs dropped."""
+    return _SURROGATE.sub("\ufffd", text).replace("\x00", "")
+
+
 def decode(data: bytes) -> str:
-    """UTF-8 (with or without BOM); otherwise cp1252, whose every byte decodes, so a file never crashes us."""
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        text = data.decode("cp1252", errors="replace")
+    """UTF-8 (with or without BOM), UTF-16 (BOM, or detected); otherwise cp1252, whose every byte decodes,
+    so a file never crashes us."""
+    codec = _utf16(data)
+    if codec:
+        text = data.decode(codec, errors="replace").lstrip("\ufeff")
+    else:
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            text = data.decode("cp1252", errors="replace")
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
@@ -48,6 +80,10 @@ ended early (a paragraph's last line, a row of a table), rather than being wrapp
 MIN_WRAP = 40
 """Texts whose widest line is narrower than this are not taken to be hard-wrapped: their lines all join."""
 _SENTENCE_END = frozenset(".!?\"'\u201d\u2019\u00bb)\u3002\u06d4")
+MAX_PARAGRAPHS = 5000
+"""A text with more paragraphs has runs of them joined (as lines of one paragraph), so that it has at
+most this many: 200,000 one-line paragraphs cost every stage per-paragraph work (boilerplate rules,
+repetition keys, JSON rows) for nothing a reader can use. No news article comes near it."""
 
 
 def split_paragraphs(text: str) -> list[str]:
@@ -72,6 +108,9 @@ def split_paragraphs(text: str) -> list[str]:
     paragraphs = []
     for block in blocks:
         paragraphs += _block_paragraphs([line for line in block.split("\n") if line.strip()], width)
+    if len(paragraphs) > MAX_PARAGRAPHS:
+        run = -(-len(paragraphs) // MAX_PARAGRAPHS)
+        paragraphs = ["\n".join(paragraphs[i:i + run]) for i in range(0, len(paragraphs), run)]
     return paragraphs
 
 
@@ -102,7 +141,7 @@ _BYLINE = re.compile(r"^By\s+([^,]{2,80}?)(?:,\s*(.{2,60}))?\s*$")
 
 def parse_txt(rel: str, data: bytes) -> list[RawRecord]:
     """A loose text file: an optional first line ` date YYYY-MM-DD By NAME, OUTLET`, then paragraphs."""
-    text = decode(data)
+    text = clean(decode(data))
     fields: dict = {}
     first_line = None
     head, _, rest = text.lstrip("\ufeff").partition("\n")
@@ -125,23 +164,30 @@ def parse_txt(rel: str, data: bytes) -> list[RawRecord]:
 
 
 _FRONT = re.compile(r"^---[ \t]*\n(.*?)\n(?:---|\.\.\.)[ \t]*(?:\n|$)", re.S)
+MAX_FRONT = 256 * 1024
+"""Front matter is a few lines of metadata; a bigger block is not read (the body still is)."""
 
 
 def parse_md(rel: str, data: bytes) -> list[RawRecord]:
     """Markdown with optional YAML front matter (title, date, outlet, byline, url, tags)."""
-    text = decode(data).lstrip("\ufeff")
+    text = clean(decode(data)).lstrip("\ufeff")
     fields: dict = {}
     front = _FRONT.match(text)
     if front:
-        try:
-            meta = yaml.safe_load(front.group(1))
-        except yaml.YAMLError as exc:
-            mark = getattr(exc, "problem_mark", None)
-            where = f" (line {mark.line + 2})" if mark else ""
-            raise FormatError(f"invalid YAML front matter{where}") from None
-        if meta is not None and not isinstance(meta, dict):
-            raise FormatError("front matter is not a mapping")
-        fields = _pick(meta or {})
+        if len(front.group(1)) <= MAX_FRONT:
+            try:
+                # Lenient: a date that cannot be (2026-02-30) or `!!float abc` stays text, then fails
+                # to parse as a date and is left out; alias bombs and deep nesting raise.
+                meta = yamlsafe.load(front.group(1), lenient=True)
+            except yaml.YAMLError as exc:
+                mark = getattr(exc, "problem_mark", None)
+                where = f" (line {mark.line + 2})" if mark else ""
+                problem = getattr(exc, "problem", None)
+                problem = f": {problem.splitlines()[0]}" if problem else ""
+                raise FormatError(f"invalid YAML front matter{where}{problem}") from None
+            if meta is not None and not isinstance(meta, dict):
+                raise FormatError("front matter is not a mapping")
+            fields = _pick(meta or {})
         text = text[front.end():]
     # Markdown headings and emphasis markers are layout, not words.
     lines = [re.sub(r"^#{1,6}\s+", "", line) for line in text.split("\n")]
@@ -154,30 +200,105 @@ def parse_jsonl(rel: str, data: bytes) -> tuple[list[RawRecord], list[dict]]:
     Returns:
         The records, and a skip entry `{"path", "reason"}` for each line that is not an article.
     """
+    codec = _utf16(data)
+    if codec:  # lines are split on b"\n", which UTF-16 does not keep as one byte
+        data = decode(data).encode("utf-8", errors="replace")
     records, skipped, seen = [], [], set()
     for number, raw in enumerate(data.split(b"\n"), start=1):
         if not raw.strip():
             continue
+        if len(skipped) >= MAX_BAD_LINES and not records:  # not JSONL at all (a binary file renamed)
+            raise FormatError(f"not JSONL: the first {MAX_BAD_LINES} lines are not articles")
         where = f"{rel}#{number}"
         try:
-            obj = json.loads(decode(raw))
-        except ValueError as exc:
-            skipped.append({"path": where, "reason": f"invalid JSON: {exc.msg}"})
+            obj = _json(decode(raw))
+        except FormatError as exc:
+            skipped.append({"path": where, "reason": str(exc)})
             continue
         if not isinstance(obj, dict) or not isinstance(obj.get("text"), str):
             skipped.append({"path": where, "reason": "record has no 'text' string"})
             continue
-        key = str(obj.get("id") if obj.get("id") not in (None, "") else number)
+        key = record_key(obj.get("id"), number)
         if key in seen:  # a repeated record id would make two articles share one id
             key = f"{key}@{number}"
         seen.add(key)
-        records.append(RawRecord(f"{rel}#{key}", _sha(raw), split_paragraphs(decode(obj["text"].encode())),
+        records.append(RawRecord(f"{rel}#{key}", _sha(raw), split_paragraphs(decode(clean(obj["text"]).encode())),
                                  _pick(obj)))
     return records, skipped
 
 
+MAX_BAD_LINES = 100
+"""Bad lines, before any good one, after which a file is taken not to be JSONL at all."""
+
+
+def _json(line: str):
+    """One JSON value; raises FormatError saying what is wrong with it."""
+    try:
+        # Integers too long for Python's int/str conversion limit (4,300 digits) stay text;
+        # NaN and Infinity are not values any article field can use.
+        return json.loads(line, parse_int=lambda s: int(s) if len(s) <= 1000 else s,
+                          parse_constant=lambda name: None)
+    except json.JSONDecodeError as exc:
+        raise FormatError(f"invalid JSON: {exc.msg} (column {exc.colno})") from None
+    except RecursionError:
+        raise FormatError("invalid JSON: nested too deeply") from None
+    except ValueError as exc:
+        raise FormatError(f"invalid JSON: {str(exc).splitlines()[0][:80]}") from None
+
+
+MAX_ID = 200
+"""Characters of a record id kept in the article id."""
+
+
+def record_key(value, number: int) -> str:
+    """A JSONL record's part of the article id: its `id` (a string or an integer), else its line number.
+
+    Control characters and line breaks are shown as escapes, so that an id prints on one line and
+    can be typed; a dict or list id, or an empty one, falls back to the line number.
+    """
+    if isinstance(value, bool) or not isinstance(value, str | int | float):
+        return str(number)
+    key = safe_name(str(value).strip())[:MAX_ID]
+    return key or str(number)
+
+
+_UNSAFE_NAME = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+
+
+def safe_name(name: str) -> str:
+    """`name` with control and bidi characters, and undecodable bytes (surrogateescape), as `\\xNN` escapes.
+
+    File names are bytes on Linux: one that is not UTF-8 reaches Python with surrogate escapes, which
+    SQLite, Whoosh and JSON refuse. Its escaped form is valid UTF-8 and prints on one line.
+    """
+    def escape(match: re.Match[str]) -> str:
+        code = ord(match.group())
+        if 0xDC80 <= code <= 0xDCFF:  # surrogateescape: the undecodable byte itself
+            return f"\\x{code - 0xDC00:02x}"
+        return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+    return _UNSAFE_NAME.sub(escape, name)
+
+
+MAX_FIELD = 1000
+"""Characters kept of a title, outlet or byline (a 5,000-digit number as a title is not a title)."""
+
+
+def _scalar(value) -> str | None:
+    """A field value as clean text, or None for what cannot be one (lists, mappings, NaN, empty)."""
+    if isinstance(value, float) and value != value or value in (float("inf"), float("-inf")):
+        return None
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    if isinstance(value, str | int | float):
+        text = clean(str(value)).strip()
+        return text[:MAX_FIELD * 2] or None
+    return None
+
+
 def _pick(meta: dict) -> dict:
-    """Keep the known article fields, as strings (YAML turns dates into date objects)."""
+    """Keep the known article fields, as strings (YAML turns dates into date objects); values of the
+    wrong shape (a list as a title, a mapping as an outlet) are left out."""
     out = {}
     for key in FIELDS:
         value = meta.get(key)
@@ -186,11 +307,16 @@ def _pick(meta: dict) -> dict:
         if key == "tags":
             if isinstance(value, str):
                 value = [t.strip() for t in value.split(",")]
-            out[key] = tuple(str(t) for t in value if str(t).strip()) if isinstance(value, list) else ()
-        elif hasattr(value, "isoformat"):
-            out[key] = value.isoformat()
-        else:
-            out[key] = str(value).strip()
+            if isinstance(value, list):
+                tags = (_scalar(t) for t in value[:200])
+                out[key] = tuple(t[:100] for t in tags if t)
+            else:
+                out[key] = ()
+            continue
+        text = _scalar(value)
+        if text is None:
+            continue
+        out[key] = text if key == "url" else text[:MAX_FIELD]
     return out
 
 
@@ -200,7 +326,10 @@ def _sha(data: bytes) -> str:
 
 def parse_file(rel: str, data: bytes) -> tuple[list[RawRecord], list[dict]]:
     """Dispatch on the suffix. Raises FormatError for a file that cannot be an article."""
-    if b"\x00" in data[:8192]:
+    # JSONL: a NUL in a later line spoils that line only (it is not valid JSON); one in the first
+    # line says the file is binary.
+    head = data[:data.find(b"\n")] if rel.lower().endswith(".jsonl") and b"\n" in data[:8192] else data[:8192]
+    if b"\x00" in head and not _utf16(data):
         raise FormatError("binary file (contains NUL bytes), not text")
     suffix = rel[rel.rfind("."):].lower() if "." in rel else ""
     if suffix == ".txt":

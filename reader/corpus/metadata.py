@@ -84,7 +84,8 @@ def parse_date(value: str) -> str | None:
 
 def derive_title(lede: str, limit: int = 100) -> str:
     """The lede's first sentence, at most `limit` characters, cut on a word boundary with an ellipsis."""
-    lede = " ".join(lede.split())
+    # Only the start can make the title: a 2 MB lede (a line without spaces) is not scanned whole.
+    lede = " ".join(lede[:limit * 100].split())
     sentence = re.match(r"^(.+?[.!?])(?=\s+[A-Z“\"‘'(]|$)", lede)
     title = sentence.group(1) if sentence else lede
     if len(title) <= limit:

@@ -7,6 +7,8 @@ from pathlib import Path
 
 import yaml
 
+from reader import yamlsafe
+
 EXAMPLE = """\
 # merge: lists of names that are one entity; `name` picks the canonical name.
 merge:
@@ -61,8 +63,10 @@ def parse(text: str, path: str | Path = "aliases.yaml") -> Overrides:
         AliasesError: On a YAML syntax error or a schema error, naming the file and line.
     """
     try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
-        yaml.safe_load(text)  # the composed tree is validated below; this only rejects unsafe tags
+        root = yamlsafe.compose(text)
+        # The composed tree is validated below; loading rejects unsafe tags, impossible dates and
+        # numbers (`!!float abc`) with their line, and alias bombs.
+        yamlsafe.load(text)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         raise AliasesError(path, mark.line + 1 if mark else None, f"invalid YAML: {exc.problem}") from None

@@ -80,6 +80,12 @@ class Candidate:
     """shared / shingles of the smaller side."""
 
 
+MAX_BODY = 200_000
+"""Characters of body beyond which an article is not a wire-copy candidate. Aligning a pair compares
+every sentence with every other and then solves an assignment (cubic in sentences): two texts of
+10 MB would take hours and gigabytes. Wire stories are a few thousand characters."""
+
+
 class OverlapIndex:
     """Shingles and MinHash signatures of articles, in an LSH index that grows and shrinks one at a time.
 
@@ -99,6 +105,8 @@ class OverlapIndex:
         self._common: dict[str, np.ndarray] = {}
         """Per outlet, its boilerplate shingles; dropped (recomputed lazily) when its articles change."""
         self._effective: dict[str, np.ndarray] = {}
+        self.problems: dict[str, str] = {}
+        """Article id -> why it was left out (its shingling failed), for the last sync."""
 
     # ------------------------------------------------------------------ contents
 
@@ -163,15 +171,35 @@ class OverlapIndex:
         """
         seen: set[str] = set()
         changed = 0
+        self.problems = {}
         for article in articles:
             seen.add(article.id)
             if self.sha256(article.id) != article.sha256:
-                self.add(article)
+                if len(article.body) > MAX_BODY:
+                    if article.id in self._records:
+                        self.remove(article.id)
+                    self.problems[article.id] = f"left out of wire copies: longer than {MAX_BODY:,} characters"
+                    continue
+                try:
+                    self.add(article)
+                except Exception as exc:  # noqa: BLE001 — per-article isolation: the others are still compared
+                    self._drop_half_added(article.id)
+                    self.problems[article.id] = f"left out of wire copies: {type(exc).__name__}"
+                    continue
                 changed += 1
         gone = [i for i in self._records if i not in seen]
         for article_id in gone:
             self.remove(article_id)
         return changed, len(gone)
+
+    def _drop_half_added(self, article_id: str) -> None:
+        """Forget whatever `add` stored before it failed (its record, its LSH entry)."""
+        self._records.pop(article_id, None)
+        self._effective.pop(article_id, None)
+        try:
+            self._lsh.remove(article_id)
+        except ValueError:  # datasketch: the key was never inserted
+            pass
 
     def _lean(self, signature: np.ndarray) -> LeanMinHash:
         return LeanMinHash(seed=1, hashvalues=signature, scheme=self._template.scheme)

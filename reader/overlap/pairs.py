@@ -144,7 +144,10 @@ def overlaps(index: OverlapIndex, article: Callable[[str], Article] | Mapping[st
                     cands.append(Candidate(key[0], key[1], cand.shared, cand.containment))
     out = []
     for cand in cands:
-        found = compare(get(cand.a), get(cand.b), index, thresholds, df).overlap
+        try:
+            found = compare(get(cand.a), get(cand.b), index, thresholds, df).overlap
+        except Exception:  # noqa: BLE001 — one pair that breaks alignment must not cost every other pair
+            continue
         if (include_non or found.label != "non") and max(found.share_a, found.share_b) >= min_share:
             out.append(found)
     return sorted(out, key=lambda o: (-max(o.share_a, o.share_b), o.a, o.b))
