@@ -32,7 +32,7 @@ def run_export(lib: Library, args, report, bar: ProgressBar) -> None:
     lib.enrich(progress=bar)
     lib.overlaps(progress=bar)
     bar.finish()
-    state = State.open_existing(lib.locations.data_dir)  # no state file yet: no marks, and none made
+    state = State.open_existing(lib.locations.data_dir, lib.corpus)  # no state file yet: no marks, and none made
     try:
         if query.strip():
             # Every hit, cut to --limit after the filters below.
@@ -71,6 +71,8 @@ def run_searches(lib: Library, args, report, bar: ProgressBar) -> None:
     if args.query and not saving:
         raise WireError("a query goes with --save NAME (wire searches --save NAME QUERY)")
     query = " ".join(args.query)
+    if saving or deleting:
+        State.check(lib.locations.data_dir)  # a damaged state file: the one error line, no warning before it
     saved = _saved(lib)
     if deleting and not saved:
         raise WireError(f"no saved search named '{inert(args.delete)}' (none saved)")
@@ -88,7 +90,7 @@ def run_searches(lib: Library, args, report, bar: ProgressBar) -> None:
 
 
 def _save_delete_count(lib: Library, args, query: str) -> list[searches.SavedSearch]:
-    state = State.open(lib.locations.data_dir)
+    state = State.open(lib.locations.data_dir, lib.corpus)
     try:
         if args.save is not None:
             name = searches.save(state, args.save, query)
@@ -103,7 +105,7 @@ def _save_delete_count(lib: Library, args, query: str) -> list[searches.SavedSea
 
 def _saved(lib: Library) -> list[tuple[str, str]]:
     """The saved searches, without creating a state file when there is none yet."""
-    state = State.open_existing(lib.locations.data_dir)
+    state = State.open_existing(lib.locations.data_dir, lib.corpus)
     if state is None:
         return []
     try:

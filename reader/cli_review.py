@@ -82,13 +82,13 @@ class UserTags:
     """`Library.tag_ids` for one command: the state file is opened on the first `tags:` lookup, and
     only if it exists (a search never creates it); `close` when the command ends."""
 
-    def __init__(self, data_dir: Path) -> None:
-        self.data_dir = data_dir
+    def __init__(self, data_dir: Path, corpus: Path) -> None:
+        self.data_dir, self.corpus = data_dir, corpus
         self._state: State | None = None
 
     def __call__(self, tag: str, prefix: bool = False) -> list[str]:
         if self._state is None:
-            self._state = State.open_existing(self.data_dir)
+            self._state = State.open_existing(self.data_dir, self.corpus)
             if self._state is None:
                 return []
         return self._state.tagged(tag, prefix)
@@ -101,7 +101,7 @@ class UserTags:
 
 def review_of(lib: Library, article_id: str) -> dict:
     """{"tags", "note"}: the user's tags and note of an article (none when there is no state file yet)."""
-    state = State.open_existing(lib.locations.data_dir)
+    state = State.open_existing(lib.locations.data_dir, lib.corpus)
     try:
         return review.fields(state, article_id)
     finally:
@@ -114,7 +114,7 @@ def run_tag(lib: Library, args, report, bar: ProgressBar) -> None:
     if args.list:
         if args.id or args.edits:
             raise WireError("--list takes no article id or tags (wire tag --list)")
-        state = State.open_existing(lib.locations.data_dir)
+        state = State.open_existing(lib.locations.data_dir, lib.corpus)
         try:
             counts = state.tag_counts() if state else []
         finally:
@@ -134,7 +134,7 @@ def run_tag(lib: Library, args, report, bar: ProgressBar) -> None:
     words = _unshielded(args.edits)
     if words:
         edits = review.parse_edits(words)  # every word checked before the state file is opened
-        state = State.open(lib.locations.data_dir)
+        state = State.open(lib.locations.data_dir, lib.corpus)
         try:
             for add, tag in edits:
                 (state.add_tag if add else state.remove_tag)(article.id, tag)
@@ -162,7 +162,7 @@ def run_note(lib: Library, args, report, bar: ProgressBar) -> None:
             print(f"no note on {inert(article.id)} (wire note ID TEXT writes one, --edit in your editor)",
                   file=sys.stderr)
     else:
-        state = State.open(lib.locations.data_dir)
+        state = State.open(lib.locations.data_dir, lib.corpus)
         try:
             note = before = state.note(article.id)
             if args.edit:

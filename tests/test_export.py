@@ -17,7 +17,7 @@ from reader.cli import main
 from reader.errors import WireError
 from reader.export import CSV_COLUMNS, FORMATS, export
 from reader.library import Library
-from reader.locations import Locations
+from reader.locations import Locations, bundled
 from reader.state import State
 
 S000, S001, S002, S003 = (f"{n}.txt" for n in ("000_5f74f607dbe86133", "001_a04aa6657f36c79f",
@@ -248,7 +248,7 @@ def test_out_refuses_the_corpus_and_missing_folders(where, message, seeds_copy, 
 def test_starred_and_unread_follow_the_users_state(seeded, capsys, tmp_path):
     home = tmp_path / "home"
     shutil.copytree(seeded, home)  # marks on a copy: the shared home stays unmarked
-    state = State.open(Locations.resolve(home).data_dir)
+    state = State.open(Locations.resolve(home).data_dir, bundled("corpus"))
     state.set_starred(S002)
     state.set_read(S000)
     state.close()

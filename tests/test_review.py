@@ -30,7 +30,7 @@ def opened(home):
     """The real Library on the fixture corpus, synced, reading user tags from a real State."""
     library = Library.open(CORPUS, home)
     library.sync()
-    state = State.open(library.locations.data_dir)
+    state = State.open(library.locations.data_dir, library.corpus)
     library.tag_ids = state.tagged
     yield library, state
     state.close()

@@ -20,7 +20,7 @@ CORPUS = str(DATA / "corpus")
 def opened(home):
     library = Library.open(CORPUS, home)
     library.sync()
-    state = State.open(library.locations.data_dir)
+    state = State.open(library.locations.data_dir, library.corpus)
     yield library, state
     state.close()
     library.close()

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import signal
-import sqlite3
 import subprocess
 import sys
 import textwrap
@@ -13,15 +12,15 @@ from pathlib import Path
 
 import pytest
 
-from reader.errors import WireError
 from reader.library import Library
 from reader.state import STATE_FILE, State
 
 DATA = Path(__file__).resolve().parent / "data"
+CORPUS = "/news/one"
 
 
 def test_read_and_star_round_trip(tmp_path):
-    state = State.open(tmp_path)
+    state = State.open(tmp_path, CORPUS)
     state.set_read("a.txt")
     state.set_starred("b.txt")
     state.set_starred("a.txt")
@@ -31,19 +30,19 @@ def test_read_and_star_round_trip(tmp_path):
     state.set_starred("a.txt", False)
     assert state.is_read("a.txt") and not state.is_starred("a.txt")
     state.close()
-    again = State.open(tmp_path)
+    again = State.open(tmp_path, CORPUS)
     assert again.read_ids() == {"a.txt"} and again.starred_ids() == {"b.txt"}
 
 
 def test_file_is_in_wal_mode_with_busy_timeout(tmp_path):
-    state = State.open(tmp_path)
+    state = State.open(tmp_path, CORPUS)
     assert state.db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
-    assert state.db.execute("PRAGMA busy_timeout").fetchone()[0] == 2000
+    assert state.db.execute("PRAGMA busy_timeout").fetchone()[0] == 20_000
     assert (tmp_path / STATE_FILE).is_file()
 
 
 def test_last_selected_is_per_corpus(tmp_path):
-    state = State.open(tmp_path)
+    state = State.open(tmp_path, CORPUS)
     state.set_last_selected("/news/one", "x.txt")
     state.set_last_selected("/news/two", "y.txt")
     state.set_last_selected("/news/one", "z.txt")
@@ -53,7 +52,7 @@ def test_last_selected_is_per_corpus(tmp_path):
 
 
 def test_tags_notes_and_saved_searches(tmp_path):
-    state = State.open(tmp_path)
+    state = State.open(tmp_path, CORPUS)
     state.add_tag("a.txt", "lead")
     state.add_tag("a.txt", "lead")
     state.add_tag("b.txt", "lead")
@@ -73,7 +72,7 @@ def test_tags_notes_and_saved_searches(tmp_path):
 
 
 def test_mark_all_read_is_one_transaction(tmp_path):
-    state = State.open(tmp_path)
+    state = State.open(tmp_path, CORPUS)
 
     def ids():
         yield "a.txt"
@@ -87,18 +86,37 @@ def test_mark_all_read_is_one_transaction(tmp_path):
     assert state.read_ids() == {"a.txt", "b.txt"}
 
 
-def test_newer_schema_is_refused_not_altered(tmp_path):
-    db = sqlite3.connect(tmp_path / STATE_FILE)
-    db.execute("PRAGMA user_version=99")
-    db.close()
-    with pytest.raises(WireError, match="newer"):
-        State.open(tmp_path)
+def test_every_row_belongs_to_its_corpus(tmp_path):
+    """The note on story.txt of one corpus never shows on story.txt of another (issue 10's leak)."""
+    one, two = tmp_path / "one", tmp_path / "two"
+    a = State.open(tmp_path, one)
+    a.set_note("story.txt", "source: confidential")
+    a.add_tag("story.txt", "lead")
+    a.set_read("story.txt")
+    a.set_starred("story.txt")
+    a.save_search("mine", "harbour")
+    a.set_last_selected(None, "story.txt")
+    b = State.open(tmp_path, two)
+    assert b.note("story.txt") is None and b.tags_of("story.txt") == [] and b.tagged("lead") == []
+    assert b.read_ids() == set() and b.starred_ids() == set() and not b.is_read("story.txt")
+    assert b.saved_searches() == [] and b.tag_counts() == [] and b.note_map() == {} and b.tag_map() == {}
+    assert b.last_selected() is None and b.last_selected(one) == "story.txt"
+    b.set_note("story.txt", "other")
+    b.remove_tag("story.txt", "lead")  # removes nothing of corpus one
+    b.delete_search("mine")
+    assert a.note("story.txt") == "source: confidential" and a.tags_of("story.txt") == ["lead"]
+    assert a.saved_searches() == [("mine", "harbour")]
+    assert sorted(p for _, p in a.corpora()) == [str(one), str(two)]
+    a.close()
+    b.close()
 
 
-def test_not_a_database_is_a_user_error(tmp_path):
-    (tmp_path / STATE_FILE).write_bytes(b"this is not sqlite" * 100)
-    with pytest.raises(WireError, match="cannot open the state database"):
-        State.open(tmp_path)
+def test_reading_a_corpus_writes_no_row_for_it(tmp_path):
+    State.open(tmp_path, tmp_path / "one").close()
+    state = State.open(tmp_path, tmp_path / "two")
+    assert state.read_ids() == set() and state.last_selected() is None
+    assert state.corpora() == []  # a row is made by the first write, not by looking
+    state.close()
 
 
 def test_marks_survive_rebuild_of_derived_data(tmp_path):
@@ -106,7 +124,7 @@ def test_marks_survive_rebuild_of_derived_data(tmp_path):
     lib = Library.open(DATA / "corpus", home=tmp_path)
     lib.sync()
     some_id = lib.store.all_ids()[0]
-    state = State.open(lib.locations.data_dir)
+    state = State.open(lib.locations.data_dir, lib.corpus)
     state.set_read(some_id)
     state.set_starred(some_id)
     assert not str(state.path).startswith(str(lib.locations.cache_dir))
@@ -118,7 +136,7 @@ def test_marks_survive_rebuild_of_derived_data(tmp_path):
     lib = Library.open(DATA / "corpus", home=tmp_path)
     lib.sync()
     assert some_id in lib.store.all_ids()
-    assert State.open(lib.locations.data_dir).read_ids() == {some_id}
+    assert State.open(lib.locations.data_dir, lib.corpus).read_ids() == {some_id}
     lib.close()
 
 
@@ -126,7 +144,7 @@ _WRITER = textwrap.dedent("""
     import sys
     from pathlib import Path
     from reader.state import State
-    state = State.open(Path(sys.argv[1]))
+    state = State.open(Path(sys.argv[1]), sys.argv[2])
     n = 0
     while True:
         state.set_read(f"article-{n}.txt")
@@ -138,7 +156,7 @@ _WRITER = textwrap.dedent("""
 
 
 def test_killed_writer_leaves_a_readable_database_with_its_committed_marks(tmp_path):
-    proc = subprocess.Popen([sys.executable, "-c", _WRITER, str(tmp_path)], stdout=subprocess.PIPE,
+    proc = subprocess.Popen([sys.executable, "-c", _WRITER, str(tmp_path), CORPUS], stdout=subprocess.PIPE,
                             text=True, env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])})
     committed = -1
     deadline = time.monotonic() + 30
@@ -155,7 +173,7 @@ def test_killed_writer_leaves_a_readable_database_with_its_committed_marks(tmp_p
         proc.wait(timeout=10)
     assert proc.returncode == -signal.SIGKILL
     assert committed >= 200
-    state = State.open(tmp_path)
+    state = State.open(tmp_path, CORPUS)
     assert state.db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     read = state.read_ids()
     assert {f"article-{n}.txt" for n in range(committed + 1)} <= read

@@ -118,14 +118,14 @@ async def test_enter_opens_marks_read_and_q_goes_back_then_quits(lib, home):
         await pilot.press("q")
         await pilot.pause()
     assert app.return_code == 0
-    state = State.open(lib.locations.data_dir)
+    state = State.open(lib.locations.data_dir, lib.corpus)
     assert state.read_ids() == {"004_herald_library.md"}
     assert state.last_selected(lib.corpus) == "004_herald_library.md"
 
 
 @pilot_test
 async def test_last_selected_article_is_restored_at_start(lib):
-    State.open(lib.locations.data_dir).set_last_selected(lib.corpus, "001_herald_terminal.md")
+    State.open(lib.locations.data_dir, lib.corpus).set_last_selected(lib.corpus, "001_herald_terminal.md")
     app = make_app(lib)
     async with app.run_test(size=(80, 24)) as pilot:
         await ready(pilot)
@@ -143,7 +143,7 @@ async def test_the_restored_article_is_scrolled_into_view(home, tmp_path):
         (folder / f"{day:02d}.md").write_text(f"---\ntitle: Story of day {day}\ndate: {date}\n---\nText {day}.\n")
     library = Library(folder, Locations.resolve(home))
     library.sync()
-    State.open(library.locations.data_dir).set_last_selected(library.corpus, "03.md")
+    State.open(library.locations.data_dir, library.corpus).set_last_selected(library.corpus, "03.md")
     try:
         app = make_app(library)
         async with app.run_test(size=(80, 24)) as pilot:
@@ -187,7 +187,7 @@ async def test_r_toggles_read_s_stars_and_both_persist(lib):
         await pilot.press("k", "r", "s")
         assert articles.read == set() and articles.starred == {"004_herald_library.md"}
         assert status.unread == ARTICLES
-    state = State.open(lib.locations.data_dir)
+    state = State.open(lib.locations.data_dir, lib.corpus)
     assert state.read_ids() == set() and state.starred_ids() == {"004_herald_library.md"}
     # Marks survive a rebuild of the derived data: a new app on a rebuilt index still shows them.
     lib.sync(rebuild=True)

@@ -145,7 +145,7 @@ async def test_keys_typed_in_one_burst_land_in_order_in_the_note(lib):
 
 @pilot_test
 async def test_escape_with_changes_asks_before_discarding(lib):
-    state = State.open(lib.locations.data_dir)
+    state = State.open(lib.locations.data_dir, lib.corpus)
     state.set_note(HERALD, "kept")
     state.close()
     app = make_app(lib)

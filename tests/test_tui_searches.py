@@ -29,7 +29,7 @@ def lib(home):
 
 def saved_before_start(lib: Library, *pairs: tuple[str, str]) -> None:
     """Searches saved in the user's state before the app opens (as by an earlier session)."""
-    state = State.open(lib.locations.data_dir)
+    state = State.open(lib.locations.data_dir, lib.corpus)
     for name, query in pairs:
         searches.save(state, name, query)
     state.close()
