@@ -35,7 +35,10 @@ def expected(articles):
 def test_enrich_caches_and_resumes_after_stop(articles, expected, tmp_path, monkeypatch):
     monkeypatch.setattr(cache_module, "COMMIT_EVERY", 1)
     calls = []
-    first = enrich(articles, tmp_path, progress=lambda d, t: calls.append((d, t)), should_stop=lambda: True)
+    # Asked to stop once the first article is committed (a stop is also seen while NER works on a batch,
+    # so an always-true stop would end the run before any article).
+    first = enrich(articles, tmp_path, progress=lambda d, t: calls.append((d, t)),
+                   should_stop=lambda: calls[-1][0] >= 1)
     assert list(first) == [articles[0].id]  # stopped after one article, which was committed
     assert calls == [(0, 3), (1, 3)]
     assert cached_mentions(articles, tmp_path) == first

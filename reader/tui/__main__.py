@@ -6,6 +6,7 @@ import argparse
 
 from reader.library import Library
 from reader.tui import make_app
+from reader.tui.app import run
 
 
 def main() -> None:
@@ -17,7 +18,7 @@ def main() -> None:
     args = parser.parse_args()
     library = Library.open(args.corpus, args.home, args.config)
     try:
-        make_app(library, args.theme).run()
+        run(make_app(library, args.theme))  # ends the process if workers were left busy
     finally:
         library.close()
 

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
+import os
+import sys
+import time
 from collections.abc import Iterable
+from concurrent.futures import Future, ThreadPoolExecutor
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding
@@ -16,6 +21,25 @@ from reader.tui.screens.main import MainScreen
 from reader.tui.themes import DEFAULT_THEME, THEMES
 
 STYLES = bundled("styles")
+QUIT_WAIT = 0.15
+"""Seconds the closing app waits for its workers to stop before abandoning them (quit must take < 1 s)."""
+
+
+class _Threads(ThreadPoolExecutor):
+    """The thread pool behind the app's thread workers, counting the calls still running."""
+
+    def __init__(self) -> None:
+        super().__init__(thread_name_prefix="wire-worker")
+        self._running: set[Future] = set()
+
+    def submit(self, fn, /, *args, **kwargs) -> Future:
+        future = super().submit(fn, *args, **kwargs)
+        self._running.add(future)
+        future.add_done_callback(self._running.discard)
+        return future
+
+    def busy(self) -> int:
+        return sum(1 for f in list(self._running) if not f.done())
 
 
 class WireApp(App[None]):
@@ -39,8 +63,13 @@ class WireApp(App[None]):
         self.requested_theme = theme or library.config.theme or DEFAULT_THEME
         self.keymap: dict[str, str] = dict(library.config.keymap)
         """The user's binding id → keys overrides (from config), also read by the help screen."""
+        self._threads = _Threads()
+        self.abandoned = 0
+        """Worker threads still running when the app closed (see on_unmount): `run` must not wait for them."""
 
     def on_mount(self) -> None:
+        # Before any worker starts: thread workers run in the loop's default executor, made ours here.
+        asyncio.get_running_loop().set_default_executor(self._threads)
         for theme in THEMES:
             self.register_theme(theme)
         if self.requested_theme in self.available_themes:
@@ -82,11 +111,24 @@ class WireApp(App[None]):
             yield SystemCommand("Annotate the article", "Write your note on it", screen.action_note)
 
     async def on_unmount(self) -> None:
-        # Worker threads may be mid-query on the state or the library's databases: stop them and
-        # wait (sync and NER check for cancellation often) before anything is closed under them.
+        # Worker threads may be mid-query on the state or the library's databases: stop them and wait
+        # a moment (sync and NER see the cancellation within a tenth of a second) before anything is
+        # closed under them. A worker in a pass that cannot stop (the wire-copy scoring, the entity
+        # merge) is abandoned: `abandoned` tells the caller to end the process without waiting for it,
+        # which is as safe as a kill -9 (every write is a transaction; see reader/sync.py).
+        # Textual marks a cancelled thread worker finished at once, while its thread runs on: the
+        # executor's own futures say when the threads are really done.
         self.workers.cancel_all()
-        await self.workers.wait_for_complete()
-        self.state.close()
+        deadline = time.monotonic() + QUIT_WAIT
+        while self._threads.busy() and time.monotonic() < deadline:
+            await asyncio.sleep(0.01)
+        self.abandoned = self._threads.busy()
+        if self.abandoned:
+            # asyncio.run() joins the default executor's threads on the way out: give it an idle one.
+            asyncio.get_running_loop().set_default_executor(ThreadPoolExecutor(max_workers=1))
+        else:
+            self.state.close()
+            self._threads.shutdown(wait=False)  # idle now; asyncio's own shutdown joins them
 
 
 def make_app(library: Library, theme: str | None = None) -> WireApp:
@@ -95,5 +137,29 @@ def make_app(library: Library, theme: str | None = None) -> WireApp:
     Args:
         library: the corpus to read; the app does not close it.
         theme: a Textual theme name; default: the config's, else `wire-256` (256-colour safe).
+
+    Raises:
+        StateUnusable: the state file is damaged or newer. The app refuses rather than opening read-only:
+            it writes as you read (read marks, stars, the last position), and a read-only app would drop
+            each of those; the one line names the backup and `wire state restore` (seconds to run), and
+            `wire search`/`show`/`export` still work meanwhile.
     """
-    return WireApp(library, State.open(library.locations.data_dir), theme)
+    notices: list[tuple[str, str]] = []  # what State did by itself (a moved corpus adopted): shown as toasts
+    app = WireApp(library, State.open(library.locations.data_dir, library.corpus,
+                                      notify=lambda text, severity: notices.append((text, severity))), theme)
+    for text, severity in notices:
+        app.notify(text, severity=severity, timeout=15, markup=False)  # queued until the app runs
+    return app
+
+
+def run(app: WireApp) -> None:
+    """Run the app until it quits; if it left worker threads busy (see on_unmount), end the process
+    right away (the terminal is restored by then), as a kill would: nothing waits on those threads."""
+    app.run()
+    if app.abandoned:
+        for stream in (sys.stdout, sys.stderr):
+            try:
+                stream.flush()
+            except (OSError, ValueError):
+                pass
+        os._exit(app.return_code or 0)

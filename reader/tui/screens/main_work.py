@@ -99,6 +99,8 @@ class MainWork:
         worker = get_current_worker()
         try:
             self.library.enrich(self._progress("entities"), lambda: worker.is_cancelled)
+            if worker.is_cancelled:
+                return  # closing: the wire-copy pass cannot be stopped half way, so it is not begun
             self.post_message(SyncFinished(None, stage="entities"))
             pairs, _families = self.library.overlaps(progress=self._progress("copies"))
             copies = {x for p in pairs for x in (p.a, p.b)}
