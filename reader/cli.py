@@ -4,18 +4,24 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 import sys
 import time
 from collections.abc import Sequence
 
-from reader import __version__, cli_lists, cli_review, cli_text, cli_timeline
-from reader.children import die_with_parent
-from reader.cli_text import print_json as _emit
-from reader.errors import WireError
-from reader.export import FORMATS
-from reader.library import Library
-from reader.querytext import ENTITY_FIELD as _ENTITY_FIELD
-from reader.textsafe import inert
+try:  # a Ctrl-C while these load (a second on a busy machine) is an interruption like any other
+    from reader import __version__, cli_lists, cli_review, cli_state, cli_text, cli_timeline
+    from reader.children import die_with_parent
+    from reader.cli_text import print_json as _emit
+    from reader.errors import DiskFull, WireError
+    from reader.export import FORMATS
+    from reader.library import Library
+    from reader.models import SyncReport
+    from reader.querytext import ENTITY_FIELD as _ENTITY_FIELD
+    from reader.textsafe import inert
+except KeyboardInterrupt:
+    sys.stderr.write("wire: interrupted\n")
+    raise SystemExit(130) from None
 
 
 class _Parser(argparse.ArgumentParser):
@@ -100,6 +106,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="print JSON")
 
     cli_timeline.add_parser(sub, common)
+    cli_state.add_parser(sub, common)
 
     p = sub.add_parser("show", parents=common, help="print one article")
     p.add_argument("id", help="article id (a unique prefix is enough)")
@@ -140,11 +147,22 @@ class ProgressBar:
 
 
 def run(args: argparse.Namespace) -> int:
+    if args.command == "state":  # the user's state alone: no corpus opened or synced (it may be gone)
+        cli_state.run(None, args, None, None)
+        return 0
     lib = Library.open(args.corpus, args.home, args.config)
-    user_tags = lib.tag_ids = cli_review.UserTags(lib.locations.data_dir)  # `tags:` finds your tags too
+    user_tags = lib.tag_ids = cli_review.UserTags(lib.locations.data_dir, lib.corpus)  # `tags:` finds your tags too
+    lib.on_wait = _waiting
     try:
         bar = ProgressBar()
-        report = lib.sync(progress=bar, rebuild=getattr(args, "rebuild", False))
+        try:
+            report = lib.sync(progress=bar, rebuild=getattr(args, "rebuild", False))
+        except DiskFull as exc:
+            if args.command == "index":
+                raise
+            # Every other command answers from the index as last committed, which the failed sync left whole.
+            print(f"wire: warning: {exc}; using the index as it was", file=sys.stderr)
+            report = SyncReport()
         handler = _COMMANDS[args.command]
         handler(lib, args, report, bar)
         bar.finish()
@@ -156,10 +174,18 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
+def _waiting(pid: int | None) -> None:
+    who = f" (pid {pid})" if pid else ""
+    print(f"wire: waiting for another wire process to finish updating this corpus{who}…", file=sys.stderr)
+
+
 def _index(lib: Library, args, report, bar: ProgressBar) -> None:
     if not args.text_only:
         lib.enrich(progress=bar)
         bar.finish()
+        # Articles NER failed on were added to the store's skip entries after the sync's report.
+        report.skipped = sorted(report.skipped + [s for s in lib.store.skipped() if s not in report.skipped],
+                                key=lambda s: s["path"])
     if args.json:
         _emit(report.to_dict())
         return
@@ -230,36 +256,45 @@ def _diff(lib: Library, args, report, bar: ProgressBar) -> None:
 
 _COMMANDS = {"index": _index, "search": _search, "show": _show, "entities": _entities,
              "overlaps": _overlaps, "diff": _diff, "export": cli_lists.run_export,
-             "searches": cli_lists.run_searches, "timeline": cli_timeline.run,
+             "searches": cli_lists.run_searches, "timeline": cli_timeline.run, "state": cli_state.run,
              "tag": cli_review.run_tag, "note": cli_review.run_note}
 
 
 def run_app(args: argparse.Namespace) -> int:
     """No command: open the reader. It syncs in the background, so the list shows at once."""
+    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+        # Without a terminal (cron, a pipe) Textual would write screen codes and wait for keys forever.
+        print("wire: error: the reader needs a terminal (stdin and stdout); use a command such as wire search",
+              file=sys.stderr)
+        return 2
+    if getattr(args, "color", None) == "never":
+        os.environ["NO_COLOR"] = "1"  # Textual then draws in monochrome (it reads NO_COLOR when it starts)
     lib = Library.open(args.corpus, args.home, args.config)
     try:
-        from reader.tui.app import make_app  # Textual loads only when the app is wanted
+        from reader.tui.app import make_app, run  # Textual loads only when the app is wanted
 
-        make_app(lib, theme=args.theme or lib.config.theme).run()
+        run(make_app(lib, theme=args.theme or lib.config.theme))  # ends the process if workers were left busy
     finally:
         lib.close()
     return 0
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    die_with_parent()
-    parser = build_parser()
-    args = parser.parse_args(cli_review.shield_dashes(sys.argv[1:] if argv is None else argv))
     try:
+        die_with_parent()
+        parser = build_parser()
+        args = parser.parse_args(cli_review.shield_dashes(sys.argv[1:] if argv is None else argv))
         if args.command is None:
-            return run_app(args)
+            code = run_app(args)
+            # The app has closed the state and the library: ending here skips Python's teardown of every
+            # module loaded (spaCy, numpy, Textual: half a second on a busy machine) after `q`.
+            return _leave(code) if argv is None else code
         return run(args)
     except WireError as exc:
         print(f"wire: error: {inert(str(exc))}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
-        print("wire: interrupted", file=sys.stderr)
-        return 130
+        return _interrupted(leave=argv is None)
     except BrokenPipeError:
         # The reader of our output went away (`wire search x | head`): not an error.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
@@ -270,3 +305,29 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"wire: error: internal error: {type(exc).__name__}: {inert(str(exc))} "
               "(WIRE_DEBUG=1 shows the traceback)", file=sys.stderr)
         return 1
+
+
+def _interrupted(leave: bool) -> int:
+    """Ctrl-C: one line, exit 130. The command's `finally` blocks have run by now (databases closed,
+    workers told to go). As the process's own entry point (`leave`), it then exits at once: a second
+    Ctrl-C during Python's shutdown would print a traceback, and CPython 3.11 was seen (strace) to
+    reset SIGINT and kill itself with it after this handler had run (exit -2, not 130) when the
+    interrupt had landed in the wire-copy pass's numerical code."""
+    try:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+    except ValueError:
+        pass  # main() called from a thread other than the main one (a test): nothing to guard
+    if sys.stderr.isatty():
+        sys.stderr.write("\r\033[K")  # over a progress bar, if one was drawn
+    print("wire: interrupted", file=sys.stderr)
+    return _leave(130) if leave else 130
+
+
+def _leave(code: int) -> int:
+    """End the process now (the work is over and its files are closed): flush, then os._exit."""
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):
+            pass
+    os._exit(code)

@@ -6,11 +6,13 @@ import hashlib
 import json
 import threading
 from collections.abc import Callable
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import asdict
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from reader.corpus.store import Store
+from reader.locations import write_atomic
 from reader.models import Article, Family, Overlap
 
 if TYPE_CHECKING:
@@ -31,7 +33,12 @@ class CopyStage:
     removed ones dropped) only when a corpus sync changed something.
     """
 
-    def __init__(self, store: Store, cache_dir: Path) -> None:
+    def __init__(self, store: Store, cache_dir: Path,
+                 guard: Callable[[], AbstractContextManager] | None = None) -> None:
+        """Args:
+            guard: the corpus's sync lock, held while the stage writes its files (not while it scores).
+        """
+        self.guard = guard or nullcontext
         self.store = store
         self.cache_dir = cache_dir
         self._index: OverlapIndex | None = None
@@ -48,7 +55,7 @@ class CopyStage:
             from reader.overlap import OverlapIndex
 
             if self._index is None:
-                self._index = OverlapIndex.load(self.cache_dir)
+                self._index = _load(lambda: OverlapIndex.load(self.cache_dir))
                 if self._index is not None and self._saved_generation() != generation:
                     self._sync(generation, progress)
             if self._index is None:
@@ -59,8 +66,10 @@ class CopyStage:
             return self._index
 
     def _saved_generation(self) -> str | None:
-        marker = self.cache_dir / "overlap.generation"
-        return marker.read_text() if marker.is_file() else None
+        try:
+            return (self.cache_dir / "overlap.generation").read_text()
+        except (OSError, ValueError):
+            return None  # missing or not text: synced again
 
     def _sync(self, generation: str, progress: Callable[[str, int, int], None] | None) -> None:
         assert self._index is not None
@@ -68,8 +77,16 @@ class CopyStage:
         if progress:
             progress("wire copies", 0, len(articles))
         self._index.sync(articles)
-        self._index.save(self.cache_dir)
-        (self.cache_dir / "overlap.generation").write_text(generation)
+        if self._index.problems:  # articles left out of wire copies: listed with their file's skip entries
+            with self.guard(), self.store.transaction():
+                for article_id, reason in self._index.problems.items():
+                    self.store.note_problem(article_id, reason)
+        try:
+            with self.guard():
+                self._index.save(self.cache_dir)
+                write_atomic(self.cache_dir / "overlap.generation", generation.encode())
+        except OSError:
+            pass  # only a cache (a full disk, say): the index in memory is right, the next run makes it again
         if progress:
             progress("wire copies", len(articles), len(articles))
 
@@ -111,10 +128,12 @@ class CopyStage:
             return None  # missing, stale or damaged: score again
 
     def _save_pairs(self, pairs: list[Overlap], key: str) -> None:
-        path = self.cache_dir / "pairs.json"
-        tmp = path.with_suffix(".tmp")
-        tmp.write_text(json.dumps({"key": key, "pairs": [asdict(p) for p in pairs]}), encoding="utf-8")
-        tmp.replace(path)
+        data = json.dumps({"key": key, "pairs": [asdict(p) for p in pairs]}).encode()
+        try:
+            with self.guard():
+                write_atomic(self.cache_dir / "pairs.json", data)
+        except OSError:
+            pass  # only a cache (a full disk, say): these pairs are right, the next run scores them again
 
     def families(self, pairs: list[Overlap]) -> list[Family]:
         from reader.overlap import families
@@ -138,7 +157,7 @@ class CopyStage:
 
         with self._lock:
             if self._index is None and self._saved_generation() == self.store.generation():
-                found = OutletBoilerplate.load(self.cache_dir, OverlapIndex().params)
+                found = _load(lambda: OutletBoilerplate.load(self.cache_dir, OverlapIndex().params))
                 if found is not None:
                     return found
             return self.index()
@@ -147,3 +166,12 @@ class CopyStage:
         article = self.store.get(article_id)
         assert article is not None, article_id
         return article
+
+
+def _load(read: Callable):
+    """A saved pickle of ours, or None: one cut short or overwritten can make pickle raise almost anything."""
+    try:
+        return read()
+    except Exception:  # noqa: BLE001 — damaged derived data: made again
+        return None
+

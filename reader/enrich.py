@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import json
 import pickle
+import sqlite3
 import threading
 from collections.abc import Callable
+from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
 
 from reader.corpus.store import Store
+from reader.entities import aliases as _aliases
 from reader.entities import (
     MENTIONS_FILE,
     MERGE_VERSION,
@@ -20,7 +23,9 @@ from reader.entities import (
     parse_overrides,
     pipeline_version,
 )
+from reader.errors import writing
 from reader.index import Index
+from reader.locations import write_atomic
 from reader.models import Article, Entity, Mention
 
 
@@ -31,7 +36,13 @@ class EntityStage:
     (partially) while NER is still running; `run()` does the NER that is missing.
     """
 
-    def __init__(self, store: Store, index: Index, cache_dir: Path, aliases: Path) -> None:
+    def __init__(self, store: Store, index: Index, cache_dir: Path, aliases: Path,
+                 guard: Callable[[], AbstractContextManager] | None = None) -> None:
+        """Args:
+            guard: the corpus's sync lock, held while this stage writes the index, the store's entity
+                terms and its stamp files (not while NER runs: its cache takes concurrent writers).
+        """
+        self.guard = guard or nullcontext
         self.store = store
         self.index = index
         self.cache_dir = cache_dir
@@ -59,7 +70,10 @@ class EntityStage:
         self.warning = str(error) if error else None
         if error is None and self.aliases.is_file():
             # Kept in the cache so that a malformed edit in a later run still has something to fall back on.
-            self._last_good.write_text(self.aliases.read_text(encoding="utf-8"), encoding="utf-8")
+            try:
+                write_atomic(self._last_good, self.aliases.read_bytes())
+            except OSError:
+                pass  # only a fallback (a full disk, say): the aliases in use are the good ones just read
         return overrides
 
     def _aliases_key(self) -> tuple:
@@ -95,31 +109,46 @@ class EntityStage:
         try:
             with (self.cache_dir / "table.pickle").open("rb") as fh:
                 stored_key, table = pickle.load(fh)  # our own cache file, written below
-        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, ValueError):
+        except Exception:  # noqa: BLE001 — cut short or overwritten, pickle raises almost anything: merge again
             return None
-        return table if stored_key == key else None
+        # The class as defined, not this module's name for it (which a test may replace to watch merges).
+        return table if stored_key == key and isinstance(table, _aliases.EntityTable) else None
 
     def _build_base(self, key: tuple, articles: list[Article] | None) -> EntityTable:
         articles = articles if articles is not None else list(self.store.iter_articles())
-        table = EntityTable(cached_mentions(articles, self.cache_dir))
-        self.cache_dir.mkdir(parents=True, exist_ok=True)
-        tmp = self.cache_dir / "table.pickle.tmp"
-        with tmp.open("wb") as fh:
-            pickle.dump((key, table), fh, protocol=pickle.HIGHEST_PROTOCOL)
-        tmp.replace(self.cache_dir / "table.pickle")
+        table = EntityTable(self._mentions(lambda: cached_mentions(articles, self.cache_dir)))
+        try:
+            self.cache_dir.mkdir(parents=True, exist_ok=True)
+            write_atomic(self.cache_dir / "table.pickle",
+                          pickle.dumps((key, table), protocol=pickle.HIGHEST_PROTOCOL))
+        except OSError:
+            pass  # a cache only (a full disk, say): the table is right, the next run merges again
         return table
 
+    def _mentions(self, read: Callable):
+        """`read()` on the mention cache; a cache found damaged inside is started afresh (NER is owed again)."""
+        try:
+            return read()
+        except sqlite3.OperationalError:
+            raise  # locked, full, I/O: not damage
+        except sqlite3.DatabaseError:
+            with self.guard():
+                for name in (MENTIONS_FILE, MENTIONS_FILE + "-wal", MENTIONS_FILE + "-shm"):
+                    (self.cache_dir / name).unlink(missing_ok=True)
+            return read()
+
     def _mentions_version(self) -> int:
-        marker = self.cache_dir / "mentions.stamp"
-        return int(marker.read_text()) if marker.is_file() else 0
+        try:
+            return int((self.cache_dir / "mentions.stamp").read_text())
+        except (OSError, ValueError):
+            return 0  # missing or garbled: the table is merged again, which is what it is for
 
     def _bump(self) -> None:
-        marker = self.cache_dir / "mentions.stamp"
-        marker.write_text(str(self._mentions_version() + 1))
+        write_atomic(self.cache_dir / "mentions.stamp", str(self._mentions_version() + 1).encode())
 
     def pending(self, articles: list[Article]) -> int:
         """How many articles still wait for NER."""
-        return len(articles) - len(cached_mentions(articles, self.cache_dir, corpus=False))
+        return len(articles) - len(self._mentions(lambda: cached_mentions(articles, self.cache_dir, corpus=False)))
 
     # --- running ----------------------------------------------------------------------------
     def run(self, progress: Callable[[str, int, int], None] | None = None,
@@ -131,18 +160,30 @@ class EntityStage:
         if self._finished_key() == self._run_key():
             return self.table()
         articles = list(self.store.iter_articles())
-        self.cache_dir.mkdir(parents=True, exist_ok=True)
-        # Counting only: corpus=False skips the corpus-wide propagation pass, which the table does once.
-        before = len(cached_mentions(articles, self.cache_dir, corpus=False))
-        done = enrich(articles, self.cache_dir, progress=lambda done, total: tick("entities", done, total),
-                      should_stop=should_stop)
-        if len(done) != before:
-            self._bump()
-        table = self.table(articles)
-        self.reindex(table, articles, tick)
-        if len(done) == len(articles):  # not after a stopped run: NER is still owed
-            (self.cache_dir / "finished.json").write_text(json.dumps(self._run_key()))
+        with writing("the entity cache", self.cache_dir / MENTIONS_FILE):
+            self.cache_dir.mkdir(parents=True, exist_ok=True)
+            # Counting only: corpus=False skips the corpus-wide propagation pass, which the table does once.
+            before = len(self._mentions(lambda: cached_mentions(articles, self.cache_dir, corpus=False)))
+            problems: list[tuple[str, str]] = []
+            done = self._mentions(lambda: enrich(
+                articles, self.cache_dir, progress=lambda done, total: tick("entities", done, total),
+                should_stop=should_stop, on_problem=lambda *problem: problems.append(problem)))
+        if problems:  # articles NER failed on: listed with their file's skip entries, still searchable
+            with self.guard(), self.store.transaction():
+                for article_id, reason in problems:
+                    self.store.note_problem(article_id, reason)
+        with self.guard(), writing("the entity cache", self.cache_dir):
+            if len(done) != before:
+                self._bump()
+            table = self.table(articles)
+            self.reindex(table, articles, tick)
+            if len(done) == len(articles):  # not after a stopped run: NER is still owed
+                write_atomic(self.cache_dir / "finished.json", json.dumps(self._run_key()).encode())
         return table
+
+    def finished_before(self) -> bool:
+        """Whether a run finished NER once (for a repaired index: its entity fields are owed)."""
+        return (self.cache_dir / "finished.json").is_file()
 
     def _run_key(self) -> list:
         """What a finished run depends on (JSON-ready). The mention database's inode is in it: a cache
@@ -170,7 +211,7 @@ class EntityStage:
                 changed.append((article, terms))
         if not changed:
             return 0
-        with self.store.transaction():
+        with self.guard(), self.store.transaction():
             with self.index.writer() as writer:
                 for done, (article, terms) in enumerate(changed, start=1):
                     writer.replace(article, terms)
@@ -185,3 +226,4 @@ class EntityStage:
 
     def of_article(self, article_id: str) -> list[tuple[Entity, list[Mention]]]:
         return self.table().for_article(article_id)
+

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
 import signal
+import sys
 import threading
+import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from functools import lru_cache
 from pathlib import Path
 
@@ -18,8 +21,11 @@ from whoosh.fields import ID, KEYWORD, NUMERIC, TEXT, Schema
 from whoosh.filedb.filestore import RamStorage
 from whoosh.lang.porter import stem
 from whoosh.query import NullQuery, Or, Prefix, Term
+from whoosh.writing import CLEAR
 
-from reader.errors import WireError
+from reader.children import die_with_parent, on_sigint
+from reader.errors import DiskFull, WireError, out_of_space
+from reader.locations import write_atomic
 from reader.models import Article, Hit, SearchResult
 from reader.querytext import dates_as_numbers, syntax_problem
 from reader.snippets import WORD, make_snippet, match_spans
@@ -29,6 +35,13 @@ SCHEMA_VERSION = "3"
 DEFAULT_FIELDS = ("title", "body")
 LOCK_WAIT = 15.0
 """Seconds a writer waits for another process's writer to finish before giving up."""
+
+
+class IndexUnreadable(WireError):
+    """The index failed while being read, twice: damaged, or swapped under this reader by another process."""
+
+    def __init__(self) -> None:
+        super().__init__("the index is being rebuilt; try again in a moment")
 
 
 @lru_cache(maxsize=200_000)
@@ -141,8 +154,17 @@ def article_fields(article: Article, entity_terms: dict[str, list[str]] | None =
 class Index:
     """One corpus's index, on disk (or in memory when `path` is None, for tests)."""
 
-    def __init__(self, path: Path | None) -> None:
+    def __init__(self, path: Path | None, guard: Callable[[], AbstractContextManager] | None = None) -> None:
+        """Args:
+            guard: the corpus's sync lock (`SyncLock.hold`), taken before a damaged index is deleted:
+                a reader that finds it unreadable first waits for a sync that may be rewriting it.
+        """
         self.path = path
+        self._guard = guard or nullcontext
+        self._clear_pending = False
+        """clear() was called: the next commit replaces every segment (until then readers see the old ones)."""
+        self.committed: Callable[[int], None] | None = None
+        """Called after each commit with the index's new generation (the Library records it in the store)."""
         self._ix = self._open()
         # Opening a searcher reads every segment's files: ~10 ms that a search should not pay each
         # time. One searcher is kept and refreshed (cheap when nothing changed); the lock keeps it
@@ -156,15 +178,30 @@ class Index:
     def _open(self) -> index.Index:
         if self.path is None:
             return RamStorage().create_index(make_schema())
+        ix = self._try_open()
+        if ix is None:
+            with self._guard():
+                ix = self._try_open() or self._create()  # retried: a sync may have put it right meanwhile
+        return ix
+
+    def _try_open(self) -> index.Index | None:
+        """The index on disk if it is whole and of this schema version, else None."""
+        assert self.path is not None
         marker = self.path / "wire-schema"
         try:
             if marker.is_file() and marker.read_text() == SCHEMA_VERSION and index.exists_in(str(self.path)):
                 ix = index.open_dir(str(self.path))
-                ix.doc_count()  # reads the TOC and segments: a torn index fails here, not later
+                ix.doc_count()  # reads the TOC: a torn one fails here
+                if not self._files_as_committed(ix.latest_generation()):
+                    return None
+                # Opening a reader opens every segment's files: one cut short or overwritten fails here,
+                # not in the middle of a search (about 1 ms a segment).
+                with ix.reader() as reader:
+                    reader.doc_count_all()
                 return ix
         except Exception:  # noqa: BLE001 — any damage to derived data means: rebuild it
             pass
-        return self._create()
+        return None
 
     def _create(self) -> index.Index:
         assert self.path is not None
@@ -174,6 +211,41 @@ class Index:
         (self.path / "wire-schema").write_text(SCHEMA_VERSION)
         return ix
 
+    # Whoosh keeps no checksums: a segment overwritten in part reads as garbage (fewer hits) without an
+    # error. Its files never change once committed, so their sizes and mtimes, noted after each commit,
+    # tell a damaged one at the next open.
+    _FILES = "wire-files.json"
+
+    def _record_files(self) -> None:
+        if self.path is None:
+            return
+        try:
+            files = {p.name: [p.stat().st_size, p.stat().st_mtime_ns] for p in self.path.glob("*MAIN_*")
+                     if p.name != "MAIN_WRITELOCK"}
+            write_atomic(self.path / self._FILES, json.dumps({"generation": self.generation(), "files": files}).encode())
+        except OSError:
+            (self.path / self._FILES).unlink(missing_ok=True)  # no record (a full disk): no check at open
+
+    def _files_as_committed(self, generation: int) -> bool:
+        """False if a file of the commit noted last changed since; True when unknown (no note, or a note
+        of another commit: one killed before noting it)."""
+        assert self.path is not None
+        try:
+            noted = json.loads((self.path / self._FILES).read_text())
+            if noted["generation"] != generation:
+                return True
+            files = noted["files"]
+        except (OSError, ValueError, KeyError, TypeError):
+            return True
+        for name, (size, mtime) in files.items():
+            try:
+                st = (self.path / name).stat()
+            except OSError:
+                return False
+            if (st.st_size, st.st_mtime_ns) != (size, mtime):
+                return False
+        return True
+
     def close(self) -> None:
         with self._lock:
             if self._searcher is not None:
@@ -181,12 +253,39 @@ class Index:
                 self._searcher = None
 
     def clear(self) -> None:
-        """Drop everything (a rebuild)."""
+        """Drop everything (a rebuild), at the next commit.
+
+        The old segments stay, for readers in other processes, until the rebuild's commit replaces them
+        all at once (one TOC rename): a reader gets the old index or the new one, never an empty folder.
+        Until then this index counts as empty. `cancel_clear()` forgets it (a sync that failed).
+        """
         self.close()
+        if self.path is None:
+            self._ix = RamStorage().create_index(make_schema())
+        else:
+            self._clear_pending = True
+
+    def cancel_clear(self) -> None:
+        self._clear_pending = False
+
+    def finish_clear(self) -> None:
+        """Commit a pending clear that no writer committed (a rebuild of a corpus with no articles)."""
+        if self._clear_pending:
+            with self.writer():
+                pass
+
+    def recreate(self) -> None:
+        """Delete the index and start an empty one (it was found damaged); the caller holds the sync lock."""
+        self.close()
+        self._clear_pending = False
         self._ix = RamStorage().create_index(make_schema()) if self.path is None else self._create()
 
+    def generation(self) -> int:
+        """The generation of the latest commit on disk (each commit writes the next TOC)."""
+        return self._ix.latest_generation()
+
     def doc_count(self) -> int:
-        return self._ix.doc_count()
+        return 0 if self._clear_pending else self._ix.doc_count()
 
     @contextmanager
     def writer(self, bulk: bool = False) -> Iterator[_Writer]:
@@ -199,7 +298,8 @@ class Index:
         options = {"limitmb": 256, "timeout": LOCK_WAIT, "delay": 0.1}
         if bulk and self.path is not None:
             options.update(procs=2, multisegment=True)
-        with _parent_only_sigint():
+            die_with_parent()  # Whoosh forks the writer processes: killed with us, not left waiting on a queue
+        with _parent_only_sigint() as interrupted:
             try:
                 w = self._ix.writer(**options)
             except index.LockError:
@@ -209,15 +309,26 @@ class Index:
                                 "try again when it has finished") from None
             try:
                 yield _Writer(w)
-                w.commit()
-            except BaseException:
+                interrupted()  # a Ctrl-C dropped on the way (see _parent_only_sigint): cancel, never commit
+                # A rebuild's commit keeps none of the old segments: CLEAR drops them as it writes the TOC.
+                w.commit(mergetype=CLEAR) if self._clear_pending else w.commit()
+            except BaseException as exc:
                 # Stop the indexing sub-processes before cancel() removes the files they read;
                 # otherwise each prints a traceback about a vanished batch file.
                 for task in getattr(w, "tasks", ()):
                     task.terminate()
                     task.join()
-                w.cancel()
+                try:
+                    w.cancel()
+                except Exception:  # noqa: BLE001 — a commit that failed half way (a full disk) may leave
+                    pass  # nothing to cancel; the TOC on disk is still the last good one
+                if out_of_space(exc, self.path):
+                    raise DiskFull("the search index", self.path) from None
                 raise
+            self._clear_pending = False
+            self._record_files()
+            if self.committed is not None:
+                self.committed(self.generation())
 
     def search(self, query: str, limit: int = 20, sort: str = "relevance",
                text_for: Callable[[str], str] | None = None, filter_query: str | None = None) -> SearchResult:
@@ -231,28 +342,60 @@ class Index:
         parsed, notice = self._parse(query)
         if parsed is None:
             return SearchResult(query, 0, (), notice)
-        with self._lock:
-            return self._search(self._fresh_searcher(), parsed, query, notice, limit, sort, text_for, filter_query)
+        return self._reading(lambda searcher: self._search(searcher, parsed, query, notice, limit, sort,
+                                                           text_for, filter_query))
 
     def ids(self, query: str) -> list[str]:
         """Ids of every article the query matches (unscored: for counting and facets)."""
         parsed, _ = self._parse(query)
         if parsed is None:
             return []
-        with self._lock:
-            searcher = self._fresh_searcher()
+
+        def ids(searcher) -> list[str]:
             found = searcher.search(parsed, limit=None, scored=False, sortedby=None)
             return [searcher.stored_fields(docnum)["id"] for docnum in found.docs()]
+
+        return self._reading(ids)
 
     def highlight_spans(self, text: str, query: str) -> list[tuple[int, int]]:
         """Where the words a query matches (title and body forms, wildcards expanded) occur in `text`."""
         parsed, _ = self._parse(query)
         if parsed is None:
             return []
-        with self._lock:
-            searcher = self._fresh_searcher()
-            terms = _body_terms(parsed, searcher) | _body_terms(parsed, searcher, "title")
+        terms = self._reading(lambda searcher: _body_terms(parsed, searcher) | _body_terms(parsed, searcher, "title"))
         return [(start, end) for start, end, _ in match_spans(text, terms, cached_stem)]
+
+    def _reading(self, read: Callable):
+        """`read(searcher)` on the kept searcher; on a failure, once more on a freshly opened index.
+
+        A read can fail when another process's commit removed segment files this searcher had not opened
+        yet, or when the files are damaged: the retry settles the first; `IndexUnreadable` reports the
+        second (the Library then rebuilds the index).
+        """
+        with self._lock:
+            try:
+                return read(self._fresh_searcher())
+            except WireError:
+                raise
+            except Exception:  # noqa: BLE001 — whatever a damaged segment makes Whoosh raise
+                self._drop_searcher()
+                try:
+                    if self.path is not None:
+                        self._ix = index.open_dir(str(self.path))
+                    return read(self._fresh_searcher())
+                except WireError:
+                    raise
+                except Exception:  # noqa: BLE001
+                    self._drop_searcher()
+                    raise IndexUnreadable() from None
+
+    def _drop_searcher(self) -> None:
+        if self._searcher is not None:
+            try:
+                self._searcher.close()
+            except Exception:  # noqa: BLE001 — closing a searcher over damaged files
+                pass
+            self._searcher = None
 
     def _fresh_searcher(self):
         """The kept searcher, reopened if a writer committed since (call with the lock held)."""
@@ -346,22 +489,48 @@ def _body_terms(parsed, searcher, field: str = "body") -> set[str]:
 
 
 @contextmanager
-def _parent_only_sigint() -> Iterator[None]:
+def _parent_only_sigint() -> Iterator[Callable[[], None]]:
     """Ctrl-C interrupts this process only, not the forked index writers (they would each print a
-    traceback); the parent then stops them. Only the main thread may set signal handlers."""
+    traceback); the parent then stops them. Only the main thread may set signal handlers.
+
+    Yields a check that raises KeyboardInterrupt if a Ctrl-C came and was lost, which happened two ways:
+    Whoosh's bulk commit waits for its writer processes in waitpid, which a SIGINT the kernel gave to
+    another thread (a queue's feeder) does not break (hung over 30 s); and a KeyboardInterrupt raised in
+    os.fork's at-fork hooks (logging's) is printed as "ignored" and dropped. So every interrupt is noted,
+    one the main thread has not taken after 0.2 s is sent on to it (children.on_sigint), and the writer
+    checks before it commits.
+    """
     if threading.current_thread() is not threading.main_thread():
-        yield
+        yield lambda: None
         return
     parent = os.getpid()
+    noted: list[bool] = []
 
     def interrupt(signum, frame):
         if os.getpid() == parent:
+            noted.append(True)
             raise KeyboardInterrupt
 
-    previous = signal.signal(signal.SIGINT, interrupt)
+    def forward() -> None:  # in the watcher's thread, on each SIGINT
+        time.sleep(0.2)
+        if not noted:
+            signal.pthread_kill(threading.main_thread().ident, signal.SIGINT)
+
+    def check() -> None:
+        if noted:
+            raise KeyboardInterrupt
+
+    def unraisable(info) -> None:
+        if info.exc_type is not KeyboardInterrupt:  # one dropped in an at-fork hook is noted: check() raises it
+            hook(info)
+
+    previous, hook = signal.signal(signal.SIGINT, interrupt), sys.unraisablehook
+    sys.unraisablehook = unraisable
     try:
-        yield
+        with on_sigint(forward):
+            yield check
     finally:
+        sys.unraisablehook = hook
         signal.signal(signal.SIGINT, previous)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 import os
+import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -15,12 +16,13 @@ from reader.corpus.store import Store
 from reader.enrich import EntityStage
 from reader.entities import TYPES as ENTITY_TYPES
 from reader.errors import WireError
-from reader.index import Index
+from reader.index import Index, IndexUnreadable
 from reader.locations import Locations, bundled
 from reader.models import Article, ArticleRow, Entity, Family, Mention, Overlap, SearchResult, SyncReport
 from reader.review import query_tag
 from reader.sync import VERSION as SYNC_VERSION
 from reader.sync import Progress, SyncCancelled, sync  # noqa: F401 — SyncCancelled is re-exported
+from reader.synclock import StopWaiting, SyncLock
 
 if TYPE_CHECKING:
     from reader.overlap import Comparison
@@ -44,8 +46,14 @@ class Library:
             self.cache.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise WireError(f"cannot create the cache folder {self.cache}: {exc.strerror}") from None
-        self.store = Store(self.cache / "corpus.sqlite", SYNC_VERSION)
-        self.index = Index(self.cache / "index")
+        self.lock = SyncLock(self.cache / "sync.lock")
+        """Held by whoever writes this corpus's derived data (a sync, the entity and copy stages' writes)."""
+        self.on_wait: Callable[[int | None], None] | None = None
+        """Called once (with the other process's pid) when a sync has to wait for another process's; the
+        CLI says so on stderr. None: a sync with a `progress` callback reports it as a progress stage."""
+        self.store = Store(self.cache / "corpus.sqlite", SYNC_VERSION, guard=self._locked)
+        self.index = Index(self.cache / "index", guard=self._locked)
+        self.index.committed = self.store.set_index_generation
         self.index.tag_ids = self._user_tagged
         self.tag_ids: Callable[[str, bool], list[str]] | None = None
         """(tag, is a prefix) → ids the user tagged so (`State.tagged`), for `tags:` in every search.
@@ -56,8 +64,18 @@ class Library:
         opening State here would add a second connection to the app and a write path (State's schema
         setup) to every read-only command. None: `tags:` matches the files' own tags only."""
         aliases = self.config.aliases or locations.config_dir / "aliases.yaml"
-        self.entity_stage = EntityStage(self.store, self.index, self.cache / "entities", aliases)
-        self.copy_stage = CopyStage(self.store, self.cache / "overlap")
+        self.entity_stage = EntityStage(self.store, self.index, self.cache / "entities", aliases, self._locked)
+        self.copy_stage = CopyStage(self.store, self.cache / "overlap", self._locked)
+
+    def _locked(self, progress: Progress | None = None, should_stop: Callable[[], bool] | None = None):
+        """The sync lock, telling `on_wait` (or `progress`) once if another process holds it."""
+        def waiting(pid: int | None) -> None:
+            if self.on_wait is not None:
+                self.on_wait(pid)
+            elif progress is not None:
+                progress(f"waiting for another wire process{f' (pid {pid})' if pid else ''}", 0, 1)
+
+        return self.lock.hold(on_wait=waiting, should_stop=should_stop)
 
     @classmethod
     def open(cls, corpus: str | Path | None = None, home: str | Path | None = None,
@@ -78,12 +96,41 @@ class Library:
              should_stop: Callable[[], bool] | None = None) -> SyncReport:
         """Re-read what changed on disk; see `reader.sync`.
 
+        With the corpus's sync lock held: a sync in another process is waited for (`on_wait` is told),
+        never run beside. A rebuild is one store transaction and one index commit, so readers elsewhere
+        see the old articles until the new ones are all there.
+
         Raises:
             SyncCancelled: `should_stop` returned True; nothing was committed.
         """
         outlets = self.locations.config_dir / "outlets.yaml"
-        return sync(self.corpus, self.store, self.index, progress, rebuild,
-                    outlets if outlets.is_file() else None, should_stop)
+        try:
+            with self._locked(progress, should_stop):
+                try:
+                    return self._sync(progress, rebuild, outlets if outlets.is_file() else None, should_stop)
+                except sqlite3.OperationalError:
+                    raise  # locked, full, I/O: not damage
+                except sqlite3.DatabaseError:
+                    # The store's file was damaged inside, past what opening it checks: start it afresh.
+                    self.store.reopen(fresh=True)
+                    return self._sync(progress, True, outlets if outlets.is_file() else None, should_stop)
+        except StopWaiting:
+            raise SyncCancelled from None
+
+    def _sync(self, progress, rebuild, outlets, should_stop) -> SyncReport:
+        """One sync with the lock held, in one store transaction (see `Store.transaction`)."""
+        # An index commit the store never recorded (killed between the two commits): the index may hold
+        # a rebuild's documents without their entity fields while the store's rows say otherwise.
+        recorded = self.store.index_generation()
+        rebuild = rebuild or (recorded is not None and recorded != self.index.generation())
+        try:
+            with self.store.transaction(immediate=True):
+                report = sync(self.corpus, self.store, self.index, progress, rebuild, outlets, should_stop)
+                self.index.finish_clear()
+        except BaseException:
+            self.index.cancel_clear()
+            raise
+        return report
 
     def search(self, query: str, limit: int | None = 20, sort: str = "relevance", since: str | None = None,
                until: str | None = None, snippets: bool = True) -> SearchResult:
@@ -110,8 +157,26 @@ class Library:
             bounds[0] = "0001-01-01"
         # Whoosh writes open ranges as [a to] and [to b].
         filter_query = f"date:[{' to '.join(bounds).strip()}]" if any(bounds) else None
-        return self.index.search(query, limit=None if limit is None else max(1, limit), sort=sort,
-                                 text_for=self._body if snippets else None, filter_query=filter_query)
+        return self._repairing(lambda: self.index.search(
+            query, limit=None if limit is None else max(1, limit), sort=sort,
+            text_for=self._body if snippets else None, filter_query=filter_query))
+
+    def _repairing(self, read: Callable):
+        """`read()`, and if the index turns out unreadable, once more after rebuilding it (with the
+        entity fields NER had given it) — or after the other process's rebuild that made it so."""
+        try:
+            return read()
+        except IndexUnreadable:
+            with self._locked():
+                try:
+                    return read()  # another process's rebuild, now finished, may have put it right
+                except IndexUnreadable:
+                    pass
+                self.index.recreate()
+                self.sync()
+                if self.entity_stage.finished_before():
+                    self.entity_stage.run()
+            return read()
 
     def _user_tagged(self, text: str, prefix: bool) -> list[str]:
         tag = query_tag(text)  # a query term as tags are stored (`tags:"New York"` → new-york)
@@ -120,7 +185,7 @@ class Library:
     def matching(self, query: str) -> list[str]:
         """Ids of every article `query` matches, unscored (for counts); a query that does not parse
         counts as plain words, as `search` reads it."""
-        return self.index.ids(query)
+        return self._repairing(lambda: self.index.ids(query))
 
     def listing(self) -> list[ArticleRow]:
         """Every article's list line, newest first: cheap even for a large corpus (no text decoded)."""
@@ -167,7 +232,7 @@ class Library:
         """Merged entities by article count; with `query`, counted over the matching articles only."""
         if type is not None and type not in ENTITY_TYPES:
             raise WireError(f"unknown entity type '{type}' (use {', '.join(ENTITY_TYPES)})")
-        ids = self.index.ids(query) if query else None
+        ids = self.matching(query) if query else None
         return self.entity_stage.entities(type, ids, limit)
 
     def mentions(self, article_id: str) -> list[Mention]:

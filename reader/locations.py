@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -50,3 +51,16 @@ class Locations:
         resolved = corpus.resolve()
         digest = hashlib.sha256(str(resolved).encode()).hexdigest()[:12]
         return self.cache_dir / "corpora" / f"{resolved.name or 'root'}-{digest}"
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write a derived file whole or leave the old one: a reader in another process never sees half of
+    it, and a kill leaves at most a stray temporary (named after this process and thread, so two
+    writers never share one)."""
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
+    try:
+        tmp.write_bytes(data)
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise

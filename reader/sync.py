@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import hashlib
-import multiprocessing
-import signal
+import os
+import stat
 import time
 from collections.abc import Callable, Iterator
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
+from reader import children
 from reader.corpus import PARSER_VERSION, FileStat, FormatError, load_file, scan
 from reader.corpus.store import STORE_VERSION, Store
 from reader.index import SCHEMA_VERSION, Index
@@ -92,38 +92,105 @@ def sync(root: Path, store: Store, index: Index, progress: Progress | None = Non
         work = len(fresh) + len(relabelled) + report.removed
         if work:
             store.bump_generation()
-            with index.writer(bulk=bulk) as writer:
-                done = 0
-                for article_id in old_ids - set(fresh):
-                    writer.delete(article_id)
-                for article in fresh.values():
-                    article = store.mark_repeated(article)
-                    (writer.add if empty else writer.replace)(article)
-                    done += 1
-                    if done % 50 == 0:
-                        tick("indexing", done, work)
-                for article in store.iter_articles(sorted(relabelled)):
-                    writer.replace(article, store.terms_of(article.id))  # keep its entity fields
-                tick("committing", work, work)  # the last point a stop can be honoured
+            refused = _write_index(index, store, fresh, old_ids - set(fresh), relabelled, empty, bulk, tick, work)
+            for article_id in refused:
+                del fresh[article_id]
+            report.added = sum(1 for i in fresh if i not in old_ids)
+            report.updated = len(fresh) - report.added
     report.articles = store.count()
     report.skipped = sorted(skipped + store.skipped(), key=lambda s: s["path"])
     report.seconds = time.perf_counter() - started
     return report
 
 
+class _Refused(Exception):
+    """The index writer failed on one article."""
+
+    def __init__(self, article_id: str, exc: Exception) -> None:
+        super().__init__(article_id)
+        self.article_id, self.reason = article_id, f"not indexed: {_describe(exc)}"
+
+
+def _write_index(index: Index, store: Store, fresh: dict[str, Article], gone: set[str], relabelled: set[str],
+                 empty: bool, bulk: bool, tick: Callable[[str, int, int], None], work: int) -> dict[str, str]:
+    """Write the sync's changes to the index; returns the articles it refused, by id, with the reason.
+
+    An article Whoosh fails on may have left half its postings in the writer, so the writer is
+    cancelled and the pass done again without it (dropped from the store, its reason kept with its
+    file's skip entries): one bad article costs one more pass, not the sync.
+    """
+    refused: dict[str, str] = {}
+    while True:
+        try:
+            with index.writer(bulk=bulk) as writer:
+                done = 0
+                for article_id in gone | (set(refused) if not empty else set()):
+                    writer.delete(article_id)
+                for article in fresh.values():
+                    if article.id in refused:
+                        continue
+                    article = store.mark_repeated(article)
+                    try:
+                        (writer.add if empty else writer.replace)(article)
+                    except OSError:
+                        raise  # a full disk is not this article's fault
+                    except Exception as exc:  # noqa: BLE001 — per-article isolation, see above
+                        raise _Refused(article.id, exc) from None
+                    done += 1
+                    if done % 50 == 0:
+                        tick("indexing", done, work)
+                for article in store.iter_articles(sorted(relabelled - set(refused))):
+                    writer.replace(article, store.terms_of(article.id))  # keep its entity fields
+                tick("committing", work, work)  # the last point a stop can be honoured
+            return refused
+        except _Refused as exc:
+            refused[exc.article_id] = exc.reason
+            store.drop_article(exc.article_id, exc.reason)
+
+
 PARALLEL_READ = 2000
 """From this many files to read, two processes read and parse them: on a first build the parse
 would otherwise run alone on one core before the index writers get both."""
+READ_CHUNK = 64
+"""Files per task sent to a reading process."""
+
+
+MAX_FILE = 512 * 1024 * 1024
+"""Bytes of the largest file read: a bigger one (a disk image named .txt) is skipped, not loaded whole."""
+
+
+def _read_bytes(path: Path) -> bytes:
+    """A regular file's bytes. Opened non-blocking and checked after opening: a file swapped for a FIFO
+    since the scan must not block the sync, and /dev/zero behind a link must not be read forever."""
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise _Unreadable("not a regular file")
+        if info.st_size > MAX_FILE:
+            raise _Unreadable(f"larger than {MAX_FILE // 2**20} MB")
+        with os.fdopen(fd, "rb", closefd=False) as fh:
+            return fh.read()
+    finally:
+        os.close(fd)
+
+
+class _Unreadable(Exception):
+    """A file found unfit to read; the message is the skip reason."""
 
 
 def _read_one(job: tuple[Path, FileStat, str | None, Path | None]) -> tuple[FileStat, tuple[str, object]]:
     """Read and parse one file: ("same", sha) when only its mtime changed, ("error", reason), or
-    ("parsed", (articles, skipped records, sha))."""
+    ("parsed", (articles, skipped records, sha)). Never raises for what a file contains."""
     root, st, known_sha, outlets = job
     try:
-        data = (root / st.path).read_bytes()
+        data = _read_bytes(root / (st.disk or st.path))
     except OSError as exc:
         return st, ("error", f"cannot read: {exc.strerror}")
+    except _Unreadable as exc:
+        return st, ("error", str(exc))
+    except MemoryError:
+        return st, ("error", f"cannot read: out of memory ({st.size // 2**20} MB)")
     sha = hashlib.sha256(data).hexdigest()
     if sha == known_sha:
         return st, ("same", sha)
@@ -131,24 +198,38 @@ def _read_one(job: tuple[Path, FileStat, str | None, Path | None]) -> tuple[File
         articles, bad = load_file(st.path, data, st.mtime_ns, outlets)
     except FormatError as exc:
         articles, bad = [], [{"path": st.path, "reason": str(exc)}]
+    except MemoryError:
+        articles, bad = [], [{"path": st.path, "reason": f"out of memory parsing it ({len(data) // 2**20} MB)"}]
+    except RecursionError:
+        articles, bad = [], [{"path": st.path, "reason": "structure nested too deeply to parse"}]
+    except Exception as exc:  # noqa: BLE001 — the safety net: one file's surprise must not stop the sync
+        articles, bad = [], [{"path": st.path, "reason": f"cannot parse: {_describe(exc)}"}]
     return st, ("parsed", (articles, bad, sha))
 
 
-def _ignore_sigint() -> None:
-    # Ctrl-C reaches the whole process group; the parent stops the pool, workers stay quiet.
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
+def _describe(exc: BaseException) -> str:
+    """An exception as one short line: its type and the first line of its message."""
+    message = str(exc).splitlines()[0][:120] if str(exc) else ""
+    return f"{type(exc).__name__}: {message}" if message else type(exc).__name__
+
+
+def _read_chunk(jobs: list) -> list[tuple[FileStat, tuple[str, object]]]:
+    return [_read_one(job) for job in jobs]
 
 
 def _read_all(jobs: list) -> Iterator[tuple[FileStat, tuple[str, object]]]:
-    """`_read_one` over every job, in order; in two processes when there are many."""
+    """`_read_one` over every job, in order; in two processes when there are many.
+
+    The processes are reader.children's, not a ProcessPoolExecutor's: they ignore Ctrl-C (the parent
+    stops them), and end on their pipe's EOF when the parent stops early or is killed.
+    """
     if len(jobs) < PARALLEL_READ:
         yield from map(_read_one, jobs)
         return
-    with ProcessPoolExecutor(max_workers=2, mp_context=multiprocessing.get_context("fork"),
-                             initializer=_ignore_sigint) as pool:
-        try:
-            yield from pool.map(_read_one, jobs, chunksize=64)
-        except BaseException:
-            pool.shutdown(wait=False, cancel_futures=True)
-            raise
+    chunks = children.imap(_read_chunk, (jobs[i:i + READ_CHUNK] for i in range(0, len(jobs), READ_CHUNK)), 2)
+    try:
+        for chunk in chunks:
+            yield from chunk
+    finally:
+        chunks.close()  # a stop or an error: the workers end now
 

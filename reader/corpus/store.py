@@ -5,11 +5,13 @@ from __future__ import annotations
 import json
 import sqlite3
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import replace
 from pathlib import Path
 
 from reader.corpus.boilerplate import REPEAT_THRESHOLD, paragraph_key
+from reader.errors import DiskFull, out_of_space, writing
 from reader.models import Article, ArticleRow, Paragraph
 
 STORE_VERSION = "3"
@@ -32,26 +34,59 @@ CREATE TABLE IF NOT EXISTS terms (id TEXT PRIMARY KEY, data TEXT);
 class Store:
     """Rows are written inside one transaction per sync, committed after the index commit.
 
-    If a sync dies before that commit, the next one sees the same files as changed and
-    redoes them; every index operation it repeats is idempotent.
+    If a sync dies before that commit, the store is as it was; the index generation recorded with the
+    rows (`index_generation`) then differs from the index's, and the next sync rebuilds both.
     """
 
-    def __init__(self, path: Path | None, version: str | None = None) -> None:
+    def __init__(self, path: Path | None, version: str | None = None,
+                 guard: Callable[[], AbstractContextManager] | None = None) -> None:
+        """Args:
+            guard: the corpus's sync lock (`SyncLock.hold`), taken before a damaged file is deleted or
+                the tables of another version are dropped: never under the feet of a running sync.
+        """
+        self.path = path
+        self._guard = guard or nullcontext
         try:
             self.db = self._open(path)
         except sqlite3.DatabaseError:
             if path is None:
                 raise
-            # Derived data, damaged (a disk error, a copied half file): start afresh; the sync refills it.
-            for damaged in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
-                damaged.unlink(missing_ok=True)
-            self.db = self._open(path)
+            with self._guard():
+                try:  # another process may have put it right while this one waited
+                    self.db = self._open(path)
+                except sqlite3.DatabaseError:
+                    self.discard()
+                    self.db = self._open(path)
         self._repeated: set[tuple[str, str]] | None = None
         if version is not None and self.version() not in (None, version):
-            self.reset(version)  # made by another version of wire: its rows may not fit these tables
+            with self._guard():
+                if self.version() not in (None, version):
+                    self.reset(version)  # made by another version of wire: its rows may not fit these tables
+
+    def discard(self) -> None:
+        """Delete the database files (derived data found damaged: the sync refills a new one)."""
+        assert self.path is not None
+        for damaged in (self.path, self.path.with_name(self.path.name + "-wal"),
+                        self.path.with_name(self.path.name + "-shm")):
+            damaged.unlink(missing_ok=True)
+
+    def reopen(self, fresh: bool = False) -> None:
+        """Close and open again; `fresh` deletes the files first (damage found after opening)."""
+        self.db.close()
+        if fresh and self.path is not None:
+            self.discard()
+        self.db = self._open(self.path)
+        self._repeated = None
 
     @staticmethod
     def _open(path: Path | None) -> sqlite3.Connection:
+        # A file cut short (a copied half, a full disk) opens and reads its first page fine: compare its
+        # size with the page count its header gives, while no WAL holds pages beyond the file's end.
+        size = None
+        if path is not None and path.is_file():
+            wal = path.with_name(path.name + "-wal")
+            if not wal.exists() or wal.stat().st_size == 0:
+                size = path.stat().st_size
         db = sqlite3.connect(str(path) if path else ":memory:", check_same_thread=False, isolation_level=None)
         try:
             db.execute("PRAGMA busy_timeout=30000")  # another process's sync: wait, don't fail
@@ -59,6 +94,10 @@ class Store:
             db.execute("PRAGMA synchronous=NORMAL")
             db.executescript(_SCHEMA)
             db.execute("SELECT value FROM meta WHERE key='version'").fetchone()
+            if size:
+                pages = db.execute("PRAGMA page_count").fetchone()[0]
+                if pages * db.execute("PRAGMA page_size").fetchone()[0] > size:
+                    raise sqlite3.DatabaseError(f"{path} is shorter than its header says")
         except sqlite3.DatabaseError:
             db.close()
             raise
@@ -90,12 +129,27 @@ class Store:
         """Changes whenever a sync changed articles: derived stages compare it with their own."""
         return self._meta("generation") or "0"
 
+    def index_generation(self) -> int | None:
+        """The index's commit generation when this store last committed with it (None: not recorded)."""
+        value = self._meta("index_generation")
+        return int(value) if value and value.isdigit() else None
+
+    def set_index_generation(self, generation: int) -> None:
+        """Record the index commit that goes with the rows of the current transaction: an index commit
+        that the store never followed (a kill between the two) then shows as a mismatch."""
+        self.db.execute("INSERT OR REPLACE INTO meta VALUES ('index_generation', ?)", (str(generation),))
+
     def bump_generation(self) -> None:
         self.db.execute("INSERT OR REPLACE INTO meta VALUES ('generation', ?)", (str(int(self.generation()) + 1),))
 
-    def transaction(self):
-        """`with store.transaction():` — BEGIN … COMMIT, or ROLLBACK on any exception."""
-        return _Transaction(self)
+    def transaction(self, immediate: bool = False):
+        """`with store.transaction():` — BEGIN … COMMIT, or ROLLBACK on any exception.
+
+        Nested in another, it is a savepoint: the outer one commits (a sync wraps a rebuild's reset and
+        its new rows in one, so a reader sees the old articles until the new ones are all there).
+        `immediate` takes the write lock at once (waiting on the busy timeout) rather than at the first write.
+        """
+        return _Transaction(self, immediate)
 
     # --- files ------------------------------------------------------------------------------
     def files(self) -> dict[str, tuple[int, int, str]]:
@@ -143,6 +197,26 @@ class Store:
         self.db.execute("DELETE FROM articles WHERE id=?", (article_id,))
         self.db.execute("DELETE FROM paras WHERE article_id=?", (article_id,))
         self.db.execute("DELETE FROM terms WHERE id=?", (article_id,))  # re-indexed text has no entity fields
+
+    def drop_article(self, article_id: str, reason: str) -> None:
+        """Forget an article a later stage refused, and list it with its file's skip entries (`reason`)."""
+        row = self.db.execute("SELECT path FROM articles WHERE id=?", (article_id,)).fetchone()
+        self._delete_article(article_id)
+        if row:
+            self._add_skip(row[0], article_id, reason)
+
+    def note_problem(self, article_id: str, reason: str) -> None:
+        """List an article that a later stage (NER) failed on with its file's skip entries; it stays
+        indexed. The entry goes when the file is read again."""
+        row = self.db.execute("SELECT path FROM articles WHERE id=?", (article_id,)).fetchone()
+        if row:
+            self._add_skip(row[0], article_id, reason)
+
+    def _add_skip(self, path: str, article_id: str, reason: str) -> None:
+        (blob,) = self.db.execute("SELECT skipped FROM files WHERE path=?", (path,)).fetchone() or (None,)
+        entries = [e for e in json.loads(blob or "[]") if e["path"] != article_id]
+        entries.append({"path": article_id, "reason": reason})
+        self.db.execute("UPDATE files SET skipped=? WHERE path=?", (json.dumps(entries), path))
 
     # --- entity fields as last indexed ---------------------------------------------------------
     def terms_of(self, article_id: str) -> dict[str, list[str]] | None:
@@ -226,17 +300,42 @@ class Store:
 
 
 class _Transaction:
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: Store, immediate: bool) -> None:
         self.store = store
+        self.immediate = immediate
+        self.nested = False
 
     def __enter__(self):
-        self.store.db.execute("BEGIN")
+        db = self.store.db
+        self.nested = db.in_transaction
+        with writing("the corpus store", self.store.path or ":memory:"):
+            if self.nested:
+                db.execute("SAVEPOINT nested")
+            else:
+                db.execute("BEGIN IMMEDIATE" if self.immediate else "BEGIN")
         return self
 
     def __exit__(self, kind, exc, tb):
-        if kind:
-            self.store.db.execute("ROLLBACK")
-            self.store._repeated = None  # the cached set may hold rows that were just rolled back
-        else:
-            self.store.db.execute("COMMIT")
+        db = self.store.db
+        with writing("the corpus store", self.store.path or ":memory:"):
+            if kind:
+                self.store._repeated = None  # the cached set may hold rows that were just rolled back
+                # SQLite may have rolled back already (a full disk does that): rolling back again would
+                # fail with "cannot rollback - no transaction is active" and hide the real error.
+                if db.in_transaction:
+                    db.execute("ROLLBACK TO nested" if self.nested else "ROLLBACK")
+                    if self.nested:
+                        db.execute("RELEASE nested")
+                if isinstance(exc, sqlite3.OperationalError | OSError) and out_of_space(exc, self.store.path):
+                    raise DiskFull("the corpus store", self.store.path or ":memory:") from None
+            elif self.nested:
+                db.execute("RELEASE nested")
+            else:
+                try:
+                    db.execute("COMMIT")
+                except sqlite3.Error:
+                    self.store._repeated = None
+                    if db.in_transaction:
+                        db.execute("ROLLBACK")
+                    raise
         return False
