@@ -143,9 +143,11 @@ class MainScreen(MainActions, MainReview, MainSearches, MainWork, Screen):
             return
         report = message.report
         self._last_sync = report  # an empty list reloaded below then says why it is empty
-        if report and report.skipped and not status.notice:
-            first = report.skipped[0]
-            more = f" and {len(report.skipped) - 1} more" if len(report.skipped) > 1 else ""
+        # Files that went wrong, not the README or licence a folder of articles is expected to hold.
+        wrong = [s for s in report.skipped if not s["reason"].startswith("not an article")] if report else []
+        if wrong and not status.notice:
+            first = wrong[0]
+            more = f" and {len(wrong) - 1} more" if len(wrong) > 1 else ""
             status.notice = f"skipped {first['path']}: {first['reason']}{more} (wire index lists them)"
         if report and (report.added or report.updated or report.removed or not self.all_rows):
             self.load_listing()
