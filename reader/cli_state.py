@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import json
-import os
 import sys
-import tempfile
 from pathlib import Path
 
 from reader import state_dump
 from reader.cli_text import print_json
 from reader.errors import WireError
+from reader.export import atomic_write
 from reader.locations import Locations
 from reader.state import SCHEMA_VERSION, STATE_FILE, State
 from reader.state_file import BACKUPS, newest_backup, restore
@@ -69,23 +68,10 @@ def _export(data_dir: Path, args) -> None:
 
 
 def _write_private(target: Path, text: str) -> None:
-    """Whole or not at all (a temp file, then a rename), and 0600: notes may name confidential sources."""
+    """Whole or not at all, and 0600: notes may name confidential sources."""
     if target.is_dir():
         raise WireError(f"{inert(str(target))} is a folder: give a file name")
-    try:
-        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-    except OSError as exc:
-        raise WireError(f"cannot write {inert(str(target))}: {exc.strerror or exc}") from None
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as out:
-            out.write(text)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(tmp, target)
-    except OSError as exc:
-        raise WireError(f"cannot write {inert(str(target))}: {exc.strerror or exc}") from None
-    finally:
-        Path(tmp).unlink(missing_ok=True)
+    atomic_write(target, lambda out: out.write(text), mode=0o600)
 
 
 def _import(data_dir: Path, args) -> None:

@@ -73,7 +73,7 @@ def export_file(library: Library, state: State | None, ids: Sequence[str], fmt: 
         # A device or a pipe (/dev/stdout, a FIFO a script reads): written to, never replaced. The
         # rename of an atomic write would put a plain file in its place (it did so to /dev/full).
         return _direct_write(target, write)
-    return _atomic_write(target, write)
+    return atomic_write(target, write)
 
 
 def check_out_path(path: str | Path, corpus: Path) -> Path:
@@ -97,12 +97,13 @@ def _direct_write(target: Path, write: Callable[[TextIO], int]) -> int:
         raise WireError(f"cannot write {inert(str(target))}: {exc.strerror or exc}") from None
 
 
-def _atomic_write(target: Path, write: Callable[[TextIO], int]) -> int:
-    # A reader of the file (or a crash midway) never sees half an export. os.open with 0o666 lets the
-    # umask decide the mode, as a plain open() would; tempfile's files would stay 0600.
+def atomic_write(target: Path, write: Callable[[TextIO], int], mode: int = 0o666) -> int:
+    """`write(out)` into a temporary beside `target`, then renamed over it: a reader of the file (or a
+    crash midway) never sees half of it. `mode` 0o666 lets the umask decide, as a plain open() would;
+    0o600 keeps a file of the user's notes private. Errors are one WireError line."""
     tmp = target.with_name(f".{target.name}.{secrets.token_hex(4)}.tmp")
     try:
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode)
         with open(fd, "w", encoding="utf-8", newline="") as out:
             count = write(out)
             out.flush()
