@@ -280,21 +280,25 @@ def run_app(args: argparse.Namespace) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """The `wire` command. As the process's entry point (`argv` None) it ends the process itself once the
+    work is done and its files are closed: Python's teardown of every module loaded (spaCy, numpy, Textual:
+    half a second on a busy machine after `q`) is skipped, and a Ctrl-C arriving then (joining threads)
+    cannot print "Exception ignored … KeyboardInterrupt" over a finished command."""
+    code = _main(argv)
+    return _leave(code) if argv is None else code
+
+
+def _main(argv: Sequence[str] | None) -> int:
     try:
         die_with_parent()
         parser = build_parser()
         args = parser.parse_args(cli_review.shield_dashes(sys.argv[1:] if argv is None else argv))
-        if args.command is None:
-            code = run_app(args)
-            # The app has closed the state and the library: ending here skips Python's teardown of every
-            # module loaded (spaCy, numpy, Textual: half a second on a busy machine) after `q`.
-            return _leave(code) if argv is None else code
-        return run(args)
+        return run_app(args) if args.command is None else run(args)
     except WireError as exc:
         print(f"wire: error: {inert(str(exc))}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
-        return _interrupted(leave=argv is None)
+        return _interrupted()
     except BrokenPipeError:
         # The reader of our output went away (`wire search x | head`): not an error.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
@@ -307,24 +311,29 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
 
 
-def _interrupted(leave: bool) -> int:
+def _interrupted() -> int:
     """Ctrl-C: one line, exit 130. The command's `finally` blocks have run by now (databases closed,
-    workers told to go). As the process's own entry point (`leave`), it then exits at once: a second
-    Ctrl-C during Python's shutdown would print a traceback, and CPython 3.11 was seen (strace) to
-    reset SIGINT and kill itself with it after this handler had run (exit -2, not 130) when the
-    interrupt had landed in the wire-copy pass's numerical code."""
+    workers told to go); a second Ctrl-C is ignored from here on: during Python's shutdown it would print a
+    traceback, and CPython 3.11 was seen (strace) to reset SIGINT and kill itself with it after this
+    handler had run (exit -2, not 130) when the interrupt had landed in the wire-copy pass's numerical code."""
+    _ignore_sigint()
+    if sys.stderr.isatty():
+        sys.stderr.write("\r\033[K")  # over a progress bar, if one was drawn
+    print("wire: interrupted", file=sys.stderr)
+    return 130
+
+
+def _ignore_sigint() -> None:
     try:
         signal.signal(signal.SIGINT, signal.SIG_IGN)
     except ValueError:
         pass  # main() called from a thread other than the main one (a test): nothing to guard
-    if sys.stderr.isatty():
-        sys.stderr.write("\r\033[K")  # over a progress bar, if one was drawn
-    print("wire: interrupted", file=sys.stderr)
-    return _leave(130) if leave else 130
 
 
 def _leave(code: int) -> int:
-    """End the process now (the work is over and its files are closed): flush, then os._exit."""
+    """End the process now (the work is over, its files closed; a Ctrl-C now has nothing to interrupt):
+    flush, then os._exit."""
+    _ignore_sigint()
     for stream in (sys.stdout, sys.stderr):
         try:
             stream.flush()

@@ -285,7 +285,14 @@ class Index:
         return self._ix.latest_generation()
 
     def doc_count(self) -> int:
-        return 0 if self._clear_pending else self._ix.doc_count()
+        """Documents in the last commit, from its table of contents: Whoosh's own doc_count() opens a
+        reader on every segment first (a tenth of a second on a large index, for a count)."""
+        if self._clear_pending:
+            return 0
+        try:
+            return sum(segment.doc_count() for segment in self._ix._segments())
+        except AttributeError:  # not a FileIndex
+            return self._ix.doc_count()
 
     @contextmanager
     def writer(self, bulk: bool = False) -> Iterator[_Writer]:

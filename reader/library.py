@@ -5,6 +5,7 @@ from __future__ import annotations
 import difflib
 import os
 import sqlite3
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -21,7 +22,7 @@ from reader.locations import Locations, bundled
 from reader.models import Article, ArticleRow, Entity, Family, Mention, Overlap, SearchResult, SyncReport
 from reader.review import query_tag
 from reader.sync import VERSION as SYNC_VERSION
-from reader.sync import Progress, SyncCancelled, sync  # noqa: F401 — SyncCancelled is re-exported
+from reader.sync import Progress, Scan, SyncCancelled, sync  # noqa: F401 — SyncCancelled is re-exported
 from reader.synclock import StopWaiting, SyncLock
 
 if TYPE_CHECKING:
@@ -67,9 +68,13 @@ class Library:
         self.entity_stage = EntityStage(self.store, self.index, self.cache / "entities", aliases, self._locked)
         self.copy_stage = CopyStage(self.store, self.cache / "overlap", self._locked)
 
-    def _locked(self, progress: Progress | None = None, should_stop: Callable[[], bool] | None = None):
-        """The sync lock, telling `on_wait` (or `progress`) once if another process holds it."""
+    def _locked(self, progress: Progress | None = None, should_stop: Callable[[], bool] | None = None,
+                waited: list[bool] | None = None):
+        """The sync lock, telling `on_wait` (or `progress`) once if another process holds it (and noting
+        that in `waited`)."""
         def waiting(pid: int | None) -> None:
+            if waited is not None:
+                waited.append(True)
             if self.on_wait is not None:
                 self.on_wait(pid)
             elif progress is not None:
@@ -100,14 +105,26 @@ class Library:
         never run beside. A rebuild is one store transaction and one index commit, so readers elsewhere
         see the old articles until the new ones are all there.
 
+        Nothing changed on disk (the common case: a search, the app's launch) is found without the lock,
+        from one stat per file and the digest the last sync stored: no wait for a sync another process
+        runs on a corpus that has nothing new for this one.
+
         Raises:
             SyncCancelled: `should_stop` returned True; nothing was committed.
         """
+        started = time.perf_counter()
+        scanned = Scan(self.corpus)
+        if not rebuild and self._in_step() and scanned.unchanged(self.store, self.index):
+            return scanned.report(self.store, started)
         outlets = self.locations.config_dir / "outlets.yaml"
+        waited: list[bool] = []
         try:
-            with self._locked(progress, should_stop):
+            with self._locked(progress, should_stop, waited):
+                if waited:
+                    scanned = None  # another process synced meanwhile, perhaps files that changed since
                 try:
-                    return self._sync(progress, rebuild, outlets if outlets.is_file() else None, should_stop)
+                    return self._sync(progress, rebuild, outlets if outlets.is_file() else None, should_stop,
+                                      scanned)
                 except sqlite3.OperationalError:
                     raise  # locked, full, I/O: not damage
                 except sqlite3.DatabaseError:
@@ -117,15 +134,20 @@ class Library:
         except StopWaiting:
             raise SyncCancelled from None
 
-    def _sync(self, progress, rebuild, outlets, should_stop) -> SyncReport:
+    def _in_step(self) -> bool:
+        """The index's last commit is the one the store recorded (not a commit the store never followed)."""
+        recorded = self.store.index_generation()
+        return recorded is None or recorded == self.index.generation()
+
+    def _sync(self, progress, rebuild, outlets, should_stop, scanned: Scan | None = None) -> SyncReport:
         """One sync with the lock held, in one store transaction (see `Store.transaction`)."""
         # An index commit the store never recorded (killed between the two commits): the index may hold
         # a rebuild's documents without their entity fields while the store's rows say otherwise.
-        recorded = self.store.index_generation()
-        rebuild = rebuild or (recorded is not None and recorded != self.index.generation())
+        rebuild = rebuild or not self._in_step()
         try:
             with self.store.transaction(immediate=True):
-                report = sync(self.corpus, self.store, self.index, progress, rebuild, outlets, should_stop)
+                report = sync(self.corpus, self.store, self.index, progress, rebuild, outlets, should_stop,
+                              scanned)
                 self.index.finish_clear()
         except BaseException:
             self.index.cancel_clear()

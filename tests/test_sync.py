@@ -272,3 +272,78 @@ def test_a_cancelled_sync_commits_nothing_and_the_next_one_completes(tmp_path, h
         lib.sync(should_stop=stop_during_indexing)
     assert lib.store.count() == 0 and lib.index.doc_count() == 0
     assert lib.sync().added == 300
+
+
+def test_repeated_paragraphs_counted_incrementally_agree_with_a_full_count(tmp_path, home):
+    """Random adds, edits and removals: the marks kept by recounting only the touched paragraphs are the
+    ones a full grouping pass gives."""
+    import random
+
+    from reader.corpus.boilerplate import paragraph_key
+    from reader.corpus.store import REPEAT_THRESHOLD
+
+    rng = random.Random(3)
+    corpus = tmp_path / "c"
+    corpus.mkdir()
+    promos = [f"Promo number {k} for the morning podcast, wherever you listen." for k in range(5)]
+    lib = open_lib(corpus, home)
+    for step in range(14):
+        for _ in range(rng.randint(1, 4)):
+            n = rng.randint(0, 9)
+            path = corpus / f"{n}.md"
+            if path.exists() and rng.random() < 0.3:
+                path.unlink()
+            else:
+                chosen = rng.sample(promos, rng.randint(0, 3))
+                outlet = rng.choice(["Planet", "Globe"])
+                body = "\n\n".join([f"Lede {n} {step} here."] + chosen)
+                path.write_text(f"---\noutlet: {outlet}\ntitle: T{n}\n---\n{body}\n")
+        lib.sync()
+        full = set(lib.store.db.execute(
+            "SELECT outlet, key FROM paras GROUP BY outlet, key HAVING count(DISTINCT article_id) >= ?",
+            (REPEAT_THRESHOLD,)))
+        assert set(lib.store.db.execute("SELECT outlet, key FROM repeated")) == full, step
+        for article in lib.articles():  # and every article's marks follow them
+            marks = [p.boilerplate for p in article.paragraphs[1:]]
+            assert marks == [(article.outlet, paragraph_key(p.text)) in full for p in article.paragraphs[1:]]
+
+
+def test_a_sync_that_finds_nothing_changed_takes_no_lock(corpus_copy, home):
+    """The no-change check runs beside another process's sync instead of waiting for it."""
+    lib = open_lib(corpus_copy, home)
+    lib.sync()
+    other = open_lib(corpus_copy, home)
+    with other.lock.hold():
+        waited = []
+        lib.on_wait = waited.append
+        report = lib.sync()
+        assert report.articles == 5 and waited == []
+
+
+def test_a_file_changed_in_place_with_its_size_kept_is_read_again(corpus_copy, home):
+    """The no-change digest covers mtimes: an edit in place that keeps the size (a word fixed) is seen."""
+    lib = open_lib(corpus_copy, home)
+    lib.sync()
+    path = corpus_copy / "plain.txt"
+    text = path.read_text()
+    with path.open("r+") as fh:  # in place, as `>>` or an editor without backup files writes: no new inode
+        fh.write(text.replace("ferry", "yacht", 1))
+    later = time.time() + 5
+    os.utime(path, (later, later))
+    assert lib.sync().updated == 1
+    assert lib.search("yacht").total == 1
+
+
+def test_an_unreadable_file_is_tried_again_though_its_stat_is_unchanged(corpus_copy, home):
+    if os.geteuid() == 0:
+        import pytest
+
+        pytest.skip("root reads a file whatever its mode")
+    path = corpus_copy / "plain.txt"
+    path.chmod(0)
+    lib = open_lib(corpus_copy, home)
+    first = lib.sync()
+    assert any(s["path"] == "plain.txt" for s in first.skipped)
+    path.chmod(0o644)  # a mode change keeps size and mtime
+    report = lib.sync()
+    assert report.added == 1 and not any(s["path"] == "plain.txt" for s in report.skipped)

@@ -15,6 +15,8 @@ from reader.errors import DiskFull, out_of_space, writing
 from reader.models import Article, ArticleRow, Paragraph
 
 STORE_VERSION = "3"
+_RECOUNT_ALL = 50_000
+"""From this many paragraph keys to count again, one grouping pass over all of them is cheaper."""
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
@@ -58,6 +60,9 @@ class Store:
                     self.discard()
                     self.db = self._open(path)
         self._repeated: set[tuple[str, str]] | None = None
+        self._touched: set[tuple[str, str]] | None = set()
+        """(outlet, paragraph key) pairs whose article count may have changed since the last
+        refresh_repeated; None: count every key again (a reset)."""
         if version is not None and self.version() not in (None, version):
             with self._guard():
                 if self.version() not in (None, version):
@@ -77,6 +82,7 @@ class Store:
             self.discard()
         self.db = self._open(self.path)
         self._repeated = None
+        self._touched = None
 
     @staticmethod
     def _open(path: Path | None) -> sqlite3.Connection:
@@ -124,6 +130,7 @@ class Store:
             self.db.execute("INSERT INTO meta VALUES ('version', ?)", (version,))
             self.db.execute("INSERT INTO meta VALUES ('generation', ?)", (str(int(generation) + 1),))
         self._repeated = None
+        self._touched = None
 
     def generation(self) -> str:
         """Changes whenever a sync changed articles: derived stages compare it with their own."""
@@ -138,6 +145,13 @@ class Store:
         """Record the index commit that goes with the rows of the current transaction: an index commit
         that the store never followed (a kill between the two) then shows as a mismatch."""
         self.db.execute("INSERT OR REPLACE INTO meta VALUES ('index_generation', ?)", (str(generation),))
+
+    def scan_signature(self) -> str | None:
+        """The digest of the files (names, sizes, mtimes) the last sync committed with (`sync.Scan`)."""
+        return self._meta("scan")
+
+    def set_scan_signature(self, signature: str | None) -> None:
+        self.db.execute("INSERT OR REPLACE INTO meta VALUES ('scan', ?)", (signature,))
 
     def bump_generation(self) -> None:
         self.db.execute("INSERT OR REPLACE INTO meta VALUES ('generation', ?)", (str(int(self.generation()) + 1),))
@@ -189,11 +203,14 @@ class Store:
                         (article.id, article.path, article.title, article.outlet, article.date, article.sha256,
                          json.dumps(data, ensure_ascii=False)))
         if article.outlet:
-            self.db.executemany("INSERT INTO paras VALUES (?, ?, ?)",
-                                [(article.outlet, paragraph_key(p.text), article.id)
-                                 for p in article.paragraphs if not p.boilerplate])
+            keys = {(article.outlet, paragraph_key(p.text)) for p in article.paragraphs if not p.boilerplate}
+            self.db.executemany("INSERT INTO paras VALUES (?, ?, ?)", [(o, k, article.id) for o, k in keys])
+            if self._touched is not None:
+                self._touched |= keys
 
     def _delete_article(self, article_id: str) -> None:
+        if self._touched is not None:
+            self._touched.update(self.db.execute("SELECT outlet, key FROM paras WHERE article_id=?", (article_id,)))
         self.db.execute("DELETE FROM articles WHERE id=?", (article_id,))
         self.db.execute("DELETE FROM paras WHERE article_id=?", (article_id,))
         self.db.execute("DELETE FROM terms WHERE id=?", (article_id,))  # re-indexed text has no entity fields
@@ -278,16 +295,31 @@ class Store:
         return self._repeated
 
     def refresh_repeated(self) -> set[str]:
-        """Recount paragraphs repeated within an outlet; return the ids whose boilerplate marks changed."""
-        now = set(self.db.execute(
-            "SELECT outlet, key FROM paras GROUP BY outlet, key HAVING count(DISTINCT article_id) >= ?",
-            (REPEAT_THRESHOLD,)))
+        """Recount paragraphs repeated within an outlet; return the ids whose boilerplate marks changed.
+
+        Only the paragraphs of articles added, changed or removed since the last call are counted again
+        (a sync of a few files in 100,000 must not group a million rows), unless there are so many that
+        one grouping pass is cheaper.
+        """
+        touched, self._touched = self._touched, set()
         before = self.repeated()
-        changed = now ^ before
+        if touched is not None and len(touched) <= _RECOUNT_ALL:
+            if not touched:
+                return set()
+            now_part = {k for k in touched if self.db.execute(
+                "SELECT count(DISTINCT article_id) >= ? FROM paras WHERE outlet=? AND key=?",
+                (REPEAT_THRESHOLD, *k)).fetchone()[0]}
+            changed = (now_part ^ before) & touched
+            now = (before - touched) | now_part
+        else:
+            now = set(self.db.execute(
+                "SELECT outlet, key FROM paras GROUP BY outlet, key HAVING count(DISTINCT article_id) >= ?",
+                (REPEAT_THRESHOLD,)))
+            changed = now ^ before
         if not changed:
             return set()
-        self.db.execute("DELETE FROM repeated")
-        self.db.executemany("INSERT INTO repeated VALUES (?, ?)", sorted(now))
+        self.db.executemany("DELETE FROM repeated WHERE outlet=? AND key=?", sorted(before - now))
+        self.db.executemany("INSERT INTO repeated VALUES (?, ?)", sorted(now - before))
         self._repeated = now
         affected: set[str] = set()
         for outlet, key in changed:
