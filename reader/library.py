@@ -5,17 +5,15 @@ from __future__ import annotations
 import difflib
 import os
 import sqlite3
+import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from reader.config import Config, load_config
-from reader.copies import CopyStage
 from reader.corpus.metadata import parse_date
 from reader.corpus.store import Store
-from reader.enrich import EntityStage
-from reader.entities import TYPES as ENTITY_TYPES
 from reader.errors import WireError
 from reader.index import Index, IndexUnreadable
 from reader.locations import Locations, bundled
@@ -26,6 +24,8 @@ from reader.sync import Progress, Scan, SyncCancelled, sync  # noqa: F401 — Sy
 from reader.synclock import StopWaiting, SyncLock
 
 if TYPE_CHECKING:
+    from reader.copies import CopyStage
+    from reader.enrich import EntityStage
     from reader.overlap import Comparison
 
 
@@ -64,9 +64,35 @@ class Library:
         file exists, so a search never creates it. The Library itself stays with corpus and derived data;
         opening State here would add a second connection to the app and a write path (State's schema
         setup) to every read-only command. None: `tags:` matches the files' own tags only."""
-        aliases = self.config.aliases or locations.config_dir / "aliases.yaml"
-        self.entity_stage = EntityStage(self.store, self.index, self.cache / "entities", aliases, self._locked)
-        self.copy_stage = CopyStage(self.store, self.cache / "overlap", self._locked)
+
+        self._stages_lock = threading.Lock()
+        self._entity_stage: EntityStage | None = None
+        self._copy_stage: CopyStage | None = None
+
+    # The entity and wire-copy stages load spaCy's glue, numpy and datasketch: a tenth of a second that
+    # `wire search`, `show` and the app's first screen do not pay until they ask for names or copies.
+    # Made once, under a lock: the app's worker threads may ask for one at the same moment.
+    @property
+    def entity_stage(self) -> EntityStage:
+        if self._entity_stage is None:
+            with self._stages_lock:
+                if self._entity_stage is None:
+                    from reader.enrich import EntityStage
+
+                    aliases = self.config.aliases or self.locations.config_dir / "aliases.yaml"
+                    self._entity_stage = EntityStage(self.store, self.index, self.cache / "entities", aliases,
+                                                     self._locked)
+        return self._entity_stage
+
+    @property
+    def copy_stage(self) -> CopyStage:
+        if self._copy_stage is None:
+            with self._stages_lock:
+                if self._copy_stage is None:
+                    from reader.copies import CopyStage
+
+                    self._copy_stage = CopyStage(self.store, self.cache / "overlap", self._locked)
+        return self._copy_stage
 
     def _locked(self, progress: Progress | None = None, should_stop: Callable[[], bool] | None = None,
                 waited: list[bool] | None = None):
@@ -252,6 +278,8 @@ class Library:
     def entities(self, type: str | None = None, query: str | None = None,  # noqa: A002
                  limit: int | None = None) -> list[Entity]:
         """Merged entities by article count; with `query`, counted over the matching articles only."""
+        from reader.entities import TYPES as ENTITY_TYPES
+
         if type is not None and type not in ENTITY_TYPES:
             raise WireError(f"unknown entity type '{type}' (use {', '.join(ENTITY_TYPES)})")
         ids = self.matching(query) if query else None

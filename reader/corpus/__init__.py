@@ -6,8 +6,8 @@ import datetime as dt
 import errno
 import os
 import stat
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from reader.corpus.boilerplate import matches_rule
 from reader.corpus.formats import SUPPORTED, FormatError, RawRecord, parse_file, safe_name
@@ -22,8 +22,9 @@ PARSER_VERSION = "3"
 _NOT_ARTICLES = ("readme", "license", "licence", "changelog")
 
 
-@dataclass(frozen=True, slots=True)
-class FileStat:
+class FileStat(NamedTuple):
+    """One file found by `scan` (a tuple: 100,000 of them are made on every command's check)."""
+
     path: str
     """Corpus-relative, with forward slashes."""
     size: int
@@ -58,46 +59,54 @@ def scan(root: Path) -> tuple[dict[str, FileStat], list[dict]]:
     while stack:
         folder, disk_prefix, safe_prefix = stack.pop()
         try:
-            with os.scandir(folder) as listing:
-                entries = list(listing)
+            # Each file is stat'ed relative to its open folder: the kernel resolves one name, not the path.
+            fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY | getattr(os, "O_CLOEXEC", 0))
+            try:
+                with os.scandir(fd) as listing:
+                    entries = [(e.name, e.is_dir(follow_symlinks=False), e.is_symlink()) for e in listing]
+            except OSError:
+                os.close(fd)
+                raise
         except OSError as exc:
             skipped.append({"path": safe_prefix.rstrip("/") or ".", "reason": f"cannot list: {exc.strerror}"})
             continue
-        for entry in entries:
-            name = entry.name
-            if name.startswith("."):
-                continue
-            shown = name if name.isprintable() and name.isascii() else safe_name(name)
-            disk, rel = disk_prefix + name, safe_prefix + shown
-            try:
-                if entry.is_dir(follow_symlinks=False):
-                    stack.append((entry.path, disk + "/", rel + "/"))
+        try:
+            for name, is_dir, is_link in entries:
+                if name.startswith("."):
                     continue
-                # stat, not open: opening a FIFO blocks until someone writes to it.
-                st = entry.stat()
-            except OSError as exc:
-                if entry.is_symlink():
-                    reason = "symbolic link loop" if exc.errno == errno.ELOOP else "broken symbolic link"
-                    skipped.append({"path": rel, "reason": f"{reason} (not read)"})
+                shown = name if name.isascii() and name.isprintable() else safe_name(name)
+                disk, rel = disk_prefix + name, safe_prefix + shown
+                if is_dir:
+                    stack.append((f"{folder}/{name}", disk + "/", rel + "/"))
+                    continue
+                try:
+                    # stat, not open: opening a FIFO blocks until someone writes to it.
+                    st = os.stat(name, dir_fd=fd)
+                except OSError as exc:
+                    if is_link:
+                        reason = "symbolic link loop" if exc.errno == errno.ELOOP else "broken symbolic link"
+                        skipped.append({"path": rel, "reason": f"{reason} (not read)"})
+                    else:
+                        skipped.append({"path": rel, "reason": f"cannot read: {exc.strerror}"})
+                    continue
+                if not stat.S_ISREG(st.st_mode):
+                    odd = _not_regular(st.st_mode)
+                    if odd == "a folder":  # only a link gets here: not followed (it could loop, or lead out)
+                        skipped.append({"path": rel, "reason": "symbolic link to a folder (not followed)"})
+                    else:
+                        skipped.append({"path": rel, "reason": f"not a regular file: {odd}"})
+                    continue
+                lower = name.lower()
+                if lower.rsplit(".", 1)[0] in _NOT_ARTICLES:
+                    skipped.append({"path": rel, "reason": "not an article (documentation file)"})
+                elif not lower.endswith(SUPPORTED):
+                    skipped.append({"path": rel, "reason": "unsupported file type"})
+                elif rel in files:  # two names that print alike ("a\x07.txt" and a real "a\\x07.txt")
+                    skipped.append({"path": rel, "reason": "another file's name prints the same"})
                 else:
-                    skipped.append({"path": rel, "reason": f"cannot read: {exc.strerror}"})
-                continue
-            odd = None if stat.S_ISREG(st.st_mode) else _not_regular(st.st_mode)
-            if odd == "a folder":  # only a link gets here: not followed (it could loop, or lead out of the corpus)
-                skipped.append({"path": rel, "reason": "symbolic link to a folder (not followed)"})
-                continue
-            if odd:
-                skipped.append({"path": rel, "reason": f"not a regular file: {odd}"})
-                continue
-            lower = name.lower()
-            if lower.rsplit(".", 1)[0] in _NOT_ARTICLES:
-                skipped.append({"path": rel, "reason": "not an article (documentation file)"})
-            elif not lower.endswith(SUPPORTED):
-                skipped.append({"path": rel, "reason": "unsupported file type"})
-            elif rel in files:  # two names that print alike ("a\x07.txt" and a real "a\\x07.txt")
-                skipped.append({"path": rel, "reason": "another file's name prints the same"})
-            else:
-                files[rel] = FileStat(rel, st.st_size, st.st_mtime_ns, disk if disk != rel else None)
+                    files[rel] = FileStat(rel, st.st_size, st.st_mtime_ns, None if disk == rel else disk)
+        finally:
+            os.close(fd)
     return files, skipped
 
 
