@@ -112,3 +112,4 @@ def test_refusals_and_force(tmp_path, bbc):
         make(other, n=10, sources=bbc, force=True)
     with pytest.raises(Refused, match="no source texts"):
         make(tmp_path / "none", n=10, sources={"bbc": tmp_path / "missing"})
+    assert not (tmp_path / "none").exists()
