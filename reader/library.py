@@ -7,7 +7,7 @@ import os
 import sqlite3
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -16,8 +16,10 @@ from reader.corpus.metadata import parse_date
 from reader.corpus.store import Store
 from reader.errors import WireError
 from reader.index import Index, IndexUnreadable
+from reader.listing import Rows
 from reader.locations import Locations, bundled
-from reader.models import Article, ArticleRow, Entity, Family, Mention, Overlap, SearchResult, SyncReport
+from reader.models import (Article, ArticleRow, Entity, Family, Matches, Mention, Overlap, SearchResult,
+                           SyncReport)
 from reader.review import query_tag
 from reader.sync import VERSION as SYNC_VERSION
 from reader.sync import Progress, Scan, SyncCancelled, sync  # noqa: F401 — SyncCancelled is re-exported
@@ -238,6 +240,21 @@ class Library:
     def listing(self) -> list[ArticleRow]:
         """Every article's list line, newest first: cheap even for a large corpus (no text decoded)."""
         return self.store.rows()
+
+    def rows(self, ids: Sequence[str] | None = None) -> Rows:
+        """The article list for a screen: every article newest first, or `ids` in their order, with each
+        line read from the store only when it is drawn (`Rows`)."""
+        if ids is None:
+            every, dates = self.store.listed()
+            return Rows(every, self.store.rows_of, dates)
+        return Rows(ids, self.store.rows_of, self.store.dates_of)
+
+    def found(self, query: str, sort: str = "relevance") -> Matches:
+        """Every article `query` matches, best (or newest) first, as ids: what a list of thousands of
+        hits needs, without reading each hit's stored fields or text."""
+        if sort not in ("relevance", "date"):
+            raise WireError(f"unknown sort '{sort}' (use relevance or date)")
+        return self._repairing(lambda: self.index.ranked_ids(query, sort))
 
     def highlights(self, article: Article, query: str) -> list[tuple[int, int]]:
         """(start, end) in `article.text` of the words `query` matches, as the index analyses them."""

@@ -123,6 +123,16 @@ class SearchResult:
 
 
 @dataclass(frozen=True, slots=True)
+class Matches:
+    """Every article a query matches, in order (best or newest first), as ids: a list view's rows."""
+
+    query: str
+    ids: list[str]
+    notice: str | None = None
+    """As SearchResult.notice."""
+
+
+@dataclass(frozen=True, slots=True)
 class Mention:
     """One entity mention: character offsets into `Article.text`."""
 

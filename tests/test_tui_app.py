@@ -9,6 +9,7 @@ import pytest
 from textual import events
 
 from reader.library import Library
+from reader.listing import Rows
 from reader.locations import Locations
 from reader.state import State
 from reader.tui import make_app
@@ -162,7 +163,7 @@ async def test_the_restored_article_is_scrolled_into_view(home, tmp_path):
             # On a large corpus the list arrives after the first layout, in one call that grows it from
             # empty (the scroll bar not yet there): the same must hold.
             rows = articles.rows
-            articles.set_rows([])
+            articles.set_rows(Rows.of([]))
             await pilot.pause()
             articles.set_rows(rows, keep="03.md")
             await settle(pilot)

@@ -236,7 +236,7 @@ async def test_x_on_an_empty_list_says_nothing_to_export_and_opens_no_dialog(lib
 async def test_x_while_a_search_runs_waits_for_its_list(lib, cwd, monkeypatch):
     """Rows still answering the previous query are not exported under the new one."""
     gate = threading.Event()
-    search = lib.search
+    search = lib.found
 
     def held(*args, **kwargs):
         gate.wait(60)
@@ -246,7 +246,7 @@ async def test_x_while_a_search_runs_waits_for_its_list(lib, cwd, monkeypatch):
     try:
         async with app.run_test(size=(80, 24)) as pilot:
             await ready(pilot)
-            monkeypatch.setattr(lib, "search", held)
+            monkeypatch.setattr(lib, "found", held)
             await pilot.press("slash", *"ferry", "enter", "x")
             await pilot.pause()
             assert isinstance(app.screen, MainScreen) and len(listed(app)) == ARTICLES

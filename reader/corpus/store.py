@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import threading
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import replace
 from pathlib import Path
@@ -15,6 +16,8 @@ from reader.errors import DiskFull, out_of_space, writing
 from reader.models import Article, ArticleRow, Paragraph
 
 STORE_VERSION = "3"
+_NEWEST = "ORDER BY date IS NULL, date DESC, id"
+"""List order: newest first, undated last, then by id."""
 _RECOUNT_ALL = 50_000
 """From this many paragraph keys to count again, one grouping pass over all of them is cheaper."""
 
@@ -25,6 +28,8 @@ CREATE TABLE IF NOT EXISTS files (path TEXT PRIMARY KEY, size INTEGER, mtime_ns 
 CREATE TABLE IF NOT EXISTS articles (id TEXT PRIMARY KEY, path TEXT, title TEXT, outlet TEXT, date TEXT,
                                      sha256 TEXT, data TEXT);
 CREATE INDEX IF NOT EXISTS articles_path ON articles(path);
+-- The list order (_NEWEST), so the app's list of every article reads this index, not 100,000 rows of text.
+CREATE INDEX IF NOT EXISTS articles_list ON articles(date IS NULL, date DESC, id);
 CREATE TABLE IF NOT EXISTS paras (outlet TEXT, key TEXT, article_id TEXT);
 CREATE INDEX IF NOT EXISTS paras_key ON paras(outlet, key);
 CREATE INDEX IF NOT EXISTS paras_article ON paras(article_id);
@@ -59,6 +64,8 @@ class Store:
                 except sqlite3.DatabaseError:
                     self.discard()
                     self.db = self._open(path)
+        self._lines: sqlite3.Connection | None = None
+        self._lines_lock = threading.Lock()
         self._repeated: set[tuple[str, str]] | None = None
         self._touched: set[tuple[str, str]] | None = set()
         """(outlet, paragraph key) pairs whose article count may have changed since the last
@@ -77,6 +84,7 @@ class Store:
 
     def reopen(self, fresh: bool = False) -> None:
         """Close and open again; `fresh` deletes the files first (damage found after opening)."""
+        self._close_lines()
         self.db.close()
         if fresh and self.path is not None:
             self.discard()
@@ -263,8 +271,45 @@ class Store:
 
     def rows(self) -> list[ArticleRow]:
         """Every article's list line, newest first (undated last), without decoding any text."""
-        return [ArticleRow(*r) for r in self.db.execute(
-            "SELECT id, title, outlet, date FROM articles ORDER BY date IS NULL, date DESC, id")]
+        return [ArticleRow(*r) for r in self.db.execute(f"SELECT id, title, outlet, date FROM articles {_NEWEST}")]
+
+    def listed(self) -> tuple[list[str], list[str | None]]:
+        """Every article's id and date in list order (as `rows`), from the list-order index alone: a long
+        list's lines are read as they are drawn."""
+        with self._lines_lock:
+            pairs = self._lines_db().execute(f"SELECT id, date FROM articles {_NEWEST}").fetchall()
+        return [p[0] for p in pairs], [p[1] for p in pairs]
+
+    def dates_of(self, ids: Sequence[str]) -> list[str | None]:
+        """The dates of these articles, in their order (None: undated, or no longer stored)."""
+        found = dict(self._lines_in("SELECT id, date FROM articles", ids))
+        return [found.get(i) for i in ids]
+
+    def _lines_in(self, select: str, ids: Sequence[str]) -> list[tuple]:
+        """`select … WHERE id IN ids` on the lines connection, 500 ids a query (SQLite's limit on
+        bound parameters)."""
+        found: list[tuple] = []
+        with self._lines_lock:
+            db = self._lines_db()
+            for start in range(0, len(ids), 500):
+                chunk = list(ids[start:start + 500])
+                found.extend(db.execute(f"{select} WHERE id IN ({','.join('?' * len(chunk))})", chunk))
+        return found
+
+    def rows_of(self, ids: Sequence[str]) -> list[ArticleRow]:
+        """The list lines of these articles, as last committed (a sync in progress on another thread does
+        not show half done, nor make this wait for it)."""
+        return [ArticleRow(*r) for r in self._lines_in("SELECT id, title, outlet, date FROM articles", ids)]
+
+    def _lines_db(self) -> sqlite3.Connection:
+        """A second, read-only connection for list lines (call with `_lines_lock` held): on `db` a read
+        from the UI thread would wait for a sync's statements and see its uncommitted rows."""
+        if self.path is None:
+            return self.db  # an in-memory store has no second connection to it
+        if self._lines is None:
+            self._lines = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True, check_same_thread=False)
+            self._lines.execute("PRAGMA busy_timeout=30000")
+        return self._lines
 
     def all_ids(self) -> list[str]:
         return [r[0] for r in self.db.execute("SELECT id FROM articles ORDER BY id")]
@@ -327,7 +372,14 @@ class Store:
                 "SELECT article_id FROM paras WHERE outlet=? AND key=?", (outlet, key)))
         return affected
 
+    def _close_lines(self) -> None:
+        with self._lines_lock:
+            if self._lines is not None:
+                self._lines.close()
+                self._lines = None
+
     def close(self) -> None:
+        self._close_lines()
         self.db.close()
 
 

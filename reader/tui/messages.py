@@ -6,16 +6,17 @@ from dataclasses import dataclass, field
 
 from textual.message import Message
 
-from reader.models import Article, ArticleRow, Entity, Mention, Overlap, SyncReport
+from reader.listing import Rows
+from reader.models import Article, Entity, Mention, Overlap, SyncReport
 from reader.searches import SavedSearch
 from reader.tui.source import Alignment
 
 
 @dataclass
 class ListingLoaded(Message):
-    """Every article's list row, and the user's marks, read from the store and the state file."""
+    """Every article, as a list read a page at a time, and the user's marks (from the state file)."""
 
-    rows: list[ArticleRow]
+    rows: Rows
     read: set[str]
     starred: set[str]
 

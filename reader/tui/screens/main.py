@@ -12,7 +12,8 @@ from textual.timer import Timer
 from textual.widgets import Footer, Input
 
 from reader.library import Library
-from reader.models import ArticleRow, SyncReport
+from reader.listing import Rows
+from reader.models import SyncReport
 from reader.state import State
 from reader.tui import source
 from reader.tui.messages import (
@@ -71,8 +72,8 @@ class MainScreen(MainActions, MainReview, MainSearches, MainWork, Screen):
         super().__init__()
         self.library = library
         self.state = state
-        self.all_rows: list[ArticleRow] = []
-        self.by_id: dict[str, ArticleRow] = {}
+        self.all_rows: Rows = Rows.of([])
+        """Every article, newest first (its lines read from the store as they are drawn)."""
         self.read: set[str] = set()
         self.starred: set[str] = set()
         self.copies: set[str] = set()
@@ -112,7 +113,6 @@ class MainScreen(MainActions, MainReview, MainSearches, MainWork, Screen):
     # --- results coming back ---------------------------------------------------------------------
     def on_listing_loaded(self, message: ListingLoaded) -> None:
         self.all_rows = message.rows
-        self.by_id = {row.id: row for row in message.rows}
         self.read, self.starred = message.read, message.starred
         articles = self.query_one(ArticleList)
         articles.set_marks(self.read, self.starred, self.copies)
@@ -156,8 +156,7 @@ class MainScreen(MainActions, MainReview, MainSearches, MainWork, Screen):
     def on_search_finished(self, message: SearchFinished) -> None:
         if message.query != self.full_query:
             return  # a result for a query the user has already changed
-        rows = [self.by_id[i] for i in message.ids if i in self.by_id]
-        self._show_rows(rows, query=message.query)
+        self._show_rows(self.library.rows(message.ids), query=message.query)
         self.query_one(StatusBar).notice = message.notice or ""
         self.count_entities(message.query)
 
@@ -170,14 +169,15 @@ class MainScreen(MainActions, MainReview, MainSearches, MainWork, Screen):
         self.copies = message.ids
         self.query_one(ArticleList).set_marks(self.read, self.starred, self.copies)
 
-    def _show_rows(self, rows: list[ArticleRow], keep: str | None = None, query: str = "") -> None:
+    def _show_rows(self, rows: Rows, keep: str | None = None, query: str = "") -> None:
         self.rows_query = query
         articles = self.query_one(ArticleList)
         articles.set_rows(rows, keep)
         self.update_timeline()
         status = self.query_one(StatusBar)
         status.shown = len(rows)
-        status.unread = sum(1 for row in rows if row.id not in self.read)
+        read = self.read
+        status.unread = sum(1 for i in rows.ids if i not in read)
         status.position = articles.cursor + 1 if rows else 0
         if not rows:
             self._explain_empty()

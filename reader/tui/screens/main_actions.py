@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from reader.library import Library
+from reader.listing import Rows
 from reader.state import State
 from reader.textsafe import inert
 from reader.timeline import histogram
@@ -18,6 +19,7 @@ class MainActions:
 
     library: Library
     state: State
+    all_rows: Rows
     read: set[str]
     starred: set[str]
     copies: set[str]
@@ -58,13 +60,13 @@ class MainActions:
 
     def action_next_unread(self, direction: int) -> None:
         articles = self.query_one(ArticleList)
-        rows = articles.rows
+        ids = articles.rows.ids
         index = articles.cursor + direction
-        while 0 <= index < len(rows):
-            if rows[index].id not in self.read:
+        while 0 <= index < len(ids):
+            if ids[index] not in self.read:
                 articles.cursor = index
                 if self.reading or self.query_one(ReadingView).has_focus_within:
-                    self.open_article(rows[index].id)
+                    self.open_article(ids[index])
                 return
             index += direction
         self.notify("No more unread articles" + (" below." if direction > 0 else " above."), timeout=2)
@@ -89,7 +91,7 @@ class MainActions:
             self.app.push_screen(DiffScreen(self.library, article_id, others[0]))
         else:
             titles = {i: " · ".join(x for x in (r.outlet, r.date, r.title) if x)
-                      for i in others if (r := self.by_id.get(i))}
+                      for i in others if (r := self.all_rows.get(i))}
 
             def chosen(other: str | None) -> None:
                 if other:
@@ -110,7 +112,7 @@ class MainActions:
             self.notify("Nothing to export", timeout=3)
             return
         # Taken now: the file holds the list the dialog counted, even if a sync changes it meanwhile.
-        ids, query = [row.id for row in rows], self.full_query
+        ids, query = list(rows.ids), self.full_query
         status = self.query_one(StatusBar)
         listed = " ".join([status.query, *status.filters]).strip()  # what the status line says the list is
         try:
@@ -147,4 +149,4 @@ class MainActions:
         """
         if self.has_class("-timeline"):
             rows = self.query_one(ArticleList).rows
-            self.query_one(TimelineBar).timeline = histogram([row.date for row in rows])
+            self.query_one(TimelineBar).timeline = histogram(rows.dates())

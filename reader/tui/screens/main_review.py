@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 from reader.library import Library
-from reader.models import ArticleRow
+from reader.listing import Rows
 from reader.searches import SavedSearch
 from reader.state import State
 from reader.textsafe import inert
@@ -18,13 +18,13 @@ TAGS_FIELD = re.compile(r"\btags:", re.I)
 
 
 class MainReview:
-    """Mixed into MainScreen, which provides the panes, `current_article_id`, `by_id`, `full_query`,
+    """Mixed into MainScreen, which provides the panes, `current_article_id`, `all_rows`, `full_query`,
     `_target` (MainActions), the worker `search` (MainWork) and `_saved`, `count_searches` (MainSearches)."""
 
     library: Library
     state: State
     current_article_id: str | None
-    by_id: dict[str, ArticleRow]
+    all_rows: Rows
     full_query: str
     _saved: tuple[SavedSearch, ...]
 
@@ -34,7 +34,7 @@ class MainReview:
                                          message.note)
 
     def _title(self, article_id: str) -> str:
-        row = self.by_id.get(article_id)
+        row = self.all_rows.get(article_id)
         return row.title if row else article_id
 
     def action_tag(self) -> None:

@@ -41,8 +41,8 @@ class MainWork:
 
     @work(thread=True, group="listing", exclusive=True, exit_on_error=False, description="Loading the list")
     def load_listing(self) -> None:
-        self.post_message(ListingLoaded(self.library.listing(), self.state.read_ids(),
-                                        self.state.starred_ids()))
+        # Ids and dates only (a list-order index): each line is read from the store when it is drawn.
+        self.post_message(ListingLoaded(self.library.rows(), self.state.read_ids(), self.state.starred_ids()))
 
     @work(thread=True, group="index", exclusive=True, exit_on_error=False, description="Syncing the corpus")
     def run_sync(self) -> None:
@@ -61,10 +61,10 @@ class MainWork:
         time.sleep(debounce)
         if get_current_worker().is_cancelled:
             return
-        # Every id, no snippets: the list shows titles, and loading thousands of bodies would crawl.
-        result = self.library.search(query, limit=None, snippets=False)
+        # Every match, as ids: the list reads each line's title when it is drawn.
+        found = self.library.found(query)
         if not get_current_worker().is_cancelled:
-            self.post_message(SearchFinished(query, [h.id for h in result.hits], result.total, result.notice))
+            self.post_message(SearchFinished(query, found.ids, len(found.ids), found.notice))
 
     @work(thread=True, group="article", exclusive=True, exit_on_error=False, description="Opening an article")
     def load_article(self, article_id: str) -> None:

@@ -14,6 +14,7 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from reader.listing import Rows
 from reader.models import ArticleRow
 from reader.textsafe import fit, inert, pad
 
@@ -87,25 +88,25 @@ class ArticleList(ScrollView, can_focus=True):
     def __init__(self, *, name: str | None = None, id: str | None = None,  # noqa: A002 — Textual's signature
                  classes: str | None = None) -> None:
         super().__init__(name=name, id=id, classes=classes)
-        self.rows: list[ArticleRow] = []
+        self.rows: Rows = Rows.of([])
+        """The list (read a page at a time from the store as rows are drawn, see reader.listing)."""
         self.read: set[str] = set()
         self.starred: set[str] = set()
         self.copies: set[str] = set()
         self._lines: LRUCache[tuple, Strip] = LRUCache(512)
-        self._positions: dict[str, int] = {}
         self.empty_message = ""
         """Shown in place of rows when there are none (why the list is empty, and what to do)."""
 
     # --- data in ------------------------------------------------------------------------------
-    def set_rows(self, rows: list[ArticleRow], keep: str | None = None) -> None:
+    def set_rows(self, rows: Rows, keep: str | None = None) -> None:
         """Show `rows`; the cursor stays on `keep` (else on the current article) when it is among them."""
         current = keep or self.current_id
         self.rows = rows
-        self._positions = {row.id: n for n, row in enumerate(rows)}
         self._lines.clear()
         self.virtual_size = Size(self.size.width, len(rows))
         self.set_reactive(ArticleList.cursor, -1)  # force the watcher: the row under the cursor changed
-        self.cursor = self._positions.get(current, 0) if current else 0
+        found = rows.index_of(current) if current else None
+        self.cursor = found if found is not None else 0
         # The scroll just done clamps to the old height when the list grew in this call (the first
         # listing, restoring the last article deep in it): scroll again once the new size is laid out.
         self.call_after_refresh(self._scroll_to_cursor)
@@ -126,19 +127,19 @@ class ArticleList(ScrollView, can_focus=True):
 
     def marks_changed(self, article_id: str) -> None:
         """Redraw one row after its read/star mark changed (the sets are shared with the screen)."""
-        index = self._positions.get(article_id)
+        index = self.rows.index_of(article_id)
         if index is not None:
             self._refresh_row(index)
 
     @property
     def current_id(self) -> str | None:
-        return self.rows[self.cursor].id if 0 <= self.cursor < len(self.rows) else None
+        return self.rows.ids[self.cursor] if 0 <= self.cursor < len(self.rows) else None
 
     def index_of(self, article_id: str) -> int | None:
-        return self._positions.get(article_id)
+        return self.rows.index_of(article_id)
 
     def move_to(self, article_id: str) -> bool:
-        index = self._positions.get(article_id)
+        index = self.rows.index_of(article_id)
         if index is None:
             return False
         self.cursor = index
@@ -172,7 +173,7 @@ class ArticleList(ScrollView, can_focus=True):
         self._refresh_row(old)
         self._refresh_row(new)
         self._scroll_to_cursor()
-        self.post_message(self.Highlighted(self, self.rows[new].id))
+        self.post_message(self.Highlighted(self, self.rows.ids[new]))
 
     def _scroll_to_cursor(self) -> None:
         height = self.scrollable_content_region.height
@@ -204,12 +205,12 @@ class ArticleList(ScrollView, can_focus=True):
             return self._render_empty(y, width)
         if index >= len(self.rows):
             return Strip.blank(width, self.rich_style)
-        row = self.rows[index]
-        flags = (row.id not in self.read, row.id in self.starred, row.id in self.copies)
+        article_id = self.rows.ids[index]
+        flags = (article_id not in self.read, article_id in self.starred, article_id in self.copies)
         key = (index, width, index == self.cursor, self.has_focus, flags)
         strip = self._lines.get(key)
         if strip is None:
-            strip = self._render_row(row, width, index == self.cursor, flags)
+            strip = self._render_row(self.rows[index], width, index == self.cursor, flags)
             self._lines[key] = strip
         return strip
 

@@ -1,0 +1,93 @@
+"""Prefix and wildcard queries matched by one pass over their terms' postings, not a tree of matchers.
+
+Whoosh answers `comp*` with an Or of every term it expands to (hundreds in a news corpus), and on an
+index of more than 5,000 documents that Or is a binary tree of union matchers walked document by
+document in Python: 2.4 s for `comp*` on Reuters-21578. Here the expanded terms' postings are read
+once into one sorted list of documents, which matches (and intersects with the rest of the query)
+through a list matcher. Every document of every expanded term is kept, so totals stay exact; prefix
+and wildcard matches score a constant, as Whoosh's own constant-score expansion does.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left
+
+from whoosh.matching import FilterMatcher, ListMatcher, NullMatcher, ReadTooFar
+from whoosh.query import Prefix, Wildcard
+
+
+class _Documents(ListMatcher):
+    """A sorted list of document numbers; `skip_to` bisects (ListMatcher steps one by one)."""
+
+    def skip_to(self, id):  # noqa: A002 — Whoosh's name
+        if not self.is_active():
+            raise ReadTooFar
+        if id > self._ids[self._i]:
+            self._i = bisect_left(self._ids, id, self._i)
+
+
+class _ReadOnce:
+    """The matcher of a multi-term query, from the union of its terms' postings (segment by segment:
+    Whoosh calls `matcher` with each segment's own searcher)."""
+
+    def matcher(self, searcher, context=None):
+        if not self.text or self.text == "*":
+            return super().matcher(searcher, context)  # every document: Whoosh's Every already is fast
+        found = self.docnums(searcher.reader())
+        if not found:
+            return NullMatcher()
+        return _Documents(sorted(found), all_weights=self.boost)
+
+    def docnums(self, reader) -> set[int]:
+        """The live documents of one segment that hold any of the expanded terms."""
+        field = self.field()
+        found: set[int] = set()
+        deleted: set[int] = set()
+        for btext in self._btexts(reader):
+            if btext:
+                found.update(posting_ids(reader.postings(field, btext), deleted))
+        return found - deleted if deleted else found
+
+
+def posting_ids(matcher, deleted: set[int]) -> list[int]:
+    """Every document of one term's postings, a block at a time; the segment's deleted documents are
+    added to `deleted` for the caller to leave out.
+
+    Whoosh's all_ids() steps through a posting list one document at a time in Python (three calls a
+    document); its Whoosh-3 leaf matcher holds each block's ids as one tuple, taken here whole. These are
+    that matcher's private attributes (whoosh 2.7 codec/whoosh3.py W3LeafMatcher): any other matcher,
+    or a Whoosh without them, goes the slow, public way.
+    """
+    if isinstance(matcher, FilterMatcher) and matcher._exclude:  # the segment's deletions
+        deleted.update(matcher._ids)
+        matcher = matcher.child
+    if not all(hasattr(matcher, name) for name in ("_read_ids", "_next_block", "_ids", "_atend")):
+        return list(matcher.all_ids())
+    ids: list[int] = []
+    while matcher.is_active():
+        if matcher._ids is None:
+            matcher._read_ids()
+        ids.extend(matcher._ids[matcher._i:])
+        matcher._next_block()
+    return ids
+
+
+class ExpandedPrefix(_ReadOnce, Prefix):
+    """`comp*`."""
+
+
+class ExpandedWildcard(_ReadOnce, Wildcard):
+    """`wh?at`, `*bank`."""
+
+
+def expanded(parsed):
+    """The parsed query with its prefix and wildcard parts matched through `_ReadOnce`."""
+
+    def visit(node):
+        if type(node) is Prefix:
+            return ExpandedPrefix(node.fieldname, node.text, boost=node.boost)
+        if type(node) is Wildcard:
+            return ExpandedWildcard(node.fieldname, node.text, boost=node.boost)
+        return node
+
+    return parsed.accept(visit)
