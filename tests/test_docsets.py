@@ -1,4 +1,4 @@
-"""Totals by set algebra (reader.docsets) and the one-pass prefix/wildcard matcher (reader.expand) agree
+"""Totals by set algebra (reader.index.docsets) and the one-pass prefix/wildcard matcher (reader.index.expand) agree
 with Whoosh's own matching, query by query, on an index of several segments with deletions."""
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from whoosh import query as wq
 
-from reader import docsets
+from reader.index import docsets
 from reader.index import Index
 from reader.models import Article, Paragraph
 

@@ -26,8 +26,8 @@ from whoosh.writing import CLEAR
 from reader.children import die_with_parent, on_sigint
 from reader.errors import DiskFull, WireError, out_of_space
 from reader.locations import write_atomic
-from reader import docsets
-from reader.expand import expanded
+from reader.index import docsets
+from reader.index.expand import expanded
 from reader.models import Article, Hit, Matches, SearchResult
 from reader.querytext import dates_as_numbers, syntax_problem
 from reader.snippets import WORD, make_snippet, match_spans
@@ -457,7 +457,7 @@ class Index:
                             float(hit.score or 0.0), snippet, marks))
         # len(results) is wrong on multi-segment indexes whenever the last segment's matcher cannot
         # skip blocks (a date range, say): it counts only part of the matches. The total is counted by
-        # set algebra over the posting lists instead (reader.docsets), exact and a hundred times faster
+        # set algebra over the posting lists instead (reader.index.docsets), exact and a hundred times faster
         # than walking every match.
         return SearchResult(query, len(matched), tuple(hits), notice)
 

@@ -15,7 +15,7 @@ from whoosh.query.compound import DisjunctionMax
 from whoosh.query.ranges import NumericRange, TermRange
 from whoosh.query.wrappers import ConstantScoreQuery, Not, WeightingQuery
 
-from reader.expand import ExpandedPrefix, ExpandedWildcard, posting_ids
+from reader.index.expand import ExpandedPrefix, ExpandedWildcard, posting_ids
 
 
 def matching(searcher, query) -> set[int]:
