@@ -75,7 +75,9 @@ def queries(draw):
 def test_totals_and_ids_agree_with_whoosh(index, text):
     expected = _whoosh_ids(index, text)
     assert set(index.ids(text)) == expected
-    assert index.search(text, limit=3).total == len(expected)
+    result = index.search(text, limit=3)
+    assert result.total == len(expected) and {h.id for h in result.hits} <= expected
+    assert len(result.hits) == min(3, len(expected))
     ranked = index.ranked_ids(text).ids
     assert len(ranked) == len(expected) and set(ranked) == expected
 
@@ -86,3 +88,20 @@ def test_a_filter_counts_only_what_it_lets_through(index):
     assert 0 < len(february) < len(everything)
     result = index.search("ban*", limit=5, filter_query="date:[2026-02-01 to 2026-02-28]")
     assert result.total == len(february) and {h.id for h in result.hits} <= february
+
+
+def test_a_long_list_ranks_its_best_then_lists_the_rest_newest_first(index, monkeypatch):
+    import reader.index as ix
+
+    monkeypatch.setattr(ix, "RANKED", 5)
+    ids = index.ranked_ids("ban* OR tra* OR harbour").ids
+    expected = _whoosh_ids(index, "ban* OR tra* OR harbour")
+    assert len(ids) == len(expected) > 20 and set(ids) == expected
+    best = [h.id for h in index.search("ban* OR tra* OR harbour", limit=5).hits]
+    assert ids[:5] == best
+    days = [_day(index, i) for i in ids[5:]]
+    assert days == sorted(days, reverse=True)
+
+
+def _day(index: Index, article_id: str) -> int:
+    return index._reading(lambda s: s.document(id=article_id).get("date") or 0)

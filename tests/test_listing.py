@@ -62,6 +62,8 @@ def test_library_rows_match_the_full_listing(corpus_copy, home):
         hits = lib.rows(found.ids)
         assert [r.id for r in hits] == found.ids and hits.dates() == [lib.article(i).date for i in found.ids]
         by_date = lib.found("ferry", sort="date").ids
-        assert by_date == [h.id for h in lib.search("ferry", limit=None, sort="date").hits]
+        assert set(by_date) == set(found.ids)
+        dates = [lib.article(i).date or "" for i in by_date]
+        assert dates == sorted(dates, reverse=True)  # newest first, undated last
     finally:
         lib.close()

@@ -27,11 +27,16 @@ from reader.children import die_with_parent, on_sigint
 from reader.errors import DiskFull, WireError, out_of_space
 from reader.locations import write_atomic
 from reader.index import docsets
+from reader.index import whoosh_fixes
 from reader.index.expand import expanded
 from reader.models import Article, Hit, Matches, SearchResult
 from reader.querytext import dates_as_numbers, syntax_problem
 from reader.snippets import WORD, make_snippet, match_spans
 
+whoosh_fixes.apply()
+
+RANKED = 1000
+"""A list of hits (the app's) ranks this many by relevance, then lists the rest newest first."""
 SCHEMA_VERSION = "3"
 """Bump when the schema or what goes into it changes: an index of another version is rebuilt."""
 DEFAULT_FIELDS = ("title", "body")
@@ -366,17 +371,21 @@ class Index:
         return self._reading(ids)
 
     def ranked_ids(self, query: str, sort: str = "relevance") -> Matches:
-        """Ids of every article the query matches, best first (or newest, `sort="date"`)."""
+        """Ids of every article the query matches: the RANKED best first, then the rest newest first
+        (`sort="date"`: all newest first). Ranking every one of 50,000 matches would walk them all
+        through Whoosh's scorer, a second or more; nobody reads a list that far by relevance."""
         parsed, notice = self._parse(query)
         if parsed is None:
             return Matches(query, [], notice)
 
         def ranked(searcher) -> Matches:
-            options = {"sortedby": "date", "reverse": True} if sort == "date" else {}
-            # limit=None collects every match (the undercount of len(results), see _search, is not met)
-            found = searcher.search(parsed, limit=None, **options)
-            # top_n, not docs(): docs() is a set, in no order.
-            return Matches(query, _ids_of(searcher, [docnum for _, docnum in found.top_n]), notice)
+            matched = docsets.matching(searcher, parsed)
+            best: list[int] = []
+            if sort != "date" and matched:
+                top = searcher.search(docsets.for_scoring(parsed), limit=RANKED, filter=matched)
+                best = [docnum for _, docnum in top.top_n]  # top_n: docs() is a set, in no order
+            rest = matched.difference(best) if best else matched
+            return Matches(query, _ids_of(searcher, best + _newest_first(searcher, rest)), notice)
 
         return self._reading(ranked)
 
@@ -435,14 +444,18 @@ class Index:
         options = {"limit": limit}
         if sort == "date":
             options.update(sortedby="date", reverse=True)
+        # The exact matches first, by set algebra (reader.index.docsets); Whoosh then ranks them with the
+        # query's scoring part, given the matches as its filter (a set: it would walk a query filter's
+        # matches one by one).
         matched = docsets.matching(searcher, parsed)
         if filter_query:
             filt, _ = self._parse(filter_query)
             if filt is not None:
-                # As a set of document numbers: given the query, Whoosh would walk the filter's matches.
-                options["filter"] = docsets.matching(searcher, filt)
-                matched &= options["filter"]
-        results = searcher.search(parsed, **options)
+                matched &= docsets.matching(searcher, filt)
+        if not matched:  # (an empty set is no filter at all to Whoosh)
+            return SearchResult(query, 0, (), notice)
+        options["filter"] = matched
+        results = searcher.search(docsets.for_scoring(parsed), **options)
         terms = _body_terms(parsed, searcher) if text_for is not None else set()
         hits = []
         for hit in results:
@@ -455,10 +468,8 @@ class Index:
             date = f"{day // 10000:04d}-{day // 100 % 100:02d}-{day % 100:02d}" if day else None
             hits.append(Hit(doc_id, hit.get("title", ""), hit.get("outlet"), date,
                             float(hit.score or 0.0), snippet, marks))
-        # len(results) is wrong on multi-segment indexes whenever the last segment's matcher cannot
-        # skip blocks (a date range, say): it counts only part of the matches. The total is counted by
-        # set algebra over the posting lists instead (reader.index.docsets), exact and a hundred times faster
-        # than walking every match.
+        # The total is the matches counted, not len(results): that is wrong on multi-segment indexes
+        # whenever the last segment's matcher cannot skip blocks (a date range, say).
         return SearchResult(query, len(matched), tuple(hits), notice)
 
     def _parse(self, query: str) -> tuple[object | None, str | None]:
@@ -504,6 +515,12 @@ class Index:
             return node
 
         return parsed.accept(visit)
+
+
+def _newest_first(searcher, docnums) -> list[int]:
+    """Document numbers by the date column, newest first (undated, day 0, last), then in index order."""
+    dates = searcher.reader().column_reader("date")
+    return sorted(docnums, key=lambda d: (-(dates[d] or 0), d))
 
 
 def _ids_of(searcher, docnums) -> list[str]:

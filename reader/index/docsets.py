@@ -10,12 +10,14 @@ positions) is answered by Whoosh's own matcher for that node alone, so the resul
 
 from __future__ import annotations
 
-from whoosh.query import And, AndMaybe, AndNot, Every, NullQuery, Or, Require, Term
+import copy
+
+from whoosh.query import And, AndMaybe, AndNot, Every, NullQuery, Or, Ordered, Phrase, Require, Term
 from whoosh.query.compound import DisjunctionMax
 from whoosh.query.ranges import NumericRange, TermRange
 from whoosh.query.wrappers import ConstantScoreQuery, Not, WeightingQuery
 
-from reader.index.expand import ExpandedPrefix, ExpandedWildcard, posting_ids
+from reader.index.expand import ExpandedPrefix, ExpandedRange, ExpandedWildcard, posting_ids
 
 
 def matching(searcher, query) -> set[int]:
@@ -25,6 +27,33 @@ def matching(searcher, query) -> set[int]:
         local = _Segment(sub).of(query)
         found.update(local if offset == 0 else (offset + d for d in local))
     return found
+
+
+def for_scoring(q):
+    """The part of a query that ranks its hits, once the exact matches are known (`matching`, given to
+    Whoosh as the search's filter): without its Not parts, which score nothing and make Whoosh walk
+    every match instead of skipping blocks that cannot reach the top; and a phrase as the And of its
+    words (its matches are exact already; the words rank them, and And can skip blocks, the phrase
+    matcher cannot)."""
+    if isinstance(q, Not):
+        return Every()
+    if isinstance(q, Phrase):
+        return And([Term(q.fieldname, w, boost=q.boost) for w in q.words]) if q.words else NullQuery
+    if isinstance(q, AndNot):
+        return for_scoring(q.a)
+    if isinstance(q, And | Or | DisjunctionMax) and not isinstance(q, Ordered):
+        subs = [for_scoring(s) for s in q.subqueries if not (isinstance(q, And) and isinstance(s, Not))]
+        if not subs:
+            return Every()
+        rewritten = copy.copy(q)  # shallow: And, Or keep their options (boost, minmatch, scale)
+        rewritten.subqueries = subs
+        return rewritten
+    return q
+
+
+def segment_docs(searcher, query) -> set[int]:
+    """The live documents of one segment (Whoosh's leaf searcher) that `query` matches."""
+    return _Segment(searcher).of(query)
 
 
 class _Segment:
@@ -65,6 +94,8 @@ class _Segment:
             return set(self.live())
         if isinstance(q, ExpandedPrefix | ExpandedWildcard) and q.text and q.text != "*":
             return q.docnums(self.reader)
+        if isinstance(q, ExpandedRange):
+            return q.docnums(self.searcher)
         if isinstance(q, NumericRange):
             return self.of(q._compile_query(self.reader))  # the tiered term ranges Whoosh would match
         if isinstance(q, TermRange):

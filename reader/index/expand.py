@@ -10,20 +10,40 @@ and wildcard matches score a constant, as Whoosh's own constant-score expansion 
 
 from __future__ import annotations
 
+import threading
 from bisect import bisect_left
+from collections import OrderedDict
 
 from whoosh.matching import FilterMatcher, ListMatcher, NullMatcher, ReadTooFar
-from whoosh.query import Prefix, Wildcard
+from whoosh.query import NumericRange, Prefix, Wildcard
 
 
 class _Documents(ListMatcher):
-    """A sorted list of document numbers; `skip_to` bisects (ListMatcher steps one by one)."""
+    """A sorted list of document numbers, each scoring the same; `skip_to` bisects (ListMatcher steps one
+    by one), and the score is a quality Whoosh's collector can prune by: once it holds its top hits at
+    this score, the rest of the list cannot beat them and is skipped rather than walked."""
 
     def skip_to(self, id):  # noqa: A002 — Whoosh's name
         if not self.is_active():
             raise ReadTooFar
         if id > self._ids[self._i]:
             self._i = bisect_left(self._ids, id, self._i)
+
+    def supports_block_quality(self) -> bool:
+        return True
+
+    def max_quality(self) -> float:
+        return self._all_weights
+
+    block_quality = max_quality
+
+    def skip_to_quality(self, minquality: float) -> int:
+        if minquality >= self._all_weights:
+            self._i = len(self._ids)  # nothing left here can score higher
+        return 0
+
+    def score(self) -> float:
+        return self._all_weights
 
 
 class _ReadOnce:
@@ -40,6 +60,9 @@ class _ReadOnce:
 
     def docnums(self, reader) -> set[int]:
         """The live documents of one segment that hold any of the expanded terms."""
+        return remembered(reader, (type(self).__name__, self.field(), self.text), lambda: self._read(reader))
+
+    def _read(self, reader) -> set[int]:
         field = self.field()
         found: set[int] = set()
         deleted: set[int] = set()
@@ -47,6 +70,32 @@ class _ReadOnce:
             if btext:
                 found.update(posting_ids(reader.postings(field, btext), deleted))
         return found - deleted if deleted else found
+
+
+_REMEMBERED: OrderedDict[tuple, frozenset[int]] = OrderedDict()
+_REMEMBERED_LOCK = threading.Lock()
+REMEMBER = 16
+"""Expansions kept (a search asks twice, for its hits and its total; the app asks again for its counts)."""
+
+
+def remembered(reader, key: tuple, read) -> set[int]:
+    """`read()` for one segment, kept while the segment is unchanged: segments are immutable but for
+    deletions, so the key holds the segment's id and its count of live documents."""
+    segment = getattr(reader, "segment", None)
+    if segment is None:
+        return read()
+    full = (segment().segment_id(), reader.doc_count(), *key)
+    with _REMEMBERED_LOCK:
+        found = _REMEMBERED.get(full)
+        if found is not None:
+            _REMEMBERED.move_to_end(full)
+            return set(found)
+    found = frozenset(read())
+    with _REMEMBERED_LOCK:
+        _REMEMBERED[full] = found
+        while len(_REMEMBERED) > REMEMBER:
+            _REMEMBERED.popitem(last=False)
+    return set(found)
 
 
 def posting_ids(matcher, deleted: set[int]) -> list[int]:
@@ -80,14 +129,34 @@ class ExpandedWildcard(_ReadOnce, Wildcard):
     """`wh?at`, `*bank`."""
 
 
+class ExpandedRange(NumericRange):
+    """`date:[2024-03-01 to 2024-06-30]`: Whoosh compiles a numeric range to an Or of term ranges over its
+    tiers and walks their union tree document by document; here the range's documents are one list."""
+
+    def matcher(self, searcher, context=None):
+        found = self.docnums(searcher)
+        return _Documents(sorted(found), all_weights=self.boost) if found else NullMatcher()
+
+    def docnums(self, searcher) -> set[int]:
+        """The live documents of one segment (its leaf searcher) in the range."""
+        from reader.index.docsets import segment_docs  # docsets builds on this module
+
+        reader = searcher.reader()
+        key = ("range", self.fieldname, self.start, self.end, self.startexcl, self.endexcl)
+        return remembered(reader, key, lambda: segment_docs(searcher, self._compile_query(reader)))
+
+
 def expanded(parsed):
-    """The parsed query with its prefix and wildcard parts matched through `_ReadOnce`."""
+    """The parsed query with its prefix, wildcard and numeric range parts matched from one list each."""
 
     def visit(node):
         if type(node) is Prefix:
             return ExpandedPrefix(node.fieldname, node.text, boost=node.boost)
         if type(node) is Wildcard:
             return ExpandedWildcard(node.fieldname, node.text, boost=node.boost)
+        if type(node) is NumericRange:
+            return ExpandedRange(node.fieldname, node.start, node.end, node.startexcl, node.endexcl,
+                                 boost=node.boost)
         return node
 
     return parsed.accept(visit)
