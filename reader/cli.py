@@ -45,6 +45,9 @@ def _globals(defaults: bool) -> argparse.ArgumentParser:
     parent.add_argument("--home", metavar="DIR", default=default,
                         help="where derived data and user state live (env WIRE_HOME)")
     parent.add_argument("--config", metavar="FILE", default=default, help="config file (env WIRE_CONFIG)")
+    parent.add_argument("--no-sync", action="store_true", default=default,
+                        help="answer from the index as last synced, without checking the corpus folder for "
+                             "changes (says when that was); as `sync: manual` in config.yaml")
     parent.add_argument("--color", choices=cli_text.COLOR_CHOICES, default=default,
                         help="colour and bold in the output: auto (default: on a terminal, unless NO_COLOR is "
                              "set or FORCE_COLOR asks for it in a pipe), always or never")
@@ -156,7 +159,11 @@ def run(args: argparse.Namespace) -> int:
     try:
         bar = ProgressBar()
         try:
-            report = lib.sync(progress=bar, rebuild=getattr(args, "rebuild", False))
+            if args.command != "index" and (getattr(args, "no_sync", False) or lib.config.sync == "manual"):
+                report = lib.last_sync()
+                _not_synced(report)
+            else:
+                report = lib.sync(progress=bar, rebuild=getattr(args, "rebuild", False))
         except DiskFull as exc:
             if args.command == "index":
                 raise
@@ -172,6 +179,18 @@ def run(args: argparse.Namespace) -> int:
         user_tags.close()
         lib.close()
     return 0
+
+
+def _not_synced(report: SyncReport) -> None:
+    """Say that the answer comes from the index as last synced, and since when (never stale unsaid)."""
+    if not report.articles and report.synced_at is None:
+        print("wire: note: this corpus has not been synced yet (wire index reads it): nothing to answer from",
+              file=sys.stderr)
+        return
+    when = (f"as synced at {time.strftime('%Y-%m-%d %H:%M', time.localtime(report.synced_at))}"
+            if report.synced_at is not None else "as last synced")
+    print(f"wire: note: answering from the index {when}, without checking the corpus folder for changes "
+          "(sync: manual or --no-sync); wire index reads them", file=sys.stderr)
 
 
 def _waiting(pid: int | None) -> None:

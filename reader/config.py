@@ -25,6 +25,9 @@ class Config:
     """Path of the user's aliases.yaml; default `<config dir>/aliases.yaml`."""
     keymap: dict[str, str] = field(default_factory=dict)
     """Binding id → keys, applied with Textual's keymap API."""
+    sync: str = "auto"
+    """auto: commands check the corpus folder and read what changed before they answer; manual: they
+    answer from the index as last synced (by `wire index`, the app, cron) and say when that was."""
     source: Path | None = None
     """The file these settings came from, if any."""
 
@@ -35,7 +38,9 @@ _KEYS = {
     "theme": (str, lambda v, base: v),
     "aliases": (str, lambda v, base: _path(v, base)),
     "keymap": (dict, lambda v, base: {str(k): str(x) for k, x in v.items()}),
+    "sync": (str, lambda v, base: v),
 }
+SYNC_MODES = ("auto", "manual")
 assert set(_KEYS) == {f.name for f in fields(Config)} - {"source"}
 
 
@@ -93,5 +98,7 @@ def load_config(path: Path | None, default: Path) -> Config:
             continue
         if not isinstance(value, kind):
             raise WireError(f"{_where(path, value_node)}: '{key}' must be a {kind.__name__}")
+        if key == "sync" and value not in SYNC_MODES:
+            raise WireError(f"{_where(path, value_node)}: 'sync' must be auto or manual, not '{value}'")
         values[key] = convert(value, path.parent)
     return Config(source=path, **values)

@@ -17,7 +17,7 @@ from reader.corpus.store import Store
 from reader.errors import WireError
 from reader.index import Index, IndexUnreadable
 from reader.listing import Rows
-from reader.locations import Locations, bundled
+from reader.locations import Locations, bundled, write_atomic
 from reader.models import (Article, ArticleRow, Entity, Family, Matches, Mention, Overlap, SearchResult,
                            SyncReport)
 from reader.review import query_tag
@@ -143,6 +143,7 @@ class Library:
         started = time.perf_counter()
         scanned = Scan(self.corpus)
         if not rebuild and self._in_step() and scanned.unchanged(self.store, self.index):
+            self._note_synced()
             return scanned.report(self.store, started)
         outlets = self.locations.config_dir / "outlets.yaml"
         waited: list[bool] = []
@@ -151,8 +152,10 @@ class Library:
                 if waited:
                     scanned = None  # another process synced meanwhile, perhaps files that changed since
                 try:
-                    return self._sync(progress, rebuild, outlets if outlets.is_file() else None, should_stop,
-                                      scanned)
+                    report = self._sync(progress, rebuild, outlets if outlets.is_file() else None, should_stop,
+                                        scanned)
+                    self._note_synced()
+                    return report
                 except sqlite3.OperationalError:
                     raise  # locked, full, I/O: not damage
                 except sqlite3.DatabaseError:
@@ -161,6 +164,24 @@ class Library:
                     return self._sync(progress, True, outlets if outlets.is_file() else None, should_stop)
         except StopWaiting:
             raise SyncCancelled from None
+
+    _SYNCED = "synced-at"
+    """When the store was last found or made up to date with the folder: a file beside it, not a row in
+    it, so that noting it never waits for another process's sync transaction."""
+
+    def _note_synced(self) -> None:
+        try:
+            write_atomic(self.cache / self._SYNCED, f"{time.time():.3f}".encode())
+        except OSError:
+            pass  # a read-only or full cache: --no-sync's note then gives an older time, never a later one
+
+    def last_sync(self) -> SyncReport:
+        """What the index holds, as last synced, without looking at the folder (`--no-sync`, `sync: manual`)."""
+        try:
+            synced_at: float | None = float((self.cache / self._SYNCED).read_text())
+        except (OSError, ValueError):
+            synced_at = None
+        return SyncReport(articles=self.store.count(), skipped=self.store.skipped(), synced_at=synced_at)
 
     def _in_step(self) -> bool:
         """The index's last commit is the one the store recorded (not a commit the store never followed)."""

@@ -219,6 +219,8 @@ class SyncReport:
     removed: int = 0
     skipped: list[dict] = field(default_factory=list)
     seconds: float = 0.0
+    synced_at: float | None = None
+    """When the store was last brought up to date with the folder (Unix time), for `--no-sync`'s note."""
 
     def to_dict(self) -> dict:
         return {

@@ -347,3 +347,29 @@ def test_an_unreadable_file_is_tried_again_though_its_stat_is_unchanged(corpus_c
     path.chmod(0o644)  # a mode change keeps size and mtime
     report = lib.sync()
     assert report.added == 1 and not any(s["path"] == "plain.txt" for s in report.skipped)
+
+
+def test_no_sync_answers_from_the_index_and_says_since_when(corpus_copy, tmp_path):
+    """`--no-sync` (and `sync: manual`) skip the check of the folder and say so; `wire index` still reads."""
+    import re
+
+    from .conftest import run_wire
+
+    home = str(tmp_path / "home")
+    base = ("--corpus", str(corpus_copy), "--home", home)
+    never = run_wire(*base, "search", "lighthouse", "--no-sync")
+    assert never.returncode == 0 and "has not been synced yet" in never.stderr
+    assert run_wire(*base, "index", "--text-only").returncode == 0
+    (corpus_copy / "new.txt").write_text("Lighthouse keepers went on strike on Friday. They want pay.\n")
+    stale = run_wire(*base, "search", "lighthouse", "--no-sync")
+    assert stale.returncode == 0 and "no articles match" in stale.stdout  # the new file is not seen
+    assert re.search(r"answering from the index as synced at \d{4}-\d\d-\d\d \d\d:\d\d", stale.stderr)
+    config = tmp_path / "config.yaml"
+    config.write_text("sync: manual\n")
+    manual = run_wire(*base, "--config", str(config), "search", "lighthouse")
+    assert "answering from the index" in manual.stderr and "no articles match" in manual.stdout
+    fresh = run_wire(*base, "search", "lighthouse")  # auto: the check finds the new file and reads it
+    assert fresh.returncode == 0 and "1 of 1" in fresh.stdout and fresh.stderr == ""
+    config.write_text("sync: sometimes\n")
+    bad = run_wire(*base, "--config", str(config), "search", "x")
+    assert bad.returncode == 1 and "'sync' must be auto or manual" in bad.stderr
