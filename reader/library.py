@@ -323,6 +323,14 @@ class Library:
         ids = self.matching(query) if query else None
         return self.entity_stage.entities(type, ids, limit)
 
+    def entities_by_type(self, types: list[str], query: str | None = None, limit: int = 40) -> dict[str, list[Entity]]:
+        """For each type, its first `limit` entities by article count (over `query`'s articles): the
+        sidebar's lists, counted in one pass."""
+        ids = self.matching(query) if query else None
+        if ids is None:
+            return {t: self.entity_stage.entities(t, None, limit) for t in types}
+        return self.entity_stage.table().top(ids, types, limit)
+
     def mentions(self, article_id: str) -> list[Mention]:
         """Entity mentions of one article, by position (offsets into `Article.text`)."""
         found = [m for _, ms in self.entity_stage.of_article(article_id) for m in ms]

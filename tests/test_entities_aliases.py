@@ -220,3 +220,37 @@ def test_company_form_words_alone_are_not_an_organisation():
 
     assert company_form_only("Co Ltd") and company_form_only("Inc.") and company_form_only("Co")
     assert not company_form_only("Carling O'Keefe Co Ltd") and not company_form_only("Apple Inc")
+
+
+def test_counts_over_some_articles_are_those_of_a_count_by_hand():
+    """entities(article_ids=…) counts each entity's articles and mentions among those ids only."""
+    import random
+
+    from reader.entities.aliases import EntityTable
+    from reader.models import Mention
+
+    rng = random.Random(2)
+    names = [("Casey Wasserman", "person"), ("Karen Bass", "person"), ("Los Angeles", "place"),
+             ("LA28", "organization"), ("Reuters", "organization")]
+    mentions = {}
+    for n in range(60):
+        found = []
+        for name, kind in rng.sample(names, rng.randint(0, 4)):
+            for k in range(rng.randint(1, 3)):
+                found.append(Mention(k * 40, k * 40 + len(name), name, kind))
+        mentions[f"a{n}"] = found
+    table = EntityTable(mentions)
+    for _ in range(20):
+        ids = rng.sample(sorted(mentions), rng.randint(0, 60))
+        for kind in (None, "person", "place"):
+            got = {(e.name, e.type): (e.articles, e.mentions) for e in table.entities(kind, ids)}
+            expected = {}
+            for name, t in names:
+                if kind not in (None, t):
+                    continue
+                holding = [a for a in ids if any(m.text == name for m in mentions[a])]
+                if holding:
+                    expected[(name, t)] = (len(holding), sum(1 for a in holding for m in mentions[a] if m.text == name))
+            assert got == expected
+            ranked = table.entities(kind, ids, limit=2)
+            assert [(e.name, e.type) for e in ranked] == [(e.name, e.type) for e in table.entities(kind, ids)][:2]

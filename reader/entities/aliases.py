@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import heapq
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from reader.entities.names import acronym, display, key
 from reader.entities.overrides import Overrides
@@ -308,13 +309,51 @@ class EntityTable:
         """
         if article_ids is None:
             found = [e for e in self._entities if type is None or e.type == type]
-        else:
-            ids = set(article_ids)
-            indexes = sorted({i for a in ids for i in self._by_article.get(a, ())})
-            found = [self._entity(self._clusters[i], ids) for i in indexes
-                     if type is None or self._clusters[i].type == type]
-        found.sort(key=lambda e: (-e.articles, -e.mentions, e.name.lower(), e.type))
-        return found[:limit] if limit is not None else found
+            found.sort(key=lambda e: (-e.articles, -e.mentions, e.name.lower(), e.type))
+            return found[:limit] if limit is not None else found
+        return self.top(article_ids, [type] if type else None, limit)[type]
+
+    def top(self, article_ids: Iterable[str], types: Sequence[str] | None = None,
+            limit: int | None = None) -> dict[str | None, list[Entity]]:
+        """The entities of these articles by article count, counted once: for each of `types` its own
+        first `limit` (the sidebar's three lists), or with `types` None all types together (key None)."""
+        # Counted article by article (each knows its entities), and only the entities shown are made:
+        # asking every entity which of 10,000 articles it is in took seconds.
+        clusters = self._clusters
+        kinds, pairs = self._counting()
+        articles: Counter[int] = Counter()
+        mentions: Counter[int] = Counter()
+        for article_id in set(article_ids):
+            for i, n in pairs.get(article_id, ()):
+                articles[i] += 1
+                mentions[i] += n
+
+        def rank(i: int) -> tuple:
+            return (-articles[i], -mentions[i], clusters[i].name.lower(), kinds[i])
+
+        def first(indexes) -> list[Entity]:
+            ordered = sorted(indexes, key=rank) if limit is None else heapq.nsmallest(limit, indexes, key=rank)
+            return [replace(self._entities[i], articles=articles[i], mentions=mentions[i]) for i in ordered]
+
+        if types is None:
+            return {None: first(articles)}
+        return {t: first([i for i in articles if kinds[i] == t]) for t in types}
+
+    def _counting(self) -> tuple[list[str], dict[str, tuple[tuple[int, int], ...]]]:
+        """Each entity's type (a vote, counted each time `_Cluster.type` is asked) and, per article, its
+        (entity, mentions) pairs: made on first use, and left out of the pickled table (`__getstate__`)."""
+        made = self.__dict__.get("_counts")
+        if made is None:
+            kinds = [e.type for e in self._entities]
+            pairs = {a: tuple((i, len(self._clusters[i].mentions[a])) for i in found)
+                     for a, found in self._by_article.items()}
+            made = self.__dict__["_counts"] = (kinds, pairs)
+        return made
+
+    def __getstate__(self) -> dict:
+        state = dict(self.__dict__)
+        state.pop("_counts", None)
+        return state
 
     def for_article(self, article_id: str) -> list[tuple[Entity, list[Mention]]]:
         """The article's entities (global counts) with its mentions of each, in order of first mention."""
