@@ -13,7 +13,7 @@ from reader import children
 from reader.corpus import PARSER_VERSION, FileStat, FormatError, load_file, scan
 from reader.corpus.store import STORE_VERSION, Store
 from reader.index import SCHEMA_VERSION, Index
-from reader.models import Article, SyncReport
+from reader.models import SyncReport
 
 VERSION = f"store{STORE_VERSION}-parser{PARSER_VERSION}-index{SCHEMA_VERSION}"
 BULK_THRESHOLD = 2000
@@ -83,35 +83,30 @@ def sync(root: Path, store: Store, index: Index, progress: Progress | None = Non
     removed_paths = [p for p in known if p not in current]
     to_read = [st for p, st in current.items() if p not in known or known[p][:2] != (st.size, st.mtime_ns)]
 
-    parsed: dict[str, tuple[list[Article], list[dict], str, int, int]] = {}
     unreadable = False  # a file that could not be read is tried again next time, though its stat is the same
-    touched: list[tuple[str, int, int, str]] = []
     jobs = [(root, st, known.get(st.path, (0, 0, None))[2], outlets) for st in to_read]
-    for done, (st, outcome) in enumerate(_read_all(jobs), start=1):
-        tick("reading", done, len(to_read))
-        kind, value = outcome
-        if kind == "error":
-            skipped.append({"path": st.path, "reason": value})
-            unreadable = True
-        elif kind == "same":
-            touched.append((st.path, st.size, st.mtime_ns, value))  # touched, not changed
-        else:
-            articles, bad, sha = value
-            parsed[st.path] = (articles, bad, sha, st.size, st.mtime_ns)
-
+    # Each file's articles go to the store as they are parsed, not kept: the index pass reads them back
+    # a few at a time, so a first build of 100,000 articles never holds them all in memory.
+    fresh: dict[str, None] = {}  # the ids stored by this sync, in order (a dict: an ordered set)
+    old_ids: set[str] = set()
     with store.transaction():
-        old_ids = set()
         for path in removed_paths:
             old_ids.update(store.delete_file(path))
-        for path, size, mtime_ns, sha in touched:
-            store.put_file(path, size, mtime_ns, sha, [])
-        fresh: dict[str, Article] = {}
-        for path, (articles, bad, sha, size, mtime_ns) in parsed.items():
-            old_ids.update(store.delete_file(path))
-            store.put_file(path, size, mtime_ns, sha, bad)
-            for article in articles:
-                store.put_article(article)
-                fresh[article.id] = article
+        for done, (st, outcome) in enumerate(_read_all(jobs), start=1):
+            tick("reading", done, len(to_read))
+            kind, value = outcome
+            if kind == "error":
+                skipped.append({"path": st.path, "reason": value})
+                unreadable = True
+            elif kind == "same":
+                store.put_file(st.path, st.size, st.mtime_ns, value, [])  # touched, not changed
+            else:
+                articles, bad, sha = value
+                old_ids.update(store.delete_file(st.path))
+                store.put_file(st.path, st.size, st.mtime_ns, sha, bad)
+                for article in articles:
+                    store.put_article(article)
+                    fresh[article.id] = None
         relabelled = store.refresh_repeated() - set(fresh)
         report.added = sum(1 for i in fresh if i not in old_ids)
         report.updated = len(fresh) - report.added
@@ -122,7 +117,8 @@ def sync(root: Path, store: Store, index: Index, progress: Progress | None = Non
         work = len(fresh) + len(relabelled) + report.removed
         if work:
             store.bump_generation()
-            refused = _write_index(index, store, fresh, old_ids - set(fresh), relabelled, empty, bulk, tick, work)
+            refused = _write_index(index, store, list(fresh), old_ids - set(fresh), relabelled, empty, bulk, tick,
+                                   work)
             for article_id in refused:
                 del fresh[article_id]
             report.added = sum(1 for i in fresh if i not in old_ids)
@@ -142,7 +138,7 @@ class _Refused(Exception):
         self.article_id, self.reason = article_id, f"not indexed: {_describe(exc)}"
 
 
-def _write_index(index: Index, store: Store, fresh: dict[str, Article], gone: set[str], relabelled: set[str],
+def _write_index(index: Index, store: Store, fresh: list[str], gone: set[str], relabelled: set[str],
                  empty: bool, bulk: bool, tick: Callable[[str, int, int], None], work: int) -> dict[str, str]:
     """Write the sync's changes to the index; returns the articles it refused, by id, with the reason.
 
@@ -157,10 +153,9 @@ def _write_index(index: Index, store: Store, fresh: dict[str, Article], gone: se
                 done = 0
                 for article_id in gone | (set(refused) if not empty else set()):
                     writer.delete(article_id)
-                for article in fresh.values():
-                    if article.id in refused:
-                        continue
-                    article = store.mark_repeated(article)
+                # Read back from the store (inside this sync's transaction: its own rows), boilerplate
+                # marks applied, one at a time.
+                for article in store.iter_articles(i for i in fresh if i not in refused):
                     try:
                         (writer.add if empty else writer.replace)(article)
                     except OSError:
