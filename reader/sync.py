@@ -43,11 +43,11 @@ class Scan:
     def unchanged(self, store: Store, index: Index) -> bool:
         """True when the store and index were last synced with exactly these files (and still agree)."""
         return (store.scan_signature() == self.signature and store.version() == VERSION
-                and index.doc_count() == store.count())
+                and index.doc_count() == store.counted())
 
     def report(self, store: Store, started: float) -> SyncReport:
         """The report of a sync that found nothing to do."""
-        return SyncReport(articles=store.count(), seconds=time.perf_counter() - started,
+        return SyncReport(articles=store.counted() or 0, seconds=time.perf_counter() - started,
                           skipped=sorted(self.skipped + store.skipped(), key=lambda s: s["path"]))
 
 
@@ -124,6 +124,7 @@ def sync(root: Path, store: Store, index: Index, progress: Progress | None = Non
             report.added = sum(1 for i in fresh if i not in old_ids)
             report.updated = len(fresh) - report.added
         store.set_scan_signature(None if unreadable else scanned.signature)
+        store.set_counted()
     report.articles = store.count()
     report.skipped = sorted(skipped + store.skipped(), key=lambda s: s["path"])
     report.seconds = time.perf_counter() - started

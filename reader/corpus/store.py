@@ -25,6 +25,8 @@ _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
 CREATE TABLE IF NOT EXISTS files (path TEXT PRIMARY KEY, size INTEGER, mtime_ns INTEGER, sha256 TEXT,
                                   skipped TEXT);
+-- The few files with skip entries, so a report lists them without reading every file's row.
+CREATE INDEX IF NOT EXISTS files_skipped ON files(path) WHERE skipped IS NOT NULL;
 CREATE TABLE IF NOT EXISTS articles (id TEXT PRIMARY KEY, path TEXT, title TEXT, outlet TEXT, date TEXT,
                                      sha256 TEXT, data TEXT);
 CREATE INDEX IF NOT EXISTS articles_path ON articles(path);
@@ -154,6 +156,15 @@ class Store:
         that the store never followed (a kill between the two) then shows as a mismatch."""
         self.db.execute("INSERT OR REPLACE INTO meta VALUES ('index_generation', ?)", (str(generation),))
 
+    def counted(self) -> int | None:
+        """The number of articles as the last sync left it (`count()` reads an index of 100,000 entries)."""
+        value = self._meta("articles")
+        return int(value) if value and value.isdigit() else None
+
+    def set_counted(self) -> None:
+        """Note the number of articles now (the sync does, in its transaction)."""
+        self.db.execute("INSERT OR REPLACE INTO meta VALUES ('articles', ?)", (str(self.count()),))
+
     def scan_signature(self) -> str | None:
         """The digest of the files (names, sizes, mtimes) the last sync committed with (`sync.Scan`)."""
         return self._meta("scan")
@@ -179,7 +190,8 @@ class Store:
 
     def skipped(self) -> list[dict]:
         out = []
-        for (blob,) in self.db.execute("SELECT skipped FROM files WHERE skipped IS NOT NULL ORDER BY path"):
+        for (blob,) in self.db.execute("SELECT skipped FROM files INDEXED BY files_skipped "
+                                       "WHERE skipped IS NOT NULL ORDER BY path"):
             out.extend(json.loads(blob))
         return out
 
