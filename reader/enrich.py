@@ -84,6 +84,20 @@ class EntityStage:
             return (None, None)
 
     # --- the table --------------------------------------------------------------------------
+    def _base_now(self) -> tuple:
+        """What the merged table must have been built from to be current."""
+        return (self.store.generation(), self._mentions_version(), pipeline_version(), MERGE_VERSION)
+
+    def ready(self) -> bool:
+        """The merged table is in memory and current: asking it costs nothing (else `table()` loads or
+        merges it, seconds on a large corpus, and more while NER is still adding to it)."""
+        if not self._lock.acquire(blocking=False):
+            return False  # someone is loading or merging it right now
+        try:
+            return self._table is not None and self._base_key == self._base_now() and self._key == self._aliases_key()
+        finally:
+            self._lock.release()
+
     def table(self, articles: list[Article] | None = None) -> EntityTable:
         """The merged entities of what NER has done so far, with the user's aliases applied.
 
@@ -92,7 +106,7 @@ class EntityStage:
         run; aliases.yaml is applied on top of it without merging again.
         """
         with self._lock:
-            base_key = (self.store.generation(), self._mentions_version(), pipeline_version(), MERGE_VERSION)
+            base_key = self._base_now()
             if self._base is None or self._base_key != base_key:
                 self._base = self._load_base(base_key) or self._build_base(base_key, articles)
                 self._base_key, self._table = base_key, None

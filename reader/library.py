@@ -331,8 +331,12 @@ class Library:
             return {t: self.entity_stage.entities(t, None, limit) for t in types}
         return self.entity_stage.table().top(ids, types, limit)
 
-    def mentions(self, article_id: str) -> list[Mention]:
-        """Entity mentions of one article, by position (offsets into `Article.text`)."""
+    def mentions(self, article_id: str, wait: bool = True) -> list[Mention] | None:
+        """Entity mentions of one article, by position (offsets into `Article.text`). With `wait` False,
+        None unless the merged entities are already at hand (the reading view opens at once, and asks
+        again in the background)."""
+        if not wait and not self.entity_stage.ready():
+            return None
         found = [m for _, ms in self.entity_stage.of_article(article_id) for m in ms]
         return sorted(found, key=lambda m: (m.start, m.end))
 
@@ -351,9 +355,12 @@ class Library:
     def copies_of(self, article_id: str) -> list[Overlap]:
         return self.copy_stage.copies_of(article_id)
 
-    def names_compared(self, a: str, b: str) -> tuple[list[Entity], list[Entity]]:
+    def names_compared(self, a: str, b: str, wait: bool = True) -> tuple[list[Entity], list[Entity]]:
         """The entities only article `a` mentions, and those only `b` mentions (merged names, aliases
-        applied): whom a copy dropped or added. Empty while NER has not reached the articles."""
+        applied): whom a copy dropped or added. Empty while NER has not reached the articles, and with
+        `wait` False while the merged entities are not at hand (the diff screen opens at once)."""
+        if not wait and not self.entity_stage.ready():
+            return [], []
         in_a = {(e.type, e.name): e for e, _ in self.entity_stage.of_article(a)}
         in_b = {(e.type, e.name): e for e, _ in self.entity_stage.of_article(b)}
         return ([e for k, e in in_a.items() if k not in in_b], [e for k, e in in_b.items() if k not in in_a])

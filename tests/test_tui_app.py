@@ -452,3 +452,36 @@ async def test_sidebar_is_driven_by_the_same_vim_keys(lib):
         assert options.has_focus
         await pilot.press("e")
         assert not app.screen.query_one(EntitySidebar).display and articles.has_focus
+
+
+@pilot_test
+async def test_an_article_opens_before_the_merged_names_and_they_fill_in(lib):
+    """On a large corpus the merged entities take seconds to load (more while NER runs): the reading
+    view shows the text at once and marks the names when they arrive, where the reader is."""
+    import threading
+
+    gate = threading.Event()
+    app = make_app(lib)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        stage = lib.entity_stage
+        real = stage.table
+
+        def slow(*args, **kwargs):
+            gate.wait(30)
+            return real(*args, **kwargs)
+
+        stage._table = None  # not at hand: the next look-up has to load it
+        stage.table = slow
+        articles, reading, _ = panes(app)
+        articles.move_to("001_herald_terminal.md")
+        await pilot.press("enter")
+        for _ in range(200):  # not `until`: it settles the workers, and one waits on the gate
+            await pilot.pause(0.05)
+            if reading.article is not None and reading.article.id == "001_herald_terminal.md":
+                break
+        assert reading.article is not None and reading.article.id == "001_herald_terminal.md"
+        assert reading.mentions == [] and not gate.is_set()
+        gate.set()
+        await until(pilot, lambda: reading.mentions != [], what="the names marked once loaded")
+        assert reading.article.id == "001_herald_terminal.md"

@@ -55,6 +55,14 @@ class SearchFinished(Message):
 
 
 @dataclass
+class MentionsLoaded(Message):
+    """The entity mentions of an article already shown (the merged entities took longer to load)."""
+
+    article_id: str
+    mentions: list[Mention]
+
+
+@dataclass
 class ArticleLoaded(Message):
     """An article and what the reading view highlights in it."""
 

@@ -46,7 +46,7 @@ class DiffScreen(Screen):
         try:
             alignment = source.diff(self.library, self.a, self.b)
             titles = tuple(_label(self.library, i) for i in (self.a, self.b))
-            only_a, only_b = self.library.names_compared(self.a, self.b)
+            only_a, only_b = self.library.names_compared(self.a, self.b, wait=False)
         except Exception as exc:  # noqa: BLE001 — shown in the header; the screen stays usable
             self.post_message(DiffReady(None, error=f"cannot align these copies: {exc}"))
             return

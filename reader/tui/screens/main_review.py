@@ -10,7 +10,7 @@ from reader.listing import Rows
 from reader.searches import SavedSearch
 from reader.state import State
 from reader.textsafe import inert
-from reader.tui.messages import ArticleLoaded
+from reader.tui.messages import ArticleLoaded, MentionsLoaded
 from reader.tui.widgets import ReadingView
 
 TAGS_FIELD = re.compile(r"\btags:", re.I)
@@ -32,6 +32,10 @@ class MainReview:
         self.current_article_id = message.article.id
         self.query_one(ReadingView).show(message.article, message.mentions, message.matches, message.tags,
                                          message.note)
+
+    def on_mentions_loaded(self, message: MentionsLoaded) -> None:
+        if message.article_id == self.current_article_id:
+            self.query_one(ReadingView).set_mentions(message.mentions)
 
     def _title(self, article_id: str) -> str:
         row = self.all_rows.get(article_id)

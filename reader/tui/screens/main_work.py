@@ -20,6 +20,7 @@ from reader.tui.messages import (
     EntitiesCounted,
     ExportFinished,
     ListingLoaded,
+    MentionsLoaded,
     SearchesCounted,
     SearchFinished,
     SyncFinished,
@@ -69,11 +70,21 @@ class MainWork:
     @work(thread=True, group="article", exclusive=True, exit_on_error=False, description="Opening an article")
     def load_article(self, article_id: str) -> None:
         article = self.library.article(article_id)
+        # The names come now if the merged entities are at hand, else from a worker of their own: loading
+        # them takes seconds on a large corpus (more while NER runs), and the text must not wait.
+        mentions = self.library.mentions(article.id, wait=False)
         # The user's tags and note are read here too, on the state connection shared with the UI thread
         # (reads only, as load_listing's marks); `t` and `a` write them on the UI thread.
-        self.post_message(ArticleLoaded(article, self.library.mentions(article.id),
-                                        self.library.highlights(article, self.full_query),
+        self.post_message(ArticleLoaded(article, mentions or [], self.library.highlights(article, self.full_query),
                                         self.state.tags_of(article.id), self.state.note(article.id)))
+        if mentions is None:
+            self.load_mentions(article.id)
+
+    @work(thread=True, group="mentions", exclusive=True, exit_on_error=False, description="Finding the names")
+    def load_mentions(self, article_id: str) -> None:
+        mentions = self.library.mentions(article_id)
+        if not get_current_worker().is_cancelled:
+            self.post_message(MentionsLoaded(article_id, mentions or []))
 
     @work(thread=True, group="entities", exclusive=True, exit_on_error=False, description="Counting entities")
     def count_entities(self, query: str) -> None:

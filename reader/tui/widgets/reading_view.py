@@ -93,6 +93,11 @@ class ReadingView(VerticalScroll, can_focus=True):
         self._redraw()
         self.scroll_home(animate=False)
 
+    def set_mentions(self, mentions: list[Mention]) -> None:
+        """The names found in the article shown, once they are at hand (the view stays where it is)."""
+        self.mentions = list(mentions)
+        self._redraw()
+
     def show_review(self, tags: list[str], note: str | None) -> None:
         """New tags or note for the article shown (after `t` or `a`), the scroll position kept."""
         self.tags, self.note = list(tags), note
