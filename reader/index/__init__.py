@@ -1,4 +1,4 @@
-"""The Whoosh index: schema, writing, searching. The only module that imports whoosh."""
+"""The Whoosh index: schema, writing, searching. Its package (reader/index/) is the only one that imports whoosh."""
 
 from __future__ import annotations
 
@@ -25,10 +25,9 @@ from whoosh.writing import CLEAR
 
 from reader.children import die_with_parent, on_sigint
 from reader.errors import DiskFull, WireError, out_of_space
-from reader.locations import write_atomic
-from reader.index import docsets
-from reader.index import whoosh_fixes
+from reader.index import docsets, whoosh_fixes
 from reader.index.expand import expanded
+from reader.locations import write_atomic
 from reader.models import Article, Hit, Matches, SearchResult
 from reader.querytext import dates_as_numbers, syntax_problem
 from reader.snippets import WORD, make_snippet, match_spans
