@@ -140,18 +140,34 @@ def _left_after(sid: int, limit: float, waited: float) -> int:
     return 0 if waited <= limit else len(session_members(sid))
 
 
+def holds_open(pid: int, name: str) -> bool:
+    """The process has a file called `name` open (its corpus store, say: it is past Python's start-up)."""
+    try:
+        return any(os.readlink(f"/proc/{pid}/fd/{fd}").endswith("/" + name) for fd in os.listdir(f"/proc/{pid}/fd"))
+    except OSError:
+        return False
+
+
 def interrupt_trial(args: list[str], corpus: Path, home: Path, delay: float | None = None,
-                    children: int = 0, later: bool = False, after: bool = False) -> dict:
+                    children: int = 0, later: bool = False, after: bool = False, opened: str | None = None) -> dict:
     """Run `wire ARGS`, send SIGINT to its process group after `delay` s (or once it has `children`
     workers; `later` as for kill_trial; with `after`, once those workers are gone: the stage after
-    NER, entity fields), and time its exit. Returns {"code", "seconds", "stderr",
-    "left": processes of its session 3 s after, "finished": it ended before the signal}."""
+    NER, entity fields; with `opened`, `delay` s after it has a file of that name open), and time its
+    exit. Returns {"code", "seconds", "stderr", "left": processes of its session 3 s after,
+    "finished": it ended before the signal}.
+
+    A Ctrl-C during the interpreter's own start-up (site, .pth files, runpy: before any of wire's code
+    runs) ends it with Python's traceback or "Fatal Python error: init_import_site": nothing wire can
+    handle. `opened="corpus.sqlite"` makes sure the signal lands in the command's work."""
     proc = subprocess.Popen(wire_command(args, corpus, home), stdin=subprocess.DEVNULL,
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True)
     err: list[bytes] = []
     reader = threading.Thread(target=lambda: err.append(proc.stderr.read()), daemon=True)
     reader.start()
     try:
+        deadline = time.monotonic() + 60
+        while opened and proc.poll() is None and not holds_open(proc.pid, opened) and time.monotonic() < deadline:
+            time.sleep(0.005)
         if children:
             kids = wait_for_children(proc, children)
             if later:

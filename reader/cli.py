@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-import argparse
-import os
-import signal
 import sys
-import time
-from collections.abc import Sequence
 
 try:  # a Ctrl-C while these load (a second on a busy machine) is an interruption like any other
+    import argparse
+    import os
+    import signal
+    import time
+    from collections.abc import Sequence
+
     from reader import __version__, cli_lists, cli_review, cli_state, cli_text, cli_timeline
     from reader.children import die_with_parent
     from reader.cli_text import print_json as _emit

@@ -88,10 +88,13 @@ def test_ctrl_c_during_the_bulk_index(many_files, tmp_path):
                                         children=2, later=True))
 
 
-@pytest.mark.parametrize("argv, delay", [(["overlaps"], 1.2), (["export"], 1.2), (["search", "council"], 0.4),
-                                         (["entities"], 1.2)])
+@pytest.mark.parametrize("argv, delay", [(["overlaps"], 0.8), (["export"], 0.8), (["search", "council"], 0.05),
+                                         (["entities"], 0.8)])
 def test_ctrl_c_in_other_commands(ner_text, indexed, tmp_path, argv, delay):
-    _assert_interrupted(interrupt_trial(argv, ner_text, _copy(indexed, tmp_path), delay=delay))
+    # Counted from when the command has its corpus store open: a Ctrl-C in the interpreter's own start-up,
+    # before wire's code runs, gets Python's message, not wire's (once seen in CI with a fixed 0.4 s).
+    _assert_interrupted(interrupt_trial(argv, ner_text, _copy(indexed, tmp_path), delay=delay,
+                                        opened="corpus.sqlite"))
 
 
 @pytest.mark.parametrize("key", [b"q", b"\x11"], ids=["q", "ctrl+q"])
