@@ -49,3 +49,25 @@ def run_wire(*args: str, cwd: Path | None = None, env: dict | None = None, timeo
     """Run the real command (`python -m reader`) in a subprocess."""
     return subprocess.run([sys.executable, "-m", "reader", *args], capture_output=True, text=True,
                           cwd=cwd, env={**os.environ, **(env or {})}, timeout=timeout)
+
+
+# Generated corpora for the process tests (test_processes, test_interrupt), one per module that asks.
+@pytest.fixture(scope="module")
+def ner_text(tmp_path_factory) -> Path:
+    """Generated articles, all different, with more words than one NER process is used for."""
+    from bench.robust_kill import ner_corpus
+    from reader.entities.ner import MIN_WORDS_FOR_TWO_PROCESSES
+
+    corpus = tmp_path_factory.mktemp("ner") / "corpus"
+    ner_corpus(corpus, words=MIN_WORDS_FOR_TWO_PROCESSES * 5 // 4)
+    return corpus
+
+
+@pytest.fixture(scope="module")
+def many_files(tmp_path_factory) -> Path:
+    """Enough files for the parallel parse and a bulk index with two writer processes."""
+    from bench.robust_kill import many_corpus
+
+    corpus = tmp_path_factory.mktemp("many") / "corpus"
+    many_corpus(corpus, 2300)
+    return corpus

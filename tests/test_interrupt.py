@@ -14,26 +14,11 @@ from pathlib import Path
 
 import pytest
 
-from bench.robust_kill import interrupt_trial, many_corpus, ner_corpus, quit_trial, wire_command
-from reader.entities.ner import MIN_WORDS_FOR_TWO_PROCESSES
+from bench.robust_kill import interrupt_trial, quit_trial, wire_command
 
 pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux") or not Path("/proc/self/stat").exists(),
                                 reason="needs Linux /proc and a pty")
 NO_TERMINAL = "wire: error: the reader needs a terminal (stdin and stdout); use a command such as wire search"
-
-
-@pytest.fixture(scope="module")
-def ner_text(tmp_path_factory) -> Path:
-    corpus = tmp_path_factory.mktemp("ner") / "corpus"
-    ner_corpus(corpus, words=MIN_WORDS_FOR_TWO_PROCESSES * 5 // 4)
-    return corpus
-
-
-@pytest.fixture(scope="module")
-def many_files(tmp_path_factory) -> Path:
-    corpus = tmp_path_factory.mktemp("many") / "corpus"
-    many_corpus(corpus, 2300)
-    return corpus
 
 
 @pytest.fixture(scope="module")

@@ -13,27 +13,11 @@ from pathlib import Path
 
 import pytest
 
-from bench.robust_kill import app_kill_trial, kill_trial, many_corpus, ner_corpus, wire_command
+from bench.robust_kill import app_kill_trial, kill_trial, wire_command
 from reader.entities.ner import MIN_WORDS_FOR_TWO_PROCESSES
 
 pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux") or not Path("/proc/self/stat").exists(),
                                 reason="needs Linux /proc")
-
-
-@pytest.fixture(scope="module")
-def ner_text(tmp_path_factory) -> Path:
-    """Generated articles, all different, with more words than one NER process is used for."""
-    corpus = tmp_path_factory.mktemp("ner") / "corpus"
-    ner_corpus(corpus, words=MIN_WORDS_FOR_TWO_PROCESSES * 5 // 4)
-    return corpus
-
-
-@pytest.fixture(scope="module")
-def many_files(tmp_path_factory) -> Path:
-    """Enough files for the parallel parse and a bulk index with two writer processes."""
-    corpus = tmp_path_factory.mktemp("many") / "corpus"
-    many_corpus(corpus, 2300)
-    return corpus
 
 
 def text_indexed(corpus: Path, home: Path) -> Path:
