@@ -291,8 +291,8 @@ class EntityTable:
         return EntityTable(self._mentions, overrides, _base=self._base)
 
     @staticmethod
-    def _entity(cluster: _Cluster, articles: Iterable[str] | None = None) -> Entity:
-        ids = cluster.mentions.keys() if articles is None else [a for a in articles if a in cluster.mentions]
+    def _entity(cluster: _Cluster) -> Entity:
+        ids = cluster.mentions.keys()
         aliases = tuple(f for f, _ in sorted(cluster.forms.items(), key=lambda x: (-x[1], x[0]))
                         if f != cluster.name)
         return Entity(cluster.name, cluster.type, aliases, len(ids),
