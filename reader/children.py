@@ -11,60 +11,12 @@ import threading
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
 from multiprocessing.connection import Connection
 
 _PR_SET_PDEATHSIG = 1
 _installed = False
 _forked_by = [0]
 """The pid of the process about to fork, set in the parent just before each fork (the child reads it)."""
-
-
-@contextmanager
-def on_sigint(action: Callable[[], None]) -> Iterator[None]:
-    """Run `action` in a thread of its own each time SIGINT arrives (main thread only; elsewhere nothing).
-
-    Python runs signal handlers in the main thread between bytecodes, and the kernel may hand a process's
-    SIGINT to any thread (a multiprocessing queue's feeder, say): a main thread blocked in a wait that
-    the signal does not break sees the Ctrl-C only when the wait ends (reader.index, Whoosh's commit).
-    The C-level handler writes the signal's number to the wakeup fd from whichever thread got it; a
-    thread reading it can then act, e.g. send the signal on to the main thread (signal.pthread_kill).
-    """
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-    read_end, write_end = os.pipe()
-    os.set_blocking(write_end, False)  # set_wakeup_fd's requirement: a full pipe must never block a handler
-    previous = signal.set_wakeup_fd(write_end, warn_on_full_buffer=False)
-
-    done = threading.Event()
-
-    def watch() -> None:
-        while not done.is_set():
-            try:
-                got = os.read(read_end, 64)
-            except OSError:
-                return
-            if not got:
-                return
-            if signal.SIGINT in got and not done.is_set():
-                action()
-
-    watcher = threading.Thread(target=watch, name="wire-sigint", daemon=True)
-    watcher.start()
-    try:
-        yield
-    finally:
-        signal.set_wakeup_fd(previous)
-        done.set()
-        try:
-            os.write(write_end, b"\0")  # wakes the watcher (forked children may hold the write end open)
-        except OSError:
-            pass
-        os.close(write_end)
-        watcher.join(1)
-        if not watcher.is_alive():  # else leave its fd open: a reused number must never be read
-            os.close(read_end)
 
 
 class Stopped(Exception):

@@ -7,15 +7,16 @@ import sys
 try:  # a Ctrl-C while these load (a second on a busy machine) is an interruption like any other
     import argparse
     import os
-    import signal
     import time
     from collections.abc import Sequence
+    from contextlib import nullcontext
 
     from reader import __version__, cli_lists, cli_review, cli_state, cli_text, cli_timeline
     from reader.children import die_with_parent
     from reader.cli_text import print_json as _emit
     from reader.errors import DiskFull, WireError
     from reader.export import FORMATS
+    from reader.interrupts import deadline, interrupted, leave
     from reader.library import Library
     from reader.models import SyncReport
     from reader.querytext import ENTITY_FIELD as _ENTITY_FIELD
@@ -305,7 +306,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     half a second on a busy machine after `q`) is skipped, and a Ctrl-C arriving then (joining threads)
     cannot print "Exception ignored … KeyboardInterrupt" over a finished command."""
     code = _main(argv)
-    return _leave(code) if argv is None else code
+    return leave(code) if argv is None else code
 
 
 def _main(argv: Sequence[str] | None) -> int:
@@ -313,12 +314,16 @@ def _main(argv: Sequence[str] | None) -> int:
         die_with_parent()
         parser = build_parser()
         args = parser.parse_args(cli_review.shield_dashes(sys.argv[1:] if argv is None else argv))
-        return run_app(args) if args.command is None else run(args)
+        if args.command is None:
+            return run_app(args)  # the app takes Ctrl-C as a key; a forced end would leave the terminal raw
+        # A command stuck after a Ctrl-C ends itself (the entry point only: a test calling main() is never ended).
+        with deadline() if argv is None else nullcontext():
+            return run(args)
     except WireError as exc:
         print(f"wire: error: {inert(str(exc))}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
-        return _interrupted()
+        return interrupted()
     except BrokenPipeError:
         # The reader of our output went away (`wire search x | head`): not an error.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
@@ -329,34 +334,3 @@ def _main(argv: Sequence[str] | None) -> int:
         print(f"wire: error: internal error: {type(exc).__name__}: {inert(str(exc))} "
               "(WIRE_DEBUG=1 shows the traceback)", file=sys.stderr)
         return 1
-
-
-def _interrupted() -> int:
-    """Ctrl-C: one line, exit 130. The command's `finally` blocks have run by now (databases closed,
-    workers told to go); a second Ctrl-C is ignored from here on: during Python's shutdown it would print a
-    traceback, and CPython 3.11 was seen (strace) to reset SIGINT and kill itself with it after this
-    handler had run (exit -2, not 130) when the interrupt had landed in the wire-copy pass's numerical code."""
-    _ignore_sigint()
-    if sys.stderr.isatty():
-        sys.stderr.write("\r\033[K")  # over a progress bar, if one was drawn
-    print("wire: interrupted", file=sys.stderr)
-    return 130
-
-
-def _ignore_sigint() -> None:
-    try:
-        signal.signal(signal.SIGINT, signal.SIG_IGN)
-    except ValueError:
-        pass  # main() called from a thread other than the main one (a test): nothing to guard
-
-
-def _leave(code: int) -> int:
-    """End the process now (the work is over, its files closed; a Ctrl-C now has nothing to interrupt):
-    flush, then os._exit."""
-    _ignore_sigint()
-    for stream in (sys.stdout, sys.stderr):
-        try:
-            stream.flush()
-        except (OSError, ValueError):
-            pass
-    os._exit(code)

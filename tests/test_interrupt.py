@@ -127,12 +127,12 @@ def test_the_app_without_a_terminal_says_so_and_exits(tmp_path, stdin_null, stdo
 
 
 def test_a_ctrl_c_taken_by_another_thread_still_ends_a_blocked_wait():
-    """reader.children.on_sigint: the kernel may give SIGINT to any thread (here, on purpose, a helper);
+    """reader.interrupts.on_sigint: the kernel may give SIGINT to any thread (here, on purpose, a helper);
     the main thread, blocked in a read the signal does not break, is freed by the action, then raises."""
     import os
     import threading
 
-    from reader.children import on_sigint
+    from reader.interrupts import on_sigint
 
     read_end, write_end = os.pipe()
     helper = threading.Thread(target=time.sleep, args=(3,), daemon=True)
@@ -150,3 +150,51 @@ def test_a_ctrl_c_taken_by_another_thread_still_ends_a_blocked_wait():
         timer.cancel()
         os.close(read_end)
         os.close(write_end)
+
+
+def test_a_ctrl_c_in_a_deferred_block_is_raised_when_it_ends():
+    """reader.interrupts.deferred (Whoosh's forks run in one): nothing is raised inside, the handler after."""
+    from reader.interrupts import deferred
+
+    reached = []
+    with pytest.raises(KeyboardInterrupt):
+        with deferred():
+            signal.raise_signal(signal.SIGINT)
+            time.sleep(0.05)  # a handler would have run by now
+            reached.append(True)
+    assert reached == [True]
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+
+
+_STUCK = """
+import signal, sys, time
+sys.path.insert(0, {root!r})
+from reader.interrupts import deadline
+with deadline(grace=0.5):
+    signal.signal(signal.SIGINT, lambda *a: None)  # a Ctrl-C lost somewhere in a library
+    print("ready", flush=True)
+    time.sleep(30)
+"""
+
+
+@pytest.mark.parametrize("debug", [False, True])
+def test_a_command_stuck_after_ctrl_c_ends_itself_with_the_one_line(debug):
+    import os
+
+    root = str(Path(__file__).resolve().parents[1])
+    env = {k: v for k, v in os.environ.items() if k != "WIRE_DEBUG"} | ({"WIRE_DEBUG": "1"} if debug else {})
+    proc = subprocess.Popen([sys.executable, "-c", _STUCK.format(root=root)], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, env=env)
+    assert proc.stdout.readline() == b"ready\n"
+    started = time.monotonic()
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=20)
+    assert proc.returncode == 130
+    assert time.monotonic() - started < 10  # 0.5 s of grace; generous for a loaded machine
+    lines = err.decode().splitlines()
+    assert lines[-1] == "wire: interrupted"
+    if debug:  # where it was stuck, for a bug report
+        assert lines[0].startswith("wire: still running") and any("time.sleep" in x or "<module>" in x
+                                                                    for x in lines)
+    else:
+        assert lines == ["wire: interrupted"]

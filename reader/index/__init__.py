@@ -23,10 +23,11 @@ from whoosh.lang.porter import stem
 from whoosh.query import NullQuery, Or, Prefix, Term
 from whoosh.writing import CLEAR
 
-from reader.children import die_with_parent, on_sigint
+from reader.children import die_with_parent
 from reader.errors import DiskFull, WireError, out_of_space
 from reader.index import docsets, whoosh_fixes
 from reader.index.expand import expanded
+from reader.interrupts import on_sigint
 from reader.locations import write_atomic
 from reader.models import Article, Hit, Matches, SearchResult
 from reader.querytext import dates_as_numbers, syntax_problem
@@ -331,8 +332,9 @@ class Index:
                 # Stop the indexing sub-processes before cancel() removes the files they read;
                 # otherwise each prints a traceback about a vanished batch file.
                 for task in getattr(w, "tasks", ()):
-                    task.terminate()
-                    task.join()
+                    if task.pid is not None:  # started (a failed fork leaves a Process never started)
+                        task.terminate()
+                        task.join()
                 try:
                     w.cancel()
                 except Exception:  # noqa: BLE001 — a commit that failed half way (a full disk) may leave
@@ -550,7 +552,7 @@ def _parent_only_sigint() -> Iterator[Callable[[], None]]:
     Whoosh's bulk commit waits for its writer processes in waitpid, which a SIGINT the kernel gave to
     another thread (a queue's feeder) does not break (hung over 30 s); and a KeyboardInterrupt raised in
     os.fork's at-fork hooks (logging's) is printed as "ignored" and dropped. So every interrupt is noted,
-    one the main thread has not taken after 0.2 s is sent on to it (children.on_sigint), and the writer
+    one the main thread has not taken after 0.2 s is sent on to it (interrupts.on_sigint), and the writer
     checks before it commits.
     """
     if threading.current_thread() is not threading.main_thread():

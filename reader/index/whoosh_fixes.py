@@ -11,13 +11,21 @@ searcher on a 100,000-article index copied its term and posting files into the h
 BufferFile's random-access reads (`get`, `get_array`: terms, postings, columns) use the memoryview
 directly; the sequential ones (`seek`, `read`: headers) now do too, and the BytesIO copy is made only if
 something else (never seen in a search) asks for the file object.
+
+MpWriter forks its writer processes wherever a Ctrl-C can land (whoosh/multiproc.py, `_new_task` calls
+`Process.start()`): in the fork's at-fork hooks the KeyboardInterrupt is lost, and just after the fork it
+leaves a live child whose Process object has no `_popen` (so `terminate()` raises AttributeError and the
+command ends with "internal error"). The fork now runs with Ctrl-C deferred to its end (reader.interrupts).
 """
 
 from __future__ import annotations
 
 from io import BytesIO
 
+from whoosh import multiproc
 from whoosh.filedb import structfile
+
+from reader.interrupts import deferred
 
 
 class _CopyOnFirstUse:
@@ -89,6 +97,15 @@ def _buffer_file_init(self, buf, name=None, onclose=None) -> None:
     self.is_closed = False
 
 
+_new_task = multiproc.MpWriter._new_task
+
+
+def _new_task_whole(self):
+    with deferred():
+        return _new_task(self)
+
+
 def apply() -> None:
     """Install the fixes (idempotent; reader.index calls it on import)."""
     structfile.BufferFile.__init__ = _buffer_file_init
+    multiproc.MpWriter._new_task = _new_task_whole
