@@ -10,11 +10,13 @@ import signal
 import subprocess
 import sys
 import time
+import warnings
 from pathlib import Path
 
 import pytest
 
 from bench.robust_kill import interrupt_trial, quit_trial, wire_command
+from reader.interrupts import GRACE
 
 pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux") or not Path("/proc/self/stat").exists(),
                                 reason="needs Linux /proc and a pty")
@@ -50,6 +52,8 @@ def _assert_interrupted(found: dict) -> None:
     assert found["code"] == 130, found
     assert found["stderr"] == "wire: interrupted\n", found  # one line: no worker traceback, no spaCy warning
     assert found["seconds"] < 5, found
+    if found["seconds"] >= GRACE - 0.1:  # the user got out, but a stage did not stop: worth a look
+        warnings.warn(f"a command answered Ctrl-C only at reader.interrupts' deadline: {found}", stacklevel=2)
 
 
 def test_ctrl_c_during_ner(ner_text, indexed, tmp_path):
