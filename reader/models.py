@@ -16,6 +16,11 @@ class Paragraph:
     boilerplate: bool = False
     """True for text that is not the article (donation appeals, sign-ups, captions): shown dimmed, never searched."""
 
+    def __reduce__(self):
+        # Pickled as a constructor call: dataclasses' own __setstate__ for slots calls fields() per object,
+        # most of the main process's cost of taking a first build's parsed articles from its readers.
+        return Paragraph, (self.text, self.boilerplate)
+
 
 @dataclass(frozen=True, slots=True)
 class Article:
@@ -35,6 +40,10 @@ class Article:
     """ISO 8601 date (YYYY-MM-DD) or None when unknown."""
     url: str | None = None
     tags: tuple[str, ...] = ()
+
+    def __reduce__(self):  # as Paragraph's
+        return Article, (self.id, self.path, self.title, self.paragraphs, self.sha256, self.outlet, self.byline,
+                         self.date, self.url, self.tags)
 
     @property
     def text(self) -> str:

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from reader import children
 from reader.corpus import PARSER_VERSION, FileStat, FormatError, load_file, scan
+from reader.corpus.boilerplate import paragraph_keys
 from reader.corpus.store import STORE_VERSION, Store
 from reader.index import SCHEMA_VERSION, Index
 from reader.models import SyncReport
@@ -80,6 +81,7 @@ def sync(root: Path, store: Store, index: Index, progress: Progress | None = Non
         return scanned.report(store, started)
     current, skipped = scanned.files, list(scanned.skipped)
     known = store.files()
+    first = not known  # an empty store (a first build, a rebuild): no article id is there to replace
     removed_paths = [p for p in known if p not in current]
     to_read = [st for p, st in current.items() if p not in known or known[p][:2] != (st.size, st.mtime_ns)]
 
@@ -101,11 +103,12 @@ def sync(root: Path, store: Store, index: Index, progress: Progress | None = Non
             elif kind == "same":
                 store.put_file(st.path, st.size, st.mtime_ns, value, [])  # touched, not changed
             else:
-                articles, bad, sha = value
-                old_ids.update(store.delete_file(st.path))
+                articles, bad, sha, keys = value
+                if not first:
+                    old_ids.update(store.delete_file(st.path))
                 store.put_file(st.path, st.size, st.mtime_ns, sha, bad)
-                for article in articles:
-                    store.put_article(article)
+                for article, its_keys in zip(articles, keys, strict=True):
+                    store.put_article(article, its_keys, new=first)
                     fresh[article.id] = None
         relabelled = store.refresh_repeated() - set(fresh)
         report.added = sum(1 for i in fresh if i not in old_ids)
@@ -208,7 +211,8 @@ class _Unreadable(Exception):
 
 def _read_one(job: tuple[Path, FileStat, str | None, Path | None]) -> tuple[FileStat, tuple[str, object]]:
     """Read and parse one file: ("same", sha) when only its mtime changed, ("error", reason), or
-    ("parsed", (articles, skipped records, sha)). Never raises for what a file contains."""
+    ("parsed", (articles, skipped records, sha, each article's paragraph keys)). Never raises for what a
+    file contains."""
     root, st, known_sha, outlets = job
     try:
         data = _read_bytes(root / (st.disk or st.path))
@@ -223,6 +227,8 @@ def _read_one(job: tuple[Path, FileStat, str | None, Path | None]) -> tuple[File
         return st, ("same", sha)
     try:
         articles, bad = load_file(st.path, data, st.mtime_ns, outlets)
+        # The paragraph keys are worked out here, in the reading process, not by the store in the main one.
+        keys = [paragraph_keys(a) if a.outlet else () for a in articles]
     except FormatError as exc:
         articles, bad = [], [{"path": st.path, "reason": str(exc)}]
     except MemoryError:
@@ -231,7 +237,9 @@ def _read_one(job: tuple[Path, FileStat, str | None, Path | None]) -> tuple[File
         articles, bad = [], [{"path": st.path, "reason": "structure nested too deeply to parse"}]
     except Exception as exc:  # noqa: BLE001 — the safety net: one file's surprise must not stop the sync
         articles, bad = [], [{"path": st.path, "reason": f"cannot parse: {_describe(exc)}"}]
-    return st, ("parsed", (articles, bad, sha))
+    if not articles:
+        keys = []
+    return st, ("parsed", (articles, bad, sha, keys))
 
 
 def _describe(exc: BaseException) -> str:

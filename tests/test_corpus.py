@@ -311,3 +311,49 @@ def test_ner_chunks_cover_the_text_and_cut_at_breaks():
     assert "".join(p for o, p in pieces if o < len(prose)).startswith(prose[:-2])
     assert pieces[-1][1].endswith(" tail") and sum(len(p) for _, p in pieces) < len(prose) + 100_000
     assert chunks("short") == [(0, "short")]
+
+
+def test_boilerplate_rules_split_into_anchored_and_searched_branches_match_as_one_search():
+    """The rules are tried as two alternations (anchored branches matched at the start, the rest searched);
+    every paragraph must get the answer one search of all the rules gave."""
+    import re
+
+    import yaml
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from reader.corpus.boilerplate import SHIPPED_RULES, _branches, matches_rule
+
+    assert _branches(r"^a|(b|c)|[|(]x|\|y") == ["^a", "(b|c)", "[|(]x", r"\|y"]
+    assert _branches(r"[]|]z|w") == ["[]|]z", "w"]
+    rules = yaml.safe_load(SHIPPED_RULES.read_text(encoding="utf-8"))["rules"]
+    one = re.compile("|".join(f"(?:{r['pattern']})" for r in rules), re.I)
+    samples = ["Subscribe to our newsletter", "Loading loading loading", "the ferry was loading loading",
+               "loading...", "Advertisement", "Read more:", "© 2024 Wire", "Copyright 2025 AP",
+               "Photo: Reuters", "He said to subscribe to it.", "Share this", "share", "Related",
+               "Council votes to close the ferry route"]
+    for text in samples:
+        assert matches_rule(text) == bool(one.search(text)), text
+    words = st.sampled_from(["loading", "share", "subscribe to", "read more", "©", "photo:", "the", " ", "\n",
+                             "advertisement", "related", "copyright 2024", "x", ".", "Loading"])
+
+    @settings(max_examples=300, deadline=None)
+    @given(st.lists(words, max_size=8).map("".join))
+    def same(text):
+        assert matches_rule(text) == bool(one.search(text))
+
+    same()
+
+
+def test_articles_and_paragraphs_pickle_whole():
+    """models' __reduce__ (a constructor call, for speed) must name every field, in order."""
+    import pickle
+    from dataclasses import fields
+
+    from reader.models import Article, Paragraph
+
+    article = Article("a.md", "a.md", "Title", (Paragraph("one", True), Paragraph("two")), "ab12", "Wire", "By X",
+                      "2024-05-02", "https://example.org/a", ("port", "strike"))
+    assert pickle.loads(pickle.dumps(article)) == article
+    for value in (article, article.paragraphs[0]):
+        assert len(value.__reduce__()[1]) == len(fields(value))

@@ -7,6 +7,7 @@ from hypothesis import strategies as st
 from whoosh.analysis import StemmingAnalyzer
 
 from reader.index import Index, NewsAnalyzer, cached_stem
+from reader.index.schema import NewsPositions, make_schema
 from reader.models import Article, Paragraph
 from reader.querytext import dates_as_numbers as _dates_as_numbers
 from reader.snippets import make_snippet
@@ -23,6 +24,43 @@ def tokens(analyzer, text, **kw):
 def test_fused_analyzer_gives_whooshs_tokens(text):
     for kw in ({}, {"mode": "query"}, {"removestops": False}, {"tokenize": False}):
         assert tokens(NewsAnalyzer(), text, **kw) == tokens(StemmingAnalyzer(), text, **kw)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(list("abcdeiost ÄéßΩ中.,'-\n") + ["the ", "and ", "running ", "U.S.", "İ"]),
+                max_size=40).map("".join), st.integers(0, 3), st.sampled_from([1.0, 2.0]))
+def test_fused_postings_are_whooshs_postings(text, start, boost):
+    from whoosh.formats import Positions
+
+    ours = NewsPositions(field_boost=boost).word_values(text, NewsAnalyzer(), mode="index", start_pos=start)
+    whooshs = Positions(field_boost=boost).word_values(text, StemmingAnalyzer(), mode="index", start_pos=start)
+    assert sorted(ours) == sorted(whooshs)
+
+
+def test_a_writer_that_spills_its_postings_to_many_runs_writes_the_same_index(tmp_path):
+    """reader.index.whoosh_fixes pickles a pool's runs in chunks and merges the last postings from memory:
+    with a pool so small that it spills hundreds of runs (and merges some first), every posting is the same."""
+    import random
+
+    from whoosh import index
+
+    rng = random.Random(7)
+    vocabulary = [f"w{n}" for n in range(400)] + ["ferry", "council", "the", "strike"]
+    docs = [{"id": f"a{n}", "title": " ".join(rng.choices(vocabulary, k=5)),
+             "body": " ".join(rng.choices(vocabulary, k=rng.randint(20, 120)))} for n in range(300)]
+
+    def postings(limitmb: float) -> list:
+        where = tmp_path / str(limitmb)
+        where.mkdir()
+        ix = index.create_in(str(where), make_schema())
+        with ix.writer(limitmb=limitmb) as writer:
+            for doc in docs:
+                writer.add_document(**doc)
+        with ix.reader() as reader:
+            return list(reader.iter_postings())
+
+    spilled, whole = postings(0.01), postings(256)
+    assert len(whole) > 10_000 and spilled == whole
 
 
 def test_snippet_marks_the_matched_words():

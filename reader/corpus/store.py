@@ -11,7 +11,7 @@ from contextlib import AbstractContextManager, nullcontext
 from dataclasses import replace
 from pathlib import Path
 
-from reader.corpus.boilerplate import REPEAT_THRESHOLD, paragraph_key
+from reader.corpus.boilerplate import REPEAT_THRESHOLD, paragraph_key, paragraph_keys
 from reader.errors import DiskFull, out_of_space, writing
 from reader.models import Article, ArticleRow, Paragraph
 
@@ -211,9 +211,15 @@ class Store:
         return [r[0] for r in self.db.execute("SELECT id FROM articles WHERE path=?", (path,))]
 
     # --- articles ---------------------------------------------------------------------------
-    def put_article(self, article: Article) -> None:
-        """Store an article as parsed (rule marks only); repetition marks are applied on read."""
-        self._delete_article(article.id)
+    def put_article(self, article: Article, keys: Iterable[str] | None = None, new: bool = False) -> None:
+        """Store an article as parsed (rule marks only); repetition marks are applied on read.
+
+        Args:
+            keys: its `paragraph_keys`, if the parse worked them out (off the main process's clock).
+            new: the id is known to be absent (a first build): no delete first.
+        """
+        if not new:
+            self._delete_article(article.id)
         data = {
             "title": article.title, "outlet": article.outlet, "byline": article.byline, "date": article.date,
             "url": article.url, "tags": list(article.tags),
@@ -223,7 +229,7 @@ class Store:
                         (article.id, article.path, article.title, article.outlet, article.date, article.sha256,
                          json.dumps(data, ensure_ascii=False)))
         if article.outlet:
-            keys = {(article.outlet, paragraph_key(p.text)) for p in article.paragraphs if not p.boilerplate}
+            keys = {(article.outlet, key) for key in (paragraph_keys(article) if keys is None else keys)}
             self.db.executemany("INSERT INTO paras VALUES (?, ?, ?)", [(o, k, article.id) for o, k in keys])
             if self._touched is not None:
                 self._touched |= keys

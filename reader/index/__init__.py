@@ -12,14 +12,10 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager, nullcontext
-from functools import lru_cache
 from pathlib import Path
 
 from whoosh import index, qparser
-from whoosh.analysis import STOP_WORDS, StandardAnalyzer, StemmingAnalyzer, Token, Tokenizer
-from whoosh.fields import ID, KEYWORD, NUMERIC, TEXT, Schema
 from whoosh.filedb.filestore import RamStorage
-from whoosh.lang.porter import stem
 from whoosh.query import NullQuery, Or, Prefix, Term
 from whoosh.writing import CLEAR
 
@@ -27,17 +23,19 @@ from reader.children import die_with_parent
 from reader.errors import DiskFull, WireError, out_of_space
 from reader.index import docsets, whoosh_fixes
 from reader.index.expand import expanded
+from reader.index.schema import NewsAnalyzer, article_fields, cached_stem, make_schema  # noqa: F401 — Whoosh's
+# pickled schemas name reader.index.NewsAnalyzer (indexes written before schema.py): it stays importable here
 from reader.interrupts import on_sigint
 from reader.locations import write_atomic
 from reader.models import Article, Hit, Matches, SearchResult
 from reader.querytext import dates_as_numbers, syntax_problem
-from reader.snippets import WORD, make_snippet, match_spans
+from reader.snippets import make_snippet, match_spans
 
 whoosh_fixes.apply()
 
 RANKED = 1000
 """A list of hits (the app's) ranks this many by relevance, then lists the rest newest first."""
-SCHEMA_VERSION = "3"
+SCHEMA_VERSION = "4"
 """Bump when the schema or what goes into it changes: an index of another version is rebuilt."""
 DEFAULT_FIELDS = ("title", "body")
 LOCK_WAIT = 15.0
@@ -49,113 +47,6 @@ class IndexUnreadable(WireError):
 
     def __init__(self) -> None:
         super().__init__("the index is being rebuilt; try again in a moment")
-
-
-@lru_cache(maxsize=200_000)
-def cached_stem(word: str) -> str:
-    """Porter stemming behind the C LRU cache.
-
-    Whoosh's own stem cache is a pure-Python LFU that costs more per token than the stemming
-    it saves on a warm cache; this one roughly halves the analysis time of a bulk build.
-    Module-level, so the schema that Whoosh pickles into the index can name it.
-    """
-    return stem(word)
-
-
-
-
-class NewsAnalyzer(Tokenizer):
-    """Whoosh's StemmingAnalyzer (tokenise, lowercase, drop stop words, stem) fused into one pass.
-
-    The same tokens as the four-stage chain, but one generator instead of four per token: the
-    analysis of a bulk build takes about a sixth less CPU. Positions skip removed stop words, as
-    Whoosh's StopFilter(renumber=True) does, so phrases match across them.
-    """
-
-    def __init__(self, stoplist: frozenset[str] = STOP_WORDS, minsize: int = 2) -> None:
-        self.stoplist = stoplist
-        self.minsize = minsize
-
-    def __call__(self, value, positions=False, chars=False, keeporiginal=False, removestops=True,
-                 start_pos=0, start_char=0, tokenize=True, mode="", **kwargs):
-        t = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
-        matches = WORD.finditer(value) if tokenize else [re.match(r".*", value, re.S)]
-        stoplist, minsize = self.stoplist, self.minsize
-        # Whoosh's numbering, quirks included: the first kept token keeps its raw position, the
-        # next kept ones follow it without gaps, kept stop words keep their raw positions.
-        raw, pos = start_pos - 1, None
-        for match in matches:
-            raw += 1
-            word = match.group().lower()
-            stopped = len(word) < minsize or word in stoplist
-            if stopped:
-                if removestops:
-                    continue
-                at = raw
-            else:
-                pos = raw if pos is None else pos + 1
-                at = pos
-            t.text = word if stopped else cached_stem(word)
-            t.stopped = stopped
-            t.boost = 1.0
-            if keeporiginal:
-                t.original = match.group()
-            if positions:
-                t.pos = at
-            if chars:
-                t.startchar = start_char + match.start()
-                t.endchar = start_char + match.end()
-            yield t
-
-
-def make_schema(fused: bool = True) -> Schema:
-    """Title and body stemmed (English Porter; harmless on other scripts), names unstemmed.
-
-    Args:
-        fused: False gives Whoosh's own StemmingAnalyzer (the benchmark's naive baseline).
-    """
-    stem = NewsAnalyzer() if fused else StemmingAnalyzer()
-    names = StandardAnalyzer(stoplist=None)
-    return Schema(
-        id=ID(stored=True, unique=True),
-        title=TEXT(stored=True, analyzer=stem, field_boost=2.0),
-        body=TEXT(analyzer=stem),
-        # Boilerplate is searchable only when asked for by name (`boilerplate:newsletter`).
-        boilerplate=TEXT(analyzer=stem),
-        outlet=TEXT(stored=True, analyzer=names),
-        byline=TEXT(stored=True, analyzer=names),
-        # YYYYMMDD as a number, 0 when undated (a newest-first sort puts those last). Queries say
-        # date:2026-02-04 or date:[2026-02-01 to 2026-02-10]; _dates_as_numbers rewrites them.
-        date=NUMERIC(stored=True, sortable=True, bits=32, signed=False, shift_step=8),
-        tags=KEYWORD(lowercase=True, commas=True, scorable=True),
-        person=TEXT(analyzer=names),
-        org=TEXT(analyzer=names),
-        place=TEXT(analyzer=names),
-        entity=TEXT(analyzer=names),
-    )
-
-
-def article_fields(article: Article, entity_terms: dict[str, list[str]] | None = None) -> dict:
-    """The document Whoosh stores for one article. Entity fields hold canonical names and aliases."""
-    doc = {
-        "id": article.id,
-        "title": article.title,
-        "body": article.body,
-        "date": int(article.date.replace("-", "")) if article.date else 0,
-    }
-    junk = "\n\n".join(p.text for p in article.paragraphs if p.boilerplate)
-    if junk:
-        doc["boilerplate"] = junk
-    for key in ("outlet", "byline"):
-        if getattr(article, key):
-            doc[key] = getattr(article, key)
-    if article.tags:
-        doc["tags"] = ",".join(article.tags)
-    for key, names in (entity_terms or {}).items():
-        if names:
-            # A separator no name contains keeps phrase queries from matching across two names.
-            doc[key] = " \u2029 ".join(names)
-    return doc
 
 
 class Index:
