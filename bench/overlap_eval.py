@@ -3,6 +3,7 @@
     .venv/bin/python bench/overlap_eval.py                 # every figure
     .venv/bin/python bench/overlap_eval.py --fit           # also refit reader/overlap/thresholds.yaml
     .venv/bin/python bench/overlap_eval.py --skip-reuters  # COUNTER and the diff timing only
+    .venv/bin/python bench/overlap_eval.py --phantoms      # phantom changes over byte-identical Reuters pairs only
 
 Data sets are read where they are (default ../shared/data relative to the repo), never copied.
 """
@@ -299,6 +300,28 @@ def reuters_eval(folder: Path, limit: int | None, outlet: str | None) -> list[Ar
     return arts
 
 
+def phantom_changes(folder: Path) -> None:
+    """Every pair of Reuters stories with byte-identical bodies, diffed as `wire diff` does on the indexed
+    corpus (one outlet, so its repeated sentences are skipped by the matching): any segment or word op
+    that is not "same" is a phantom change (the issue's target: 0)."""
+    from itertools import combinations
+
+    arts = reuters_articles(folder, None, "Reuters")
+    index = OverlapIndex.rebuild(arts)
+    by_body: dict[str, list[Article]] = {}
+    for art in arts:
+        by_body.setdefault(art.body, []).append(art)
+    pairs = [pair for group in by_body.values() if len(group) > 1 for pair in combinations(group, 2)]
+    phantom = []
+    for a, b in pairs:
+        found = compare(a, b, index).alignment
+        if any(seg.kind != "same" for seg in found.segments) or \
+                any(op.kind != "equal" for ops in found.ops for op in ops):
+            phantom.append((a.id, b.id))
+    print(f"\nReuters-21578, byte-identical bodies: {len(pairs)} pairs, {len(phantom)} with a phantom change "
+          f"(diffed with the outlet filter on){': ' + ', '.join(map('/'.join, phantom[:5])) if phantom else ''}")
+
+
 def diff_timing(arts: list[Article], reps: int) -> None:
     """Median time of align() on two ~1,000-word articles: a run of stories and an edited copy of it."""
     a_paras, words, k = [], 0, 0
@@ -337,13 +360,19 @@ def main() -> None:
                         help="outlet given to every Reuters story (default none: no outlet-boilerplate filter)")
     parser.add_argument("--reps", type=int, default=30, help="repetitions of the diff timing")
     parser.add_argument("--seeds", type=int, default=5, help="fold splits for the CV mean ± sd (1: seed 0 only)")
+    parser.add_argument("--phantoms", action="store_true", help="only the phantom-change count")
     args = parser.parse_args()
+    if args.phantoms:
+        phantom_changes(args.reuters)
+        return
     if not args.skip_counter:
         counter_eval(args.counter, args.fit, args.seeds)
     if not (args.reuters / "reut2-000.sgm").is_file():
         sys.exit(f"Reuters-21578 not found at {args.reuters}; pass its folder with --reuters")
     arts = reuters_articles(args.reuters, 2000, None) if args.skip_reuters else \
         reuters_eval(args.reuters, args.limit, args.outlet)
+    if not args.skip_reuters:
+        phantom_changes(args.reuters)
     diff_timing(arts, args.reps)
 
 

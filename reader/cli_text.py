@@ -149,12 +149,13 @@ def print_overlaps(pairs: list[Overlap], families: list[Family]) -> None:
         print("no overlapping articles")
         return
     width = _width()
-    # 34 columns before the ids, one between them: the two ids share the rest.
-    id_w = max(8, (width - 35) // 2)
-    b_w = max(8, width - 35 - id_w)
-    print(f"{'label':<9} {'share a':>7} {'share b':>7} {'words':>6}  {'a':<{id_w}} b")
+    # 39 columns before the ids, one between them: the two ids share the rest. "copy" names the side the
+    # label speaks of (its share is the one that decides it).
+    id_w = max(8, (width - 40) // 2)
+    b_w = max(8, width - 40 - id_w)
+    print(f"{'label':<9} {'copy':<4} {'share a':>7} {'share b':>7} {'words':>6}  {'a':<{id_w}} b")
     for p in pairs:
-        print(f"{p.label:<9} {p.share_a:>7.0%} {p.share_b:>7.0%} {p.shared_words:>6}  "
+        print(f"{p.label:<9} {p.derived or '?':<4} {p.share_a:>7.0%} {p.share_b:>7.0%} {p.shared_words:>6}  "
               f"{_pad(_fit(inert(p.a), id_w), id_w)} {_fit(inert(p.b), b_w)}")
     print()
     for n, family in enumerate(families, start=1):
@@ -170,6 +171,18 @@ _STYLE = {"flag": "\033[35;1m", "del": "\033[31;9m", "ins": "\033[32;1m", "a_onl
           "header": "\033[1m", "gutter": "\033[2m"}
 
 
+def pair_summary(overlap) -> str:
+    """The label and the shares in one line, the copy's share first: the one the label speaks of."""
+    copy = overlap.derived or ("a" if overlap.share_a >= overlap.share_b else "b")
+    source = "b" if copy == "a" else "a"
+    shares = {"a": overlap.share_a, "b": overlap.share_b}
+    if overlap.label == "non":
+        return (f"not derived: {shares['a']:.0%} of a and {shares['b']:.0%} of b aligned "
+                f"({overlap.shared_words} words)")
+    return (f"{overlap.label} derived: {copy} copies {source}, {shares[copy]:.0%} of {copy} reused "
+            f"({shares[source]:.0%} of {source}; {overlap.shared_words} words)")
+
+
 def print_diff(comparison, title_a: str, title_b: str, color: bool,
                names: tuple[list[Entity], list[Entity]] = ([], [])) -> None:
     """Side by side from 100 columns, unified below; colour when `color` (see color_wanted), symbols always.
@@ -179,8 +192,7 @@ def print_diff(comparison, title_a: str, title_b: str, color: bool,
     from reader.overlap.render import FLAG_LEGEND, render  # only `wire diff` needs the overlap module
 
     overlap, width = comparison.overlap, _width()
-    print(f"{overlap.label} derived: {overlap.share_a:.0%} of a and {overlap.share_b:.0%} of b reused "
-          f"({overlap.shared_words} words)")
+    print(textwrap.fill(pair_summary(overlap), width, subsequent_indent="  "))
     for side, found in zip("ab", names, strict=True):
         if found:
             listed = ", ".join(inert(e.name) for e in found)

@@ -194,7 +194,15 @@ class Overlap:
     share_b: float
     shared_words: int
     label: str
-    """wholly | partially | non (derived)"""
+    """wholly | partially | non (derived), decided on the `derived` side: see reader.overlap.label."""
+    derived: str | None = None
+    """"a" or "b": the side taken as the copy (the later dated; else the one that reuses more)."""
+
+    @property
+    def derived_share(self) -> float:
+        """The share of the copy's words reused: the one the label speaks of."""
+        return self.share_a if self.derived == "a" else self.share_b if self.derived == "b" else \
+            max(self.share_a, self.share_b)
 
     def to_dict(self) -> dict:
         return {
@@ -204,6 +212,7 @@ class Overlap:
             "share_b": round(self.share_b, 4),
             "shared_words": self.shared_words,
             "label": self.label,
+            "derived": self.derived,
         }
 
 

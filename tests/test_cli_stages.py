@@ -57,7 +57,8 @@ def test_overlaps_json_shape_and_seed_pair():
     pairs = {(p["a"], p["b"]): p for p in out["pairs"]}
     assert set(pairs) == {("001_a04aa6657f36c79f.txt", "002_2d012b5b27f1047f.txt")}
     pair = next(iter(pairs.values()))
-    assert set(pair) == {"a", "b", "share_a", "share_b", "shared_words", "label"}
+    assert set(pair) == {"a", "b", "share_a", "share_b", "shared_words", "label", "derived"}  # derived: README
+    assert pair["derived"] in ("a", "b")
     assert pair["label"] in ("wholly", "partially") and 0 < pair["share_a"] <= 1
     assert out["families"] == [{"articles": ["001_a04aa6657f36c79f.txt", "002_2d012b5b27f1047f.txt"],
                                 "original": None}]

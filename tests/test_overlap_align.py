@@ -145,3 +145,119 @@ def test_unrelated_leftover_sentences_are_not_grouped():
     a = "Copper prices climbed to a two month high on Tuesday. The strike in Chile entered its second week."
     b = "The football club sacked its coach. It had lost seven games in a row. Fans had called for change."
     assert all(s.kind in ("a_only", "b_only") for s in align(a, b).segments)
+
+
+# --- exact diffs: text that is the same on both sides is never marked changed ----------------------------
+
+def _vocabulary() -> list[str]:
+    from reader.overlap.text import _is_abbreviation
+
+    # Not words the splitter reads as abbreviations ("sen." for Senator): those join two sentences.
+    made = [f"{c}{v}{k}" for c in "bdfgklmnprstvz" for v in "aeiou" for k in ("n", "r", "st", "l")]
+    return [w for w in made if not _is_abbreviation(f"x {w}.") and not _is_abbreviation(f"{w.capitalize()}.")]
+
+
+_VOCAB = _vocabulary()
+
+
+@st.composite
+def _story(draw):
+    """Distinct sentences of distinct words (3 to 12 of them), in paragraphs, and a set of their
+    indices to treat as the outlet's boilerplate (skipped by the matching, as in a corpus)."""
+    count = draw(st.integers(2, 9))
+    words = draw(st.lists(st.sampled_from(_VOCAB), min_size=count * 12, max_size=count * 12, unique=True))
+    sizes = draw(st.lists(st.integers(3, 12), min_size=count, max_size=count))
+    sents = [" ".join(words[12 * k:12 * k + n]).capitalize() + "." for k, n in enumerate(sizes)]
+    breaks = draw(st.lists(st.booleans(), min_size=count, max_size=count))
+    skip = draw(st.sets(st.integers(0, count - 1), max_size=count // 2))
+    return sents, breaks, skip
+
+
+def _text(sents: list[str], breaks: list[bool]) -> str:
+    out = ""
+    for k, sent in enumerate(sents):
+        out += sent if not out else ("\n\n" if breaks[k] else " ") + sent
+    return out
+
+
+def _marks(result) -> list[str]:
+    """What a reader sees marked, from all three outputs: the segments' kinds and word ops (the JSON, the
+    screen's colours), and the +/- gutter of `wire diff`'s text, side by side and unified."""
+    from reader.overlap.render import DEL_OPEN, INS_OPEN, SYMBOL, render, to_text
+
+    kinds = [s.kind for s in result.segments]
+    words = [op.kind for ops in result.ops for op in ops if op.kind != "equal"]
+    shown = set()
+    for width in (160, 80):
+        col = (width - 3) // 2
+        for line in to_text(render(result, width=width)).splitlines()[2 if width == 80 else 1:]:
+            shown.add(line[:2].strip() if width == 80 else line[col:col + 3].strip())
+            shown.update(mark for mark in (DEL_OPEN, INS_OPEN) if mark in line)
+    return [k for k in kinds if k != "same"] + words + sorted(m for m in shown if m and m != SYMBOL["same"])
+
+
+@settings(max_examples=150, deadline=None)
+@given(_story(), st.booleans())
+def test_equal_texts_show_no_change_whatever_is_boilerplate(story, same_outlet):
+    sents, breaks, skip = story
+    text = _text(sents, breaks)
+    b_skip = skip if same_outlet else set()  # two outlets: the trailer is only one of theirs
+    result = align(text, text, a_skip=skip, b_skip=b_skip)
+    assert _marks(result) == []
+    assert [s.a for s in result.segments] == [s.b for s in result.segments]
+
+
+def _reported(sents: list[str], skip: set[int], data) -> int | None:
+    """A sentence that is not boilerplate, to edit or remove (an edited trailer shows as removed and added)."""
+    free = [k for k in range(len(sents)) if k not in skip]
+    return data.draw(st.sampled_from(free)) if free else None
+
+
+@settings(max_examples=150, deadline=None)
+@given(_story(), st.data())
+def test_one_edited_sentence_is_the_only_change(story, data):
+    sents, breaks, skip = story
+    k = _reported(sents, skip, data)
+    if k is None:
+        return
+    words = sents[k].rstrip(".").split()
+    at = data.draw(st.integers(0, len(words) - 1))
+    edited = sents[:k] + [" ".join(words[:at] + ["Quixotic" if at == 0 else "quixotic"] + words[at + 1:]) + "."] \
+        + sents[k + 1:]
+    result = align(_text(sents, breaks), _text(edited, breaks), a_skip=skip, b_skip=skip)
+    if len(words) < 4:  # one word of three changed: the sentences may no longer be similar enough to pair
+        assert [s.kind for s in result.segments if s.kind != "same"] in (["changed"], ["a_only", "b_only"])
+        return
+    changed = [(s, ops) for s, ops in zip(result.segments, result.ops, strict=True) if s.kind != "same"]
+    assert [s.kind for s, _ in changed] == ["changed"]
+    segment, ops = changed[0]
+    assert segment.a == sents[k] and segment.b == edited[k]
+    assert [(op.a.strip(" ."), op.b.strip(" .")) for op in ops if op.kind != "equal"] == \
+        [(words[at], edited[k].rstrip(".").split()[at])]
+
+
+@settings(max_examples=150, deadline=None)
+@given(_story(), st.data())
+def test_one_removed_sentence_is_the_only_change(story, data):
+    sents, breaks, skip = story
+    k = _reported(sents, skip, data)
+    if k is None:
+        return
+    kept, kept_breaks = sents[:k] + sents[k + 1:], breaks[:k] + breaks[k + 1:]
+    b_skip = {i - (i > k) for i in skip}
+    result = align(_text(sents, breaks), _text(kept, kept_breaks), a_skip=skip, b_skip=b_skip)
+    assert [(s.kind, s.a) for s in result.segments if s.kind != "same"] == [("a_only", sents[k])]
+
+
+@settings(max_examples=150, deadline=None)
+@given(_story(), st.data())
+def test_a_moved_sentence_is_not_marked_changed(story, data):
+    sents, breaks, skip = story
+    k = data.draw(st.integers(0, len(sents) - 1))
+    to = data.draw(st.integers(0, len(sents) - 1))
+    order = list(range(len(sents)))
+    order.insert(to, order.pop(k))
+    moved = [sents[i] for i in order]
+    b_skip = {order.index(i) for i in skip}
+    result = align(_text(sents, breaks), _text(moved, [True] * len(sents)), a_skip=skip, b_skip=b_skip)
+    assert _marks(result) == []

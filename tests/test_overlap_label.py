@@ -76,6 +76,15 @@ def test_families_are_connected_components_of_derived_pairs():
     assert fams[1].original is None  # e has no date: it could be the earlier one
 
 
+def test_a_digest_does_not_chain_the_stories_it_quotes_into_one_family():
+    # A round-up quoting a paragraph of each of seven stories: most of each story's lede is in it (0.3 of
+    # the story), and each is a seventh of the digest. Two real copies of story s1 still make a family.
+    found = [Overlap(f"s{k}", "digest", 0.3, 0.13, 40, "partially") for k in range(7)]
+    found.append(Overlap("s1", "s1-copy", 0.7, 0.9, 200, "wholly"))
+    fams = families(found, {})
+    assert [f.articles for f in fams] == [("s1", "s1-copy")]
+
+
 def test_original_is_none_on_a_tie_or_bad_date():
     assert original(["a", "b"], {"a": "2024-01-01", "b": "2024-01-01"}.get) is None
     assert original(["a", "b"], {"a": "2024-01-01", "b": "yesterday"}.get) is None

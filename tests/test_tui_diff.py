@@ -51,12 +51,15 @@ async def test_several_copies_open_a_chooser_then_a_side_by_side_diff(lib):
         await settle(pilot)
         assert isinstance(app.screen, DiffScreen) and app.screen.b == VALLEY
         view = app.screen.query_one(WireDiffView)
-        assert not view.unified and all(r.right is not None for r in view.rows)
+        # Side by side; the notes above the first passage (segment -1) span the width.
+        assert not view.unified and all(r.right is not None for r in view.rows if r.segment >= 0)
         header = str(app.screen.query_one("#diff-header").render())
         a_share, b_share, label = shares(lib, WIRE, VALLEY)
         assert f"A {a_share}" in header and f"B {b_share}" in header and label in header
-        # Whom the copy dropped: the Coastal Trust passage is only in the agency's story.
-        assert "names only in A:" in header and "Coastal Trust" in header.split("names only in A:")[1]
+        assert len(header.splitlines()) == 3 and f"{len(view.changes)} changes, ] for the first" in header
+        # Whom the copy dropped (the Coastal Trust passage is only in the agency's story): the diff's first lines.
+        notes = " ".join(r.left.plain for r in view.rows if r.segment == -1)
+        assert "names only in A:" in notes and "Coastal Trust" in notes.split("names only in A:")[1]
         marks = {r.mark for r in view.rows}
         # Changes carry symbols, not colour alone: ~ changed, - only in A, + only in B, and a "!"
         # line over an edit that touches a number, a quotation or an attribution verb.
@@ -69,6 +72,8 @@ async def test_several_copies_open_a_chooser_then_a_side_by_side_diff(lib):
         assert view.current_change == 0
         await pilot.press("right_square_bracket")
         assert view.current_change == 1
+        await pilot.pause()
+        assert f"change 2 of {len(view.changes)}" in str(app.screen.query_one("#diff-header").render())
         assert view.scroll_offset.y == min(view.max_scroll_y, max(0, view.changes[1] - 1))
         await pilot.press("left_square_bracket")
         assert view.current_change == 0
@@ -87,6 +92,8 @@ async def test_one_copy_opens_the_diff_directly_unified_when_narrow(lib):
         assert isinstance(app.screen, DiffScreen) and app.screen.b == WIRE
         view = app.screen.query_one(WireDiffView)
         assert view.unified and all(r.right is None for r in view.rows)
+        header = app.screen.query_one("#diff-header")
+        assert header.size.height == 3 and len(str(header.render()).splitlines()) == 3  # 3 of 24 rows
         lines = [(r.mark, r.left.plain) for r in view.rows]
         # The reworded quote: Valley's "claimed" against the agency's "said", each on its own side.
         assert any("claimed" in text for mark, text in lines if mark == "-")
@@ -107,7 +114,7 @@ async def test_one_copy_opens_the_diff_directly_unified_when_narrow(lib):
         # Widening the terminal switches to side by side.
         await pilot.resize_terminal(120, 40)
         await settle(pilot)
-        assert not view.unified and all(r.right is not None for r in view.rows)
+        assert not view.unified and all(r.right is not None for r in view.rows if r.segment >= 0)
         await pilot.press("escape")
         assert isinstance(app.screen, MainScreen)
 

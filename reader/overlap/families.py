@@ -8,6 +8,12 @@ from collections.abc import Callable, Iterable, Mapping
 from reader.models import Family, Overlap
 
 _ISO = re.compile(r"\d{4}-\d{2}-\d{2}")
+FAMILY_COPY = 0.5
+"""A pair joins a family when one side is mostly the other's text (this share of it reused) …"""
+FAMILY_BOTH = 0.2
+"""… and the other side is not a digest that holds it among many (at least this share of it reused too).
+A round-up quoting seven stories shares a little of itself with each: joined through it, seven unrelated
+stories were one family."""
 
 
 def original(members: Iterable[str], date: Callable[[str], str | None]) -> str | None:
@@ -32,10 +38,11 @@ def original(members: Iterable[str], date: Callable[[str], str | None]) -> str |
 
 def families(overlaps: Iterable[Overlap], dates: Mapping[str, str | None] | Callable[[str], str | None]
              ) -> list[Family]:
-    """Group articles joined by derived overlaps (label != "non") into families.
+    """Group articles that copy one another into families: joined by derived pairs (label != "non") in which
+    one side is mostly the other's text and the other side is not a digest (FAMILY_COPY, FAMILY_BOTH).
 
     Args:
-        overlaps: Scored pairs; pairs labelled "non" join nothing.
+        overlaps: Scored pairs; pairs labelled "non", and pairs that only touch a digest, join nothing.
         dates: ISO date of each article id (a mapping, or a function returning None when unknown).
 
     Returns:
@@ -52,7 +59,7 @@ def families(overlaps: Iterable[Overlap], dates: Mapping[str, str | None] | Call
         return x
 
     for o in overlaps:
-        if o.label == "non":
+        if o.label == "non" or max(o.share_a, o.share_b) < FAMILY_COPY or min(o.share_a, o.share_b) < FAMILY_BOTH:
             continue
         ra, rb = find(o.a), find(o.b)
         if ra != rb:

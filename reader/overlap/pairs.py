@@ -109,7 +109,7 @@ def compare(a: Article, b: Article, index: OverlapIndex | OutletBoilerplate | No
     # "partially derived" with 0% reused, such as two companies' earnings tables or two stories
     # quoting one template sentence. COUNTER's pairs come without a corpus: its calibration stands.
     found = "non" if in_corpus and alignment.shared_words < NGRAM else label(feats, thresholds)
-    overlap = Overlap(a.id, b.id, alignment.share_a, alignment.share_b, alignment.shared_words, found)
+    overlap = Overlap(a.id, b.id, alignment.share_a, alignment.share_b, alignment.shared_words, found, feats.derived)
     return Comparison(overlap, alignment, feats)
 
 

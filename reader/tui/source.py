@@ -26,6 +26,8 @@ class Alignment:
     """Per segment: (start, end) of the changed words on the a side and on the b side."""
     flags: tuple[tuple[str, ...], ...] = ()
     """Per segment: what its edits touch that a journalist checks — number, quote, verb (attribution)."""
+    derived: str | None = None
+    """"a" or "b": the side the label takes as the copy."""
 
 
 def entity_counts(library: Library, query: str, limit: int = 40) -> dict[str, list[Entity]]:
@@ -47,4 +49,4 @@ def diff(library: Library, a: str, b: str) -> Alignment:
                   for seg, ops in zip(found.alignment.segments, found.alignment.ops, strict=True))
     overlap = found.overlap
     return Alignment(a, b, tuple(found.alignment.segments), overlap.share_a, overlap.share_b, overlap.label,
-                     marks, flags)
+                     marks, flags, overlap.derived)

@@ -31,6 +31,7 @@ class DiffScreen(Screen):
         super().__init__()
         self.library, self.a, self.b = library, a, b
         self.alignment: source.Alignment | None = None
+        self._titles: tuple[str, str] = (a, b)
 
     def compose(self) -> ComposeResult:
         yield Static(Text(f"Aligning {inert(self.a)} with {inert(self.b)}…"), id="diff-header", markup=False)
@@ -58,25 +59,39 @@ class DiffScreen(Screen):
         if message.alignment is None:
             header.update(Text(message.error or "no alignment", style="bold"))
             return
-        found = self.alignment = message.alignment
-        changes = sum(1 for s in found.segments if s.kind != "same")
-        text = Text(end="")
-        text.append("A ", style="bold")
-        text.append(f"{found.share_a:.0%} reused  ", style="bold")
-        text.append(inert(message.titles[0]) + "\n")
-        text.append("B ", style="bold")
-        text.append(f"{found.share_b:.0%} reused  ", style="bold")
-        text.append(inert(message.titles[1]) + "\n")
+        self.alignment = message.alignment
+        self._titles = message.titles
+        view = self.query_one(WireDiffView)
+        notes = [f"names only in {side}: " + ", ".join(names) for side, names in zip("AB", message.names, strict=True)
+                 if names]  # whom the copy dropped or added: the diff's first lines, not the header's
+        view.set_alignment(list(self.alignment.segments), message.marks, list(self.alignment.flags), notes=notes)
+        self.watch(view, "current_change", lambda _: self._show_header(), init=False)
+        self._show_header()
+
+    def on_resize(self) -> None:
+        if self.alignment is not None:
+            self._show_header()
+
+    def _show_header(self) -> None:
+        """Three lines, whatever the width (7 of 24 rows before): each side's share and title, then the
+        label, where the reader is among the changes, and the legend, each cut to fit."""
+        found, view = self.alignment, self.query_one(WireDiffView)
+        header = self.query_one("#diff-header", Static)
+        width = max(10, header.content_size.width or self.size.width - 2)  # inside its padding
+        total, current = len(view.changes), view.current_change
         label = {"wholly": "wholly derived", "partially": "partially derived", "non": "non-derived"}.get(
             found.label, found.label)
-        legend = "~ changed  - only A  + only B  ! check"
-        text.append(f"{inert(label)} · {changes} change{'s' if changes != 1 else ''} · {legend}", style="italic")
-        for side, names in zip("AB", message.names, strict=True):
-            if names:  # whom the copy dropped or added; one line each, cut to the width
-                line = f"names only in {side}: " + ", ".join(names)
-                text.append("\n" + fit(inert(line), max(10, self.size.width - 2), cell_len), style="bold")
+        if found.label != "non" and found.derived in ("a", "b"):  # the side the label speaks of
+            label += " (B copies A)" if found.derived == "b" else " (A copies B)"
+        where = (f"change {current + 1} of {total}" if current >= 0 else
+                 f"{total} change{'s' if total != 1 else ''}, ] for the first") if total else "no changes"
+        text = Text(end="")
+        for side, share, title in (("A", found.share_a, self._titles[0]), ("B", found.share_b, self._titles[1])):
+            text.append(f"{side} {share:.0%} reused  ", style="bold")
+            text.append(fit(inert(title), max(1, width - 16), cell_len) + "\n")
+        line = f"{inert(label)} · {where} · ~ changed  - only A  + only B  ! check"
+        text.append(fit(line, width, cell_len), style="italic")
         header.update(text)
-        self.query_one(WireDiffView).set_alignment(list(found.segments), message.marks, list(found.flags))
 
     def action_back(self) -> None:
         self.dismiss()

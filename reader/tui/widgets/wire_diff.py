@@ -72,6 +72,7 @@ class WireDiffView(ScrollView, can_focus=True):
         super().__init__(**kwargs)
         self.segments: list[Segment] = []
         self.marks: list[tuple[list[tuple[int, int]], list[tuple[int, int]]]] = []
+        self.notes: list[str] = []
         self.flags: list[tuple[str, ...]] = []
         """Per segment: number / quote / verb when its edits touch them (shown as a `!` line)."""
         self.rows: list[DiffRow] = []
@@ -85,8 +86,10 @@ class WireDiffView(ScrollView, can_focus=True):
 
     def set_alignment(self, segments: list[Segment],
                       marks: list[tuple[list[tuple[int, int]], list[tuple[int, int]]]],
-                      flags: list[tuple[str, ...]] | None = None) -> None:
+                      flags: list[tuple[str, ...]] | None = None, notes: list[str] | None = None) -> None:
+        """`notes`: lines shown above the first passage (which names only one side has), scrolled with it."""
         self.segments, self.marks, self.flags = list(segments), list(marks), list(flags or [])
+        self.notes = list(notes or [])
         self._laid_out_for = -1
         self._layout()
 
@@ -99,6 +102,12 @@ class WireDiffView(ScrollView, can_focus=True):
             return
         self._laid_out_for = width
         self.rows, self.changes = [], []
+        for note in self.notes:
+            for line in self._wrap(Text(inert(note), style=self.get_component_rich_style("wire-diff--flag")),
+                                   width - 2):
+                self.rows.append(DiffRow(" ", line, None, -1))
+        if self.notes:
+            self.rows.append(DiffRow(" ", Text(""), None, -1))
         for n, segment in enumerate(self.segments):
             marks = self.marks[n] if n < len(self.marks) else ([], [])
             if segment.kind != "same":
