@@ -34,7 +34,7 @@ def test_removing_a_document_restores_the_counts():
 
 def test_binary_cut_overrides_the_derived_cut_only():
     th = Thresholds(("c2",), (0.0,), (1.0,), (1.0,), 0.2, 0.6, 0.4)
-    labels = [th.label(Features("b", 0, c, 0, 0, 0.5, 0, 1.0)) for c in (0.3, 0.4, 0.59, 0.6)]
+    labels = [th.label(Features("b", 0, c, 0, 0, 0.5, 0, 1.0, latin=0.0)) for c in (0.3, 0.4, 0.59, 0.6)]
     assert labels == ["non", "partially", "partially", "wholly"]
     assert Thresholds.from_dict(th.to_yaml_dict()) == th
     assert "binary" not in Thresholds(("c2",), (0.0,), (1.0,), (1.0,), 0.2, 0.6).to_yaml_dict()

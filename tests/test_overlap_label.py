@@ -43,15 +43,33 @@ def test_shipped_thresholds_are_ordered_and_complete():
 
 def test_threshold_rule_is_monotone_in_the_score():
     th = Thresholds(("c2",), (0.0,), (1.0,), (1.0,), 0.2, 0.6)
-    labels = [th.label(Features("b", 0, c, 0, 0, 0.5, 0, 1.0)) for c in (0.0, 0.19, 0.2, 0.59, 0.6, 1.0)]
+    labels = [th.label(Features("b", 0, c, 0, 0, 0.5, 0, 1.0, latin=0.0))
+              for c in (0.0, 0.19, 0.2, 0.59, 0.6, 1.0)]
     assert labels == ["non", "non", "partially", "partially", "wholly", "wholly"]
 
 
 def test_wholly_needs_some_aligned_reuse_and_an_empty_side_is_non():
     th = Thresholds(("c2",), (0.0,), (1.0,), (1.0,), 0.2, 0.6)
-    assert th.label(Features("b", 0, 1.0, 0, 0, WHOLLY_MIN_SHARE, 0, 1.0)) == "wholly"
-    assert th.label(Features("b", 0, 1.0, 0, 0, WHOLLY_MIN_SHARE / 2, 0, 1.0)) == "partially"
-    assert th.label(Features("b", 0, 1.0, 0, 0, 0.5, 0, 0.0)) == "non"  # nothing left on the derived side
+    assert th.label(Features("b", 0, 1.0, 0, 0, WHOLLY_MIN_SHARE, 0, 1.0, latin=0.0)) == "wholly"
+    assert th.label(Features("b", 0, 1.0, 0, 0, WHOLLY_MIN_SHARE / 2, 0, 1.0, latin=0.0)) == "partially"
+    assert th.label(Features("b", 0, 1.0, 0, 0, 0.5, 0, 0.0, latin=0.0)) == "non"  # nothing left of the copy
+
+
+def test_in_latin_script_news_a_label_needs_verbatim_passages():
+    """The same event told twice (names, figures, one quote) is not a copy: in Latin-script text
+    "partially" needs a 10-word run and a fifth of the copy aligned, "wholly" a 6-word run or 90%."""
+    from reader.overlap.label import COPY_RUN, COPY_SHARE, WHOLLY_ALL, WHOLLY_RUN
+
+    th = Thresholds(("c2",), (0.0,), (1.0,), (1.0,), 0.2, 0.6)
+
+    def label(c2: float, share: float, run: int, latin: float = 1.0) -> str:
+        return th.label(Features("b", 0, c2, 0, 0, share, run, 1.0, latin=latin))
+
+    assert label(0.4, COPY_SHARE, COPY_RUN) == "partially"
+    assert label(0.4, COPY_SHARE, COPY_RUN - 1) == "non" and label(0.4, COPY_SHARE / 2, 40) == "non"
+    assert label(0.4, COPY_SHARE / 2, 4, latin=0.0) == "partially"  # COUNTER's Urdu: its own calibration
+    assert label(0.9, 0.6, WHOLLY_RUN) == "wholly" and label(0.9, WHOLLY_ALL, 1) == "wholly"
+    assert label(0.9, 0.6, WHOLLY_RUN - 1) == "non"
 
 
 def test_overlaps_over_the_seed_index(arts):
