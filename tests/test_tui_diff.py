@@ -12,7 +12,7 @@ import pytest
 from reader.tui import make_app
 from reader.tui.screens.diff import CopyChooser, DiffScreen
 from reader.tui.screens.main import MainScreen
-from reader.tui.widgets import ArticleList
+from reader.tui.widgets import ArticleList, ReadingView
 from reader.tui.widgets.wire_diff import WireDiffView
 from tests.test_tui_support import open_library, pilot_test, ready, settle
 
@@ -168,3 +168,29 @@ async def test_keys_held_down_scroll_the_reading_view_and_the_diff_a_line_each(l
         burst(app, "j", 4)
         await settle(pilot)
         assert view.scroll_offset.y == 4
+
+
+@pilot_test
+async def test_the_reading_view_lists_an_articles_copies(lib):
+    app = make_app(lib)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot)
+        app.screen.query_one(ArticleList).move_to(WIRE)
+        await pilot.press("enter")
+        await settle(pilot)
+        reading = app.screen.query_one(ReadingView)
+        assert reading.article is not None and reading.article.id == WIRE
+        # Most reused first, each with both shares, the label and the copy's outlet, date and title.
+        a_share, b_share, label = shares(lib, WIRE, VALLEY)
+        first = reading.copies[0]
+        assert len(reading.copies) == 2 and a_share.split()[0] in first and b_share.split()[0] in first
+        assert label.split()[0] in first and lib.article(VALLEY).title in first
+        text = reading.render_article().plain
+        assert "Wire copies (2; shares: this one, the copy; d compares)" in text
+        # An article without copies lists none.
+        await pilot.press("escape")
+        await settle(pilot)
+        app.screen.query_one(ArticleList).move_to("004_herald_library.md")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert reading.article.id == "004_herald_library.md" and reading.copies == []

@@ -95,10 +95,12 @@ class CopiesFound(Message):
 
 @dataclass
 class CopiesListed(Message):
-    """The wire copies of one article (for `d`: one opens the diff, several open a chooser)."""
+    """The wire copies of one article (for `d`: one opens the diff, several open a chooser; with `shown`,
+    for the reading view's list of them)."""
 
     article_id: str
     overlaps: list[Overlap]
+    shown: bool = False
 
 
 @dataclass

@@ -168,6 +168,8 @@ class MainScreen(MainActions, MainReview, MainSearches, MainWork, Screen):
         self.query_one(StatusBar).busy = ""
         self.copies = message.ids
         self.query_one(ArticleList).set_marks(self.read, self.starred, self.copies)
+        if self.current_article_id in self.copies:  # open before the copies were known: list them now
+            self.list_copies(self.current_article_id, shown=True)
 
     def _show_rows(self, rows: Rows, keep: str | None = None, query: str = "") -> None:
         self.rows_query = query

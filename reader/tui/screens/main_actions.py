@@ -84,6 +84,10 @@ class MainActions:
         from reader.tui.screens.diff import CopyChooser, DiffScreen  # pushed screens: imported when used
 
         article_id = message.article_id
+        if message.shown:
+            if article_id == self.current_article_id:
+                self.query_one(ReadingView).set_copies(self._copy_lines(article_id, message.overlaps))
+            return
         others = [o.b if o.a == article_id else o.a for o in message.overlaps]
         if not others:
             self.notify("This article has no wire copies.", severity="warning", timeout=3)
@@ -98,6 +102,17 @@ class MainActions:
                     self.app.push_screen(DiffScreen(self.library, article_id, other))
 
             self.app.push_screen(CopyChooser(article_id, message.overlaps, titles), chosen)
+
+    def _copy_lines(self, article_id: str, overlaps: list) -> list[str]:
+        """Each copy as the reading view lists it, most reused first: the shares (this article's, the
+        copy's), the label, and the copy's outlet, date and title."""
+        lines = []
+        for o in sorted(overlaps, key=lambda o: -max(o.share_a, o.share_b)):
+            other, mine, theirs = (o.b, o.share_a, o.share_b) if o.a == article_id else (o.a, o.share_b, o.share_a)
+            row = self.all_rows.get(other)
+            about = " · ".join(x for x in (row.outlet, row.date, row.title) if x) if row else other
+            lines.append(f"{mine:>4.0%} {theirs:>4.0%}  {o.label:<9} {about}")
+        return lines
 
     def action_export(self) -> None:
         """`x`: write the list as shown to a file; a dialog asks where (the extension picks the format)."""

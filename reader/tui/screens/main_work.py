@@ -79,6 +79,8 @@ class MainWork:
                                         self.state.tags_of(article.id), self.state.note(article.id)))
         if mentions is None:
             self.load_mentions(article.id)
+        if article.id in self.copies:  # the copy stage is done: its scored pairs are on disk, read at once
+            self.post_message(CopiesListed(article.id, self.library.copies_of(article.id), shown=True))
 
     @work(thread=True, group="mentions", exclusive=True, exit_on_error=False, description="Finding the names")
     def load_mentions(self, article_id: str) -> None:
@@ -133,8 +135,8 @@ class MainWork:
         return progress
 
     @work(thread=True, group="copies_of", exclusive=True, exit_on_error=False, description="Listing copies")
-    def list_copies(self, article_id: str) -> None:
-        self.post_message(CopiesListed(article_id, self.library.copies_of(article_id)))
+    def list_copies(self, article_id: str, shown: bool = False) -> None:
+        self.post_message(CopiesListed(article_id, self.library.copies_of(article_id), shown=shown))
 
     @work(thread=True, group="export", exit_on_error=False, description="Exporting the list")
     def export_list(self, ids: list[str], fmt: str, path: str, query: str) -> None:

@@ -79,6 +79,8 @@ class ReadingView(VerticalScroll, can_focus=True):
         """The user's tags of the article shown."""
         self.note: str | None = None
         """The user's note on the article shown."""
+        self.copies: list[str] = []
+        """Its wire copies, a line each (set_copies)."""
 
     def compose(self) -> ComposeResult:
         yield Static(Text("No article open.", style="italic"), id="reading-body", markup=False)
@@ -89,6 +91,7 @@ class ReadingView(VerticalScroll, can_focus=True):
         """Display `article` from the top; mentions and search matches are offsets into `article.text`;
         `tags` and `note` are the user's."""
         self.article, self.mentions, self.matches = article, list(mentions or []), list(matches or [])
+        self.copies = []
         self.tags, self.note = list(tags or []), note
         self._redraw()
         self.scroll_home(animate=False)
@@ -96,6 +99,12 @@ class ReadingView(VerticalScroll, can_focus=True):
     def set_mentions(self, mentions: list[Mention]) -> None:
         """The names found in the article shown, once they are at hand (the view stays where it is)."""
         self.mentions = list(mentions)
+        self._redraw()
+
+    def set_copies(self, lines: list[str]) -> None:
+        """The article's wire copies, one line each (shares, label, outlet, date, title), shown under its
+        header once the copy stage has them (the view stays where it is)."""
+        self.copies = list(lines)
         self._redraw()
 
     def show_review(self, tags: list[str], note: str | None) -> None:
@@ -156,6 +165,11 @@ class ReadingView(VerticalScroll, can_focus=True):
         if self.tags:
             out.append("\ntags: " + ", ".join(inert(t) for t in self.tags), part("reading-view--tags"))
         out.append("\n" + inert(article.id), part("reading-view--meta"))
+        if self.copies:
+            out.append(f"\n\nWire copies ({len(self.copies)}; shares: this one, the copy; d compares)",
+                       part("reading-view--note-label"))
+            for line in self.copies:
+                out.append("\n" + inert(line), part("reading-view--meta"))
         if self.note:
             # The user's text, inert and never markup; set apart so it cannot be taken for the article's.
             out.append("\n\nNote", part("reading-view--note-label"))
