@@ -49,7 +49,7 @@ def export(library: Library, state: State | None, ids: Sequence[str], fmt: str, 
     elif fmt == "md":
         out.write(_md_header(library, query, len(ids)))
     for article in map(library.article, ids):
-        mine = [(_other(o, article.id), o.label, _share(o, article.id)) for o in copies.get(article.id, [])]
+        mine = [(o.other(article.id), o.label, o.share_of(article.id)) for o in copies.get(article.id, [])]
         flags = (article.id in read, article.id in starred)
         review = {"tags": tags.get(article.id, []), "note": notes.get(article.id)}  # as `wire show --json`
         if fmt == "csv":
@@ -114,14 +114,6 @@ def atomic_write(target: Path, write: Callable[[TextIO], int], mode: int = 0o666
     finally:
         tmp.unlink(missing_ok=True)
     return count
-
-
-def _other(o: Overlap, article_id: str) -> str:
-    return o.b if o.a == article_id else o.a
-
-
-def _share(o: Overlap, article_id: str) -> float:
-    return o.share_a if o.a == article_id else o.share_b
 
 
 def _names(library: Library, article: Article) -> dict[str, list[str]]:

@@ -198,6 +198,14 @@ class Overlap:
     derived: str | None = None
     """"a" or "b": the side taken as the copy (the later dated; else the one that reuses more)."""
 
+    def other(self, article_id: str) -> str:
+        """The pair's other article, seen from `article_id`."""
+        return self.b if self.a == article_id else self.a
+
+    def share_of(self, article_id: str) -> float:
+        """The reused share of `article_id`'s side."""
+        return self.share_a if self.a == article_id else self.share_b
+
     @property
     def derived_share(self) -> float:
         """The share of the copy's words reused: the one the label speaks of."""

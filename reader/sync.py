@@ -225,6 +225,7 @@ def _read_one(job: tuple[Path, FileStat, str | None, Path | None]) -> tuple[File
     sha = hashlib.sha256(data).hexdigest()
     if sha == known_sha:
         return st, ("same", sha)
+    keys: list = []
     try:
         articles, bad = load_file(st.path, data, st.mtime_ns, outlets)
         # The paragraph keys are worked out here, in the reading process, not by the store in the main one.
@@ -237,8 +238,6 @@ def _read_one(job: tuple[Path, FileStat, str | None, Path | None]) -> tuple[File
         articles, bad = [], [{"path": st.path, "reason": "structure nested too deeply to parse"}]
     except Exception as exc:  # noqa: BLE001 — the safety net: one file's surprise must not stop the sync
         articles, bad = [], [{"path": st.path, "reason": f"cannot parse: {_describe(exc)}"}]
-    if not articles:
-        keys = []
     return st, ("parsed", (articles, bad, sha, keys))
 
 

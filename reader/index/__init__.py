@@ -441,8 +441,9 @@ def _parent_only_sigint() -> Iterator[Callable[[], None]]:
 
     Yields a check that raises KeyboardInterrupt if a Ctrl-C came and was lost, which happened two ways:
     Whoosh's bulk commit waits for its writer processes in waitpid, which a SIGINT the kernel gave to
-    another thread (a queue's feeder) does not break (hung over 30 s); and a KeyboardInterrupt raised in
-    os.fork's at-fork hooks (logging's) is printed as "ignored" and dropped. So every interrupt is noted,
+    another thread (a queue's feeder) does not break (hung over 30 s); and a KeyboardInterrupt raised where
+    Python can only print it as "ignored" and drop it (a finalizer; os.fork's at-fork hooks, before Whoosh's
+    forks ran with Ctrl-C deferred: whoosh_fixes). So every interrupt is noted,
     one the main thread has not taken after 0.2 s is sent on to it (interrupts.on_sigint), and the writer
     checks before it commits.
     """
@@ -467,7 +468,7 @@ def _parent_only_sigint() -> Iterator[Callable[[], None]]:
             raise KeyboardInterrupt
 
     def unraisable(info) -> None:
-        if info.exc_type is not KeyboardInterrupt:  # one dropped in an at-fork hook is noted: check() raises it
+        if info.exc_type is not KeyboardInterrupt:  # one dropped there is noted: check() raises it
             hook(info)
 
     previous, hook = signal.signal(signal.SIGINT, interrupt), sys.unraisablehook

@@ -123,7 +123,8 @@ class CopyChooser(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         options = []
         for o in sorted(self.overlaps, key=lambda o: -max(o.share_a, o.share_b)):
-            other, mine, theirs = (o.b, o.share_a, o.share_b) if o.a == self.article_id else (o.a, o.share_b, o.share_a)
+            other = o.other(self.article_id)
+            mine, theirs = o.share_of(self.article_id), o.share_of(other)
             prompt = Text(no_wrap=True, overflow="ellipsis")
             prompt.append(f"{mine:>4.0%} {theirs:>4.0%} {o.label:<9} ", style="bold")
             prompt.append(inert(self.titles.get(other, other)))

@@ -88,14 +88,13 @@ class MainActions:
             if article_id == self.current_article_id:
                 self.query_one(ReadingView).set_copies(self._copy_lines(article_id, message.overlaps))
             return
-        others = [o.b if o.a == article_id else o.a for o in message.overlaps]
+        others = [o.other(article_id) for o in message.overlaps]
         if not others:
             self.notify("This article has no wire copies.", severity="warning", timeout=3)
         elif len(others) == 1:
             self.app.push_screen(DiffScreen(self.library, article_id, others[0]))
         else:
-            titles = {i: " · ".join(x for x in (r.outlet, r.date, r.title) if x)
-                      for i in others if (r := self.all_rows.get(i))}
+            titles = {i: self._about(i) for i in others if self.all_rows.get(i)}
 
             def chosen(other: str | None) -> None:
                 if other:
@@ -103,15 +102,19 @@ class MainActions:
 
             self.app.push_screen(CopyChooser(article_id, message.overlaps, titles), chosen)
 
+    def _about(self, article_id: str) -> str:
+        """An article's outlet, date and title, as copies are listed (its id if it is not in the list)."""
+        row = self.all_rows.get(article_id)
+        return " · ".join(x for x in (row.outlet, row.date, row.title) if x) if row else article_id
+
     def _copy_lines(self, article_id: str, overlaps: list) -> list[str]:
         """Each copy as the reading view lists it, most reused first: the shares (this article's, the
         copy's), the label, and the copy's outlet, date and title."""
         lines = []
         for o in sorted(overlaps, key=lambda o: -max(o.share_a, o.share_b)):
-            other, mine, theirs = (o.b, o.share_a, o.share_b) if o.a == article_id else (o.a, o.share_b, o.share_a)
-            row = self.all_rows.get(other)
-            about = " · ".join(x for x in (row.outlet, row.date, row.title) if x) if row else other
-            lines.append(f"{mine:>4.0%} {theirs:>4.0%}  {o.label:<9} {about}")
+            other = o.other(article_id)
+            lines.append(f"{o.share_of(article_id):>4.0%} {o.share_of(other):>4.0%}  {o.label:<9} "
+                         f"{self._about(other)}")
         return lines
 
     def action_export(self) -> None:
