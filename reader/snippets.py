@@ -7,15 +7,24 @@ from collections.abc import Callable
 
 WORD = re.compile(r"\w+(?:\.?\w+)*")
 """The token pattern of Whoosh's analyzers, so snippet words are the words that were indexed."""
+TOKEN = re.compile(r"\w+(?:\.?\w+)*(?:[-&]\w+(?:\.?\w+)*)*")
+"""A word, or a compound of words joined by `-` or `&` (`G-7`, `AT&T`), as reader.index.schema indexes them."""
 _OPEN, _CLOSE = "\ue000", "\ue001"
 
 
 def match_spans(text: str, terms: set[str], stem: Callable[[str], str]) -> list[tuple[int, int, str]]:
-    """(start, end, term) of every word of `text` whose indexed form is one of `terms`."""
+    """(start, end, term) of every word of `text` whose indexed form is one of `terms`: a compound
+    (`F-16`) whole when it was matched as written, else the words inside it that were."""
     if not terms:
         return []
-    return [(m.start(), m.end(), stemmed) for m in WORD.finditer(text)
-            if (stemmed := stem(m.group().lower())) in terms]
+    spans = []
+    for m in TOKEN.finditer(text):
+        if (stemmed := stem(m.group().lower())) in terms:
+            spans.append((m.start(), m.end(), stemmed))
+        elif "-" in m.group() or "&" in m.group():
+            spans.extend((m.start() + w.start(), m.start() + w.end(), stemmed) for w in WORD.finditer(m.group())
+                         if (stemmed := stem(w.group().lower())) in terms)
+    return spans
 
 
 def make_snippet(text: str, terms: set[str], stem: Callable[[str], str], size: int = 220

@@ -29,13 +29,13 @@ from reader.interrupts import on_sigint
 from reader.locations import write_atomic
 from reader.models import Article, Hit, Matches, SearchResult
 from reader.querytext import dates_as_numbers, syntax_problem
-from reader.snippets import make_snippet, match_spans
+from reader.snippets import TOKEN, make_snippet, match_spans
 
 whoosh_fixes.apply()
 
 RANKED = 1000
 """A list of hits (the app's) ranks this many by relevance, then lists the rest newest first."""
-SCHEMA_VERSION = "4"
+SCHEMA_VERSION = "5"
 """Bump when the schema or what goes into it changes: an index of another version is rebuilt."""
 DEFAULT_FIELDS = ("title", "body")
 LOCK_WAIT = 15.0
@@ -380,7 +380,7 @@ class Index:
                 if parsed is not NullQuery:
                     return expanded(self._with_user_tags(parsed)), None
                 problem = "the query holds no words, only operators or stop words"
-        words = [w for w in re.findall(r"\w+", query) if w not in ("AND", "OR", "NOT", "ANDNOT")]
+        words = [w for w in TOKEN.findall(query) if w not in ("AND", "OR", "NOT", "ANDNOT")]
         plain = qparser.MultifieldParser(list(DEFAULT_FIELDS), self._ix.schema)
         plain.remove_plugin_class(qparser.FieldsPlugin)
         parsed = plain.parse(" ".join(words)) if words else NullQuery

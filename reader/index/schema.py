@@ -11,7 +11,7 @@ from whoosh.formats import Positions
 from whoosh.lang.porter import stem
 
 from reader.models import Article
-from reader.snippets import WORD
+from reader.snippets import TOKEN, WORD
 
 
 @lru_cache(maxsize=200_000)
@@ -25,48 +25,84 @@ def cached_stem(word: str) -> str:
     return stem(word)
 
 
-class NewsAnalyzer(Tokenizer):
-    """Whoosh's StemmingAnalyzer (tokenise, lowercase, drop stop words, stem) fused into one pass.
+def _joined(group: str, lowered: str) -> str | None:
+    """A hyphenated compound with a one-letter part, joined (`G-7` is also `g7`, `e-mail` also `email`,
+    as people write them either way); else None."""
+    if "&" in group or not any(len(part) == 1 and part.isalpha() for part in WORD.findall(lowered)):
+        return None
+    return lowered.replace("-", "")
 
-    The same tokens as the four-stage chain, but one generator instead of four per token: the
-    analysis of a bulk build takes about a sixth less CPU. Positions skip removed stop words, as
-    Whoosh's StopFilter(renumber=True) does, so phrases match across them.
+
+class NewsAnalyzer(Tokenizer):
+    """Whoosh's StemmingAnalyzer (tokenise, lowercase, drop stop words, stem) fused into one pass, plus
+    compounds: a run of words joined by `-` or `&` (`G-7`, `S&P`, `AT&T`, `F-16`, `state-owned`).
+
+    The same tokens as Whoosh's four-stage chain on text without compounds, but one generator instead
+    of four per token: the analysis of a bulk build takes about a sixth less CPU. Positions skip removed
+    stop words, as Whoosh's StopFilter(renumber=True) does, so phrases match across them.
+
+    A compound is indexed as itself, as each of its words and (one-letter part) joined, all at one
+    position; a query names it as written, so `F-16` finds the fighter, not every "16", and `owned`
+    still finds `state-owned`. Whoosh's own chain drops `G-7` and `S&P` whole (every part is under two
+    letters) and reads `AT&T` as the stop word "at". The table of what matches is in tests/test_index.py.
     """
 
     def __init__(self, stoplist: frozenset[str] = STOP_WORDS, minsize: int = 2) -> None:
         self.stoplist = stoplist
         self.minsize = minsize
 
+    def _word(self, word: str, start: int = 0) -> tuple[str, bool, int, int]:
+        """(term, stopped, start, end) of one word."""
+        lowered = word.lower()
+        stopped = len(lowered) < self.minsize or lowered in self.stoplist
+        return lowered if stopped else cached_stem(lowered), stopped, start, start + len(word)
+
+    def _terms(self, group: str, query: bool) -> list[tuple[str, bool, int, int]]:
+        """The terms of one word or compound (offsets within it), the compound itself first; a query's
+        compound is only itself."""
+        # Each group lowered, not the text first: lowering may change what \w matches.
+        if "-" not in group and "&" not in group:
+            return [self._word(group)]
+        lowered = group.lower()
+        out = [(cached_stem(lowered), False, 0, len(group))]
+        if query:
+            return out
+        seen = {out[0][0]}
+        for match in WORD.finditer(group):
+            term, stopped, start, end = self._word(match.group(), match.start())
+            if term not in seen:
+                seen.add(term)
+                out.append((term, stopped, start, end))
+        if (joined := _joined(group, lowered)) and (term := cached_stem(joined)) not in seen:
+            out.append((term, False, 0, len(group)))
+        return out
+
     def __call__(self, value, positions=False, chars=False, keeporiginal=False, removestops=True,
                  start_pos=0, start_char=0, tokenize=True, mode="", **kwargs):
         t = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
-        matches = WORD.finditer(value) if tokenize else [re.match(r".*", value, re.S)]
-        stoplist, minsize = self.stoplist, self.minsize
+        query = mode == "query"
+        matches = TOKEN.finditer(value) if tokenize else [re.match(r".*", value, re.S)]
         # Whoosh's numbering, quirks included: the first kept token keeps its raw position, the
         # next kept ones follow it without gaps, kept stop words keep their raw positions.
         raw, pos = start_pos - 1, None
         for match in matches:
             raw += 1
-            word = match.group().lower()
-            stopped = len(word) < minsize or word in stoplist
-            if stopped:
-                if removestops:
-                    continue
-                at = raw
-            else:
+            group = match.group()
+            terms = self._terms(group, query) if tokenize else [self._word(group)]
+            if any(not stopped for _, stopped, _, _ in terms):
                 pos = raw if pos is None else pos + 1
-                at = pos
-            t.text = word if stopped else cached_stem(word)
-            t.stopped = stopped
-            t.boost = 1.0
-            if keeporiginal:
-                t.original = match.group()
-            if positions:
-                t.pos = at
-            if chars:
-                t.startchar = start_char + match.start()
-                t.endchar = start_char + match.end()
-            yield t
+            for text, stopped, start, end in terms:
+                if stopped and removestops:
+                    continue
+                t.text, t.stopped, t.boost = text, stopped, 1.0
+                if keeporiginal:
+                    t.original = group[start:end]
+                if positions:
+                    t.pos = raw if stopped else pos
+                if chars:
+                    t.startchar = start_char + match.start() + start
+                    t.endchar = start_char + match.start() + end
+                yield t
 
     def positions(self, value: str, start_pos: int = 0) -> dict[str, list[int]]:
         """Each kept term's positions, as `__call__(value, positions=True)` numbers them, without a Token
@@ -74,16 +110,20 @@ class NewsAnalyzer(Tokenizer):
         found: dict[str, list[int]] = {}
         stoplist, minsize, stem_of = self.stoplist, self.minsize, cached_stem
         at = None
-        for raw, word in enumerate(WORD.findall(value), start_pos):
-            word = word.lower()  # each match, not the text first: lowering may change what \w matches
-            if len(word) < minsize or word in stoplist:
-                continue
-            at = raw if at is None else at + 1
-            term = stem_of(word)
-            if term in found:
-                found[term].append(at)
+        for raw, group in enumerate(TOKEN.findall(value), start_pos):
+            if "-" in group or "&" in group:
+                terms = [term for term, stopped, _, _ in self._terms(group, False) if not stopped]
             else:
-                found[term] = [at]
+                word = group.lower()
+                if len(word) < minsize or word in stoplist:
+                    continue
+                terms = (stem_of(word),)
+            at = raw if at is None else at + 1
+            for term in terms:
+                if term in found:
+                    found[term].append(at)
+                else:
+                    found[term] = [at]
         return found
 
 
