@@ -238,7 +238,7 @@ class App:
         os.close(self.master)
 
 
-def quit_trial(corpus: Path, home: Path, when: bytes = rb"entities: entities \d+/", key: bytes = b"q",
+def quit_trial(corpus: Path, home: Path, when: bytes = rb"entities \d+/", key: bytes = b"q",
                children: int = 0, timeout: float = 120.0) -> dict:
     """Start the app, wait for `when` on the screen (and `children` worker processes), press `key`;
     returns {"seconds": to the app's exit, "code", "left": processes after 1 s, "ready": the moment came,

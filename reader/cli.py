@@ -156,7 +156,10 @@ def run(args: argparse.Namespace) -> int:
         cli_state.run(None, args, None, None)
         return 0
     lib = Library.open(args.corpus, args.home, args.config)
+    for warning in lib.config.warnings:  # keymap entries left out (the app shows them, and unknown ids, itself)
+        print(f"wire: warning: {warning}", file=sys.stderr)
     user_tags = lib.tag_ids = cli_review.UserTags(lib.locations.data_dir, lib.corpus)  # `tags:` finds your tags too
+    lib.marked = user_tags.marked  # `is:unread`, `is:starred` read your marks
     lib.on_wait = _waiting
     try:
         bar = ProgressBar()

@@ -79,19 +79,29 @@ def _unshielded(words: list[str]) -> list[str]:
 
 
 class UserTags:
-    """`Library.tag_ids` for one command: the state file is opened on the first `tags:` lookup, and
-    only if it exists (a search never creates it); `close` when the command ends."""
+    """`Library.tag_ids` (call it) and `Library.marked` (`marked`) for one command: the state file is opened
+    on the first `tags:` or `is:` lookup, and only if it exists (a search never creates it); `close` when
+    the command ends."""
 
     def __init__(self, data_dir: Path, corpus: Path) -> None:
         self.data_dir, self.corpus = data_dir, corpus
         self._state: State | None = None
 
-    def __call__(self, tag: str, prefix: bool = False) -> list[str]:
+    def _opened(self) -> State | None:
         if self._state is None:
             self._state = State.open_existing(self.data_dir, self.corpus)
-            if self._state is None:
-                return []
-        return self._state.tagged(tag, prefix)
+        return self._state
+
+    def __call__(self, tag: str, prefix: bool = False) -> list[str]:
+        state = self._opened()
+        return state.tagged(tag, prefix) if state else []
+
+    def marked(self, kind: str) -> set[str]:
+        """The ids marked `kind` ("read" or "starred")."""
+        state = self._opened()
+        if state is None:
+            return set()
+        return state.read_ids() if kind == "read" else state.starred_ids()
 
     def close(self) -> None:
         if self._state is not None:

@@ -93,6 +93,8 @@ def print_article(article: Article, boilerplate: bool, tags: list[str] | None = 
     meta = " · ".join(inert(x) for x in (article.outlet, article.byline, article.date) if x)
     print(meta or "(no metadata)")
     print(inert(article.id))
+    if article.url:
+        print(inert(article.url))
     if tags:
         print(textwrap.fill("tags: " + ", ".join(inert(t) for t in tags), width, subsequent_indent="      "))
     if note:
@@ -167,6 +169,8 @@ def print_overlaps(pairs: list[Overlap], families: list[Family]) -> None:
             print(f"  {_fit(inert(member), width - 2)}")
 
 
+# Run kinds of reader/overlap/render.py to ANSI: the CLI's one mapping (the app's is WireDiffView's
+# component classes). Colour only adds to the symbols and marks, which read without it.
 _STYLE = {"flag": "\033[35;1m", "del": "\033[31;9m", "ins": "\033[32;1m", "a_only": "\033[33m", "b_only": "\033[36m",
           "header": "\033[1m", "gutter": "\033[2m"}
 
@@ -189,7 +193,7 @@ def print_diff(comparison, title_a: str, title_b: str, color: bool,
 
     `names`: the entities only a mentions and only b mentions (a copy's dropped and added names).
     """
-    from reader.overlap.render import FLAG_LEGEND, render  # only `wire diff` needs the overlap module
+    from reader.overlap.render import legend, render  # only `wire diff` needs the overlap module
 
     overlap, width = comparison.overlap, _width()
     print(textwrap.fill(pair_summary(overlap), width, subsequent_indent="  "))
@@ -197,9 +201,8 @@ def print_diff(comparison, title_a: str, title_b: str, color: bool,
         if found:
             listed = ", ".join(inert(e.name) for e in found)
             print(textwrap.fill(f"names only in {side}: {listed}", width, subsequent_indent="  "))
-    for legend in ("gutter: = same  ~ changed  < only in a  > only in b; inside changes [-a's words-] "
-                   "{+b's words+}", FLAG_LEGEND):
-        print(textwrap.fill(legend, width, subsequent_indent="  "))
+    for text in legend("a", "b"):  # the app's diff shows the same two lines
+        print(textwrap.fill(text, width, subsequent_indent="  "))
     for line in render(comparison.alignment, width=width, title_a=title_a, title_b=title_b):
         if color:
             print("".join(f"{_STYLE[k]}{t}\033[0m" if k in _STYLE else t for k, t in line))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import os
 import sqlite3
@@ -20,10 +21,12 @@ from reader.listing import Rows
 from reader.locations import Locations, bundled, write_atomic
 from reader.models import (Article, ArticleRow, Entity, Family, Matches, Mention, Overlap, SearchResult,
                            SyncReport)
+from reader.querytext import marks_test, split_marks
 from reader.review import query_tag
 from reader.sync import VERSION as SYNC_VERSION
 from reader.sync import Progress, Scan, SyncCancelled, sync  # noqa: F401 — SyncCancelled is re-exported
 from reader.synclock import StopWaiting, SyncLock
+from reader.textsafe import inert
 
 if TYPE_CHECKING:
     from reader.copies import CopyStage
@@ -66,6 +69,9 @@ class Library:
         file exists, so a search never creates it. The Library itself stays with corpus and derived data;
         opening State here would add a second connection to the app and a write path (State's schema
         setup) to every read-only command. None: `tags:` matches the files' own tags only."""
+        self.marked: Callable[[str], set[str]] | None = None
+        """"read" or "starred" → the ids the user marked so (`State.read_ids`, `starred_ids`), for `is:read`,
+        `is:unread`, `is:starred` in every search; set by the front end as `tag_ids` is. None: nothing marked."""
 
         self._stages_lock = threading.Lock()
         self._entity_stage: EntityStage | None = None
@@ -228,9 +234,16 @@ class Library:
             bounds[0] = "0001-01-01"
         # Whoosh writes open ranges as [a to] and [to b].
         filter_query = f"date:[{' to '.join(bounds).strip()}]" if any(bounds) else None
-        return self._repairing(lambda: self.index.search(
-            query, limit=None if limit is None else max(1, limit), sort=sort,
-            text_for=self._body if snippets else None, filter_query=filter_query))
+        rest, keep = self._marks(query)
+        result = self._repairing(lambda: self.index.search(
+            rest, limit=None if limit is None else max(1, limit), sort=sort,
+            text_for=self._body if snippets else None, filter_query=filter_query, keep=keep))
+        return dataclasses.replace(result, query=query)
+
+    def _marks(self, query: str) -> tuple[str, Callable[[str], bool] | None]:
+        """The query without its `is:` parts, and those parts as a test on article ids (None: none)."""
+        rest, wants = split_marks(query)
+        return rest, marks_test(wants, self.marked)
 
     def _repairing(self, read: Callable):
         """`read()`, and if the index turns out unreadable, once more after rebuilding it (with the
@@ -256,7 +269,8 @@ class Library:
     def matching(self, query: str) -> list[str]:
         """Ids of every article `query` matches, unscored (for counts); a query that does not parse
         counts as plain words, as `search` reads it."""
-        return self._repairing(lambda: self.index.ids(query))
+        query, keep = self._marks(query)
+        return self._repairing(lambda: self.index.ids(query, keep))
 
     def listing(self) -> list[ArticleRow]:
         """Every article's list line, newest first: cheap even for a large corpus (no text decoded)."""
@@ -270,15 +284,21 @@ class Library:
             return Rows(every, self.store.rows_of, dates)
         return Rows(ids, self.store.rows_of, self.store.dates_of)
 
+    def outlets(self, at_most: int = 2) -> int:
+        """How many outlets the corpus's articles name, counted up to `at_most` (none counts as one)."""
+        return self.store.outlets(at_most)
+
     def found(self, query: str, sort: str = "relevance") -> Matches:
         """Every article `query` matches, best (or newest) first, as ids: what a list of thousands of
         hits needs, without reading each hit's stored fields or text."""
         if sort not in ("relevance", "date"):
             raise WireError(f"unknown sort '{sort}' (use relevance or date)")
-        return self._repairing(lambda: self.index.ranked_ids(query, sort))
+        rest, keep = self._marks(query)
+        return dataclasses.replace(self._repairing(lambda: self.index.ranked_ids(rest, sort, keep)), query=query)
 
     def highlights(self, article: Article, query: str) -> list[tuple[int, int]]:
         """(start, end) in `article.text` of the words `query` matches, as the index analyses them."""
+        query = split_marks(query)[0]
         return self.index.highlight_spans(article.text, query) if query.strip() else []
 
     def _body(self, article_id: str) -> str:
@@ -293,6 +313,9 @@ class Library:
             starts = [i for i in self.store.all_ids() if i.startswith(article_id)] if article_id else []
             if len(starts) == 1:
                 return self.store.get(starts[0])  # type: ignore[return-value]
+            if starts:
+                shown = ", ".join(sorted(starts)[:5]) + (f" and {len(starts) - 5} more" if len(starts) > 5 else "")
+                raise WireError(f"'{inert(article_id)}' begins {len(starts)} article ids ({shown}): give more of one")
             close = difflib.get_close_matches(article_id, self.store.all_ids(), n=3, cutoff=0.5)
             hint = f" (did you mean {', '.join(close)}?)" if close else ""
             raise WireError(f"no article with id '{article_id}'{hint}")

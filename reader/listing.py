@@ -44,6 +44,14 @@ class Rows(Sequence[ArticleRow]):
         return cls([row.id for row in rows], lambda ids: [by_id[i] for i in ids if i in by_id],
                    [row.date for row in rows])
 
+    def subset(self, keep: Callable[[str], bool]) -> Rows:
+        """The articles of this list `keep` accepts, in the same order, read from the same store."""
+        kept = [keep(i) for i in self.ids]
+        dates = self._dates
+        if dates is not None and not callable(dates):
+            dates = [d for d, k in zip(dates, kept, strict=True) if k]
+        return Rows([i for i, k in zip(self.ids, kept, strict=True) if k], self._fetch, dates)
+
     def __len__(self) -> int:
         return len(self.ids)
 

@@ -73,3 +73,48 @@ def dated_between(since: str | None, until: str | None) -> Callable[[str | None]
     if not (low or high):
         return lambda date: True
     return lambda date: bool(date) and (not low or date >= low) and (not high or date <= high)
+
+
+MARKS = {"read": ("read", True), "unread": ("read", False), "starred": ("starred", True),
+         "unstarred": ("starred", False)}
+"""`is:` values: which of the user's marks a query keeps, and whether it must be set or unset."""
+_IS = re.compile(r'"[^"]*"|(\bNOT\s+)?\bis:("[^"]*"|\w*)', re.I)
+
+
+def split_marks(query: str) -> tuple[str, tuple[str, ...]]:
+    """The query without its `is:read|unread|starred|unstarred` parts (`NOT is:x` is the opposite), and those
+    parts: they are the user's marks, kept in the state file, so they narrow the whole query's matches by id
+    rather than being searched. A WireError for another value, or for `is:` inside parentheses or beside OR."""
+    wants: list[str] = []
+    kept: list[str] = []
+    last = 0
+    for match in _IS.finditer(query):
+        if match.group(2) is None:
+            continue  # a quoted phrase: `"is:read"` is text
+        value = match.group(2).strip('"').lower()
+        if value not in MARKS:
+            raise WireError(f"is:{match.group(2)}: use is:read, is:unread, is:starred or is:unstarred")
+        before, after = query[:match.start()], query[match.end():]
+        if before.count("(") != before.count(")") or re.search(r"\bOR\s*$", before) or re.match(r"\s*OR\b", after):
+            raise WireError(f"{match.group(0).strip()}: is: narrows the whole query, so it cannot sit inside "
+                            "parentheses or beside OR")
+        if match.group(1):
+            value = {"read": "unread", "unread": "read", "starred": "unstarred", "unstarred": "starred"}[value]
+        wants.append(value)
+        kept.append(query[last:match.start()])
+        last = match.end()
+    if not wants:
+        return query, ()
+    kept.append(query[last:])
+    return " ".join("".join(kept).split()), tuple(dict.fromkeys(wants))
+
+
+def marks_test(wants: tuple[str, ...], marked: Callable[[str], set[str]] | None
+               ) -> Callable[[str], bool] | None:
+    """`split_marks`' parts as a test on an article id, given the ids the user marked `read` or `starred`
+    (None: no state, nothing marked); None when there is nothing to test."""
+    if not wants:
+        return None
+    sets = {kind: (marked(kind) if marked else set()) for kind in ("read", "starred")}
+    tests = [(sets[kind], flag) for kind, flag in (MARKS[w] for w in wants)]
+    return lambda article_id: all((article_id in ids) == flag for ids, flag in tests)

@@ -46,6 +46,22 @@ def query_tag(text: str) -> str | None:
         return None
 
 
+def split_edits(text: str) -> list[str]:
+    """A typed line of edits as the words `parse_edits` takes, as a shell would give them to `wire tag` when
+    quoted: `+follow up -draft` is `+follow up` and `-draft` (one tag `follow-up`, as the CLI makes of
+    `"+follow up"`). A word after a `+`/`-` one belongs to it until the next `+`/`-`; bare words before any
+    are separate tags (`urgent draft` is two)."""
+    edits: list[str] = []
+    open_edit = False
+    for word in text.split():
+        if word[0] in "+-" or not open_edit:
+            edits.append(word)
+            open_edit = word[0] in "+-" and len(word) > 1
+        else:
+            edits[-1] += " " + word
+    return edits
+
+
 def parse_edits(words: list[str]) -> list[tuple[bool, str]]:
     """`+tag` adds, `-tag` removes, a bare `tag` adds: (add?, tag) for each word, in order.
 

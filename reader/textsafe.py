@@ -63,3 +63,12 @@ def pad(text: str, width: int, measure: Callable[[str], int] = cell_width) -> st
     """`text` padded with spaces to `width` columns."""
     return text + " " * max(0, width - measure(text))
 
+
+
+_LINKABLE = re.compile(r"https?://[!-~]+", re.I)
+
+
+def openable_url(url: str | None) -> str | None:
+    """`url` if it may be opened, copied or made a terminal link: http(s) only, printable ASCII without
+    spaces (no control character can end an OSC 8 link or a browser's argument early); else None."""
+    return url if url and _LINKABLE.fullmatch(url) else None

@@ -92,6 +92,30 @@ def merge_size(buckets: int, width: int) -> int:
     return max(1, -(-buckets // width))
 
 
+@dataclass(frozen=True, slots=True)
+class Cell:
+    """One cell of a drawn timeline: the buckets it sums, as the days they cover (both included)."""
+
+    start: str
+    end: str
+    count: int
+
+
+def cells(timeline: Timeline, width: int) -> list[Cell]:
+    """The cells of a `width`-cell sparkline, each with the first and last day it covers and its count:
+    what a cursor on the timeline points at, and the date range the list narrows to."""
+    if width < 1 or not timeline.buckets:
+        return []
+    size = merge_size(len(timeline.buckets), width)
+    out = []
+    for i in range(0, len(timeline.buckets), size):
+        group = timeline.buckets[i:i + size]
+        last = dt.date.fromisoformat(group[-1].start)
+        end = _next(last, timeline.by) - dt.timedelta(days=1) if last < dt.date.max - dt.timedelta(days=31) else last
+        out.append(Cell(group[0].start, end.isoformat(), sum(b.count for b in group)))
+    return out
+
+
 def sparkline(timeline: Timeline, width: int) -> str:
     """The counts as block characters (▁ to █, a space for none) in at most `width` cells.
 

@@ -109,3 +109,40 @@ def test_impossible_date_in_config_through_the_command(tmp_path):
     result = run_wire("--config", str(cfg), "search", "x")
     assert result.returncode != 0 and "internal error" not in result.stderr and "Traceback" not in result.stderr
     assert f"{cfg}:1: invalid YAML: not a valid date" in result.stderr
+
+
+def test_keymap_lists_become_textuals_comma_form_and_entries_keep_their_line(tmp_path):
+    cfg = tmp_path / "config.yaml"
+    cfg.write_text("keymap:\n  list.up: [y, u]\n  list.down: 'j , down'\n  main.toggle_star: 5\n")
+    c = load_config(cfg, cfg)
+    assert c.keymap == {"list.up": "y,u", "list.down": "j,down", "main.toggle_star": "5"}
+    assert c.keymap_where == {"list.up": f"{cfg}:2", "list.down": f"{cfg}:3", "main.toggle_star": f"{cfg}:4"}
+    assert c.warnings == ()
+
+
+@pytest.mark.parametrize("value, message", [
+    ("{a: 1}", "must be a key such as j"),
+    ("[j, [k]]", "must be a key such as j"),
+    ("", "must be a key such as j"),
+    ("[]", "an empty list binds no key"),
+    ("'ctrl n'", "no spaces: 'ctrl n'"),
+    ("'j,'", "an empty key name"),
+    ("['']", "an empty key name"),
+])
+def test_a_keymap_value_that_is_no_key_warns_with_file_and_line(tmp_path, value, message):
+    cfg = tmp_path / "config.yaml"
+    cfg.write_text(f"theme: x\nkeymap:\n  list.up: k\n  main.diff: {value}\n  list.down: j\n")
+    c = load_config(cfg, cfg)
+    assert c.keymap == {"list.up": "k", "list.down": "j"}  # the rest of the keymap applies
+    assert len(c.warnings) == 1 and c.warnings[0].startswith(f"{cfg}:4: keymap 'main.diff': ")
+    assert message in c.warnings[0] and c.warnings[0].endswith("; ignored") and "\n" not in c.warnings[0]
+
+
+def test_keymap_warnings_reach_stderr_of_commands(tmp_path):
+    from .conftest import run_wire
+
+    cfg = tmp_path / "config.yaml"
+    cfg.write_text("keymap:\n  main.diff: [d, 'ctrl x']\n")
+    result = run_wire("--config", str(cfg), "search", "x")
+    assert result.returncode == 0, result.stderr
+    assert f"wire: warning: {cfg}:2: keymap 'main.diff': a key name has no spaces" in result.stderr

@@ -291,3 +291,17 @@ def test_wire_export_tags_query_carries_tags_and_notes(capsys):
     assert ("\n**Note:**\n\n> \\=SUM(A1)  \n> \\# not a heading  \n> \\> not a quote\n>\n"
             "> \\- not a list \\<b>\n") in section
     assert section.index("**Note:**") < section.index("The harbour board approved")  # before the text
+
+
+@pytest.mark.parametrize("typed, words", [
+    ("+follow up -draft", ["+follow up", "-draft"]),       # as the CLI gets `"+follow up" -draft`
+    ("urgent draft", ["urgent", "draft"]),                  # bare words before any +/-: one tag each
+    ("x +y z", ["x", "+y z"]),
+    ("  +a   b  ", ["+a b"]),
+    ("- x", ["-", "x"]),                                    # a lone - joins nothing: parse_edits refuses it
+    ("", []),
+])
+def test_a_typed_line_of_tag_edits_splits_as_the_cli_takes_quoted_words(typed, words):
+    assert review.split_edits(typed) == words
+    if typed.startswith("+follow"):
+        assert review.parse_edits(words) == [(True, "follow-up"), (False, "draft")]

@@ -38,7 +38,7 @@ def panes(app):
 async def test_first_opening_syncs_then_fills_in_entities_and_copies(lib):
     """First opening of a new home: text sync, then real NER and real wire-copy detection, all in workers."""
     app = make_app(lib)
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with app.run_test(size=(110, 40)) as pilot:
         await ready(pilot)
         articles, _reading, status = panes(app)
         assert isinstance(app.screen, MainScreen)
@@ -279,7 +279,7 @@ async def test_search_terms_are_highlighted_in_the_reading_view(lib):
 @pilot_test
 async def test_entity_sidebar_filters_narrows_and_clears(lib):
     app = make_app(lib)
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with app.run_test(size=(110, 40)) as pilot:
         await ready(pilot)
         articles, _, status = panes(app)
         sidebar = app.screen.query_one(EntitySidebar)
@@ -303,7 +303,15 @@ async def test_entity_sidebar_filters_narrows_and_clears(lib):
         await settle(pilot)
         assert {r.id for r in articles.rows} == {"001_herald_terminal.md", "002_wire_terminal.md"}
         assert status.filters == ("person:Lena Park", "org:Coastal Trust")
-        await pilot.press("backspace")
+        await pilot.press("backspace")  # one filter at a time: the last chosen goes first
+        await settle(pilot)
+        assert {r.id for r in articles.rows} == park and status.filters == ("person:Lena Park",)
+        options.highlighted = [options.get_option_at_index(i).id
+                               for i in range(options.option_count)].index("organization\tCoastal Trust")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert status.filters == ("person:Lena Park", "org:Coastal Trust")
+        await pilot.press("escape")  # every filter at once
         await settle(pilot)
         assert len(articles.rows) == ARTICLES and status.filters == ()
 
@@ -320,13 +328,13 @@ async def test_sidebar_hides_under_100_columns_and_follows_resize(lib):
         assert screen.query_one(EntitySidebar).display and options.has_focus
         await pilot.press("j", "enter")
         await settle(pilot)
-        assert screen.filters and len(screen.query_one(ArticleList).rows) < ARTICLES
+        assert screen.session.filters and len(screen.query_one(ArticleList).rows) < ARTICLES
         await pilot.press("e")  # hidden again, the list has the keys; the filter stays
         assert not screen.query_one(EntitySidebar).display and screen.query_one(ArticleList).has_focus
-        assert screen.filters
+        assert screen.session.filters
         await pilot.press("escape")
         await settle(pilot)
-        assert not screen.filters and len(screen.query_one(ArticleList).rows) == ARTICLES
+        assert not screen.session.filters and len(screen.query_one(ArticleList).rows) == ARTICLES
         await pilot.resize_terminal(200, 60)
         await settle(pilot)
         screen.sidebar = None  # back to automatic
@@ -423,7 +431,7 @@ async def test_theme_defaults_to_256_colour_safe_and_can_be_chosen(lib):
 async def test_sidebar_is_driven_by_the_same_vim_keys(lib):
     """Keys only, as a user would: Tab into the sidebar, j/k/g/G move, Enter filters, Escape clears."""
     app = make_app(lib)
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with app.run_test(size=(110, 40)) as pilot:
         await ready(pilot)
         articles, _, _ = panes(app)
         options = app.screen.query_one("#entity-options")

@@ -168,14 +168,41 @@ async def test_a_path_inside_the_corpus_is_refused_with_an_error_and_nothing_is_
             await ready(pilot)
             await pilot.press("x", "ctrl+u", *"news/out.md", "enter")
             await settle(pilot)
+            # Back in the dialog with the name as typed and the reason under it, to fix it or give up.
+            assert isinstance(app.screen, ExportDialog)
+            await pilot.pause()
+            assert app.screen.query_one("#export-path").value == "news/out.md"
+            error = app.screen.query_one("#export-error")
+            assert error.display and "Not exported: will not write inside the corpus folder" in str(error.render())
+            await pilot.press("escape")
+            await settle(pilot)
             assert isinstance(app.screen, MainScreen)
-            [(title, message, severity)] = [n for n in notices(app) if n[2] == "error"]
-            assert title == "Not exported" and "will not write inside the corpus folder" in message
-            assert "\n" not in message
     finally:
         library.close()
     assert sorted(p.name for p in corpus.rglob("*")) == before
     assert sorted(p.name for p in cwd.iterdir()) == ["news"]
+
+
+@pilot_test
+async def test_an_existing_file_is_replaced_only_after_a_second_enter(lib, cwd):
+    (cwd / "old.md").write_text("keep me", encoding="utf-8")
+    app = make_app(lib)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        await pilot.press("x", "ctrl+u", *"old.md", "enter")
+        await pilot.pause()
+        warning = app.screen.query_one("#export-warning")
+        assert isinstance(app.screen, ExportDialog) and "exists: Enter again replaces it" in str(warning.render())
+        assert (cwd / "old.md").read_text(encoding="utf-8") == "keep me"
+        await pilot.press("backspace", "d")  # an edit asks afresh
+        assert not app.screen.query_one("#export-warning").display
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, ExportDialog)
+        await pilot.press("enter")  # the second Enter on the same name replaces it
+        await settle(pilot)
+        assert isinstance(app.screen, MainScreen)
+    assert (cwd / "old.md").read_text(encoding="utf-8").startswith("#")
 
 
 @pilot_test
@@ -294,7 +321,8 @@ async def test_the_key_is_in_help_and_follows_the_keymap(home, cwd):
             await pilot.pause()
             assert isinstance(app.screen, HelpScreen)
             lines = str(app.screen.query_one("#help-text").render()).splitlines()
-            assert [line.split() for line in lines if "Export the list" in line] == [["^o", "Export", "the", "list"]]
+            assert [line.split() for line in lines if "Export the list" in line] == [
+                ["^o", "main.export", "Export", "the", "list"]]
             await pilot.press("escape", "ctrl+o")
             assert isinstance(app.screen, ExportDialog)
     finally:

@@ -211,8 +211,8 @@ async def test_keys_are_in_help_and_follow_the_keymap(home):
             await pilot.pause()
             assert isinstance(app.screen, HelpScreen)
             lines = str(app.screen.query_one("#help-text").render()).splitlines()
-            assert [line.split() for line in lines if line.strip().endswith(" Tag")] == [["^t", "Tag"]]
-            assert [line.split() for line in lines if "Annotate" in line] == [["^n", "Annotate", "(note)"]]
+            assert [line.split() for line in lines if line.strip().endswith(" Tag")] == [["^t", "main.tag", "Tag"]]
+            assert [line.split() for line in lines if "Annotate" in line] == [["^n", "main.note", "Annotate", "(note)"]]
             await pilot.press("escape", "ctrl+t")
             assert isinstance(app.screen, TagDialog)
             await pilot.press(*"+seen", "enter", "ctrl+n")

@@ -21,7 +21,7 @@ def lib(home):
 @pilot_test
 async def test_hostile_article_is_shown_literally_and_inert(lib):
     app = make_app(lib)
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with app.run_test(size=(110, 40)) as pilot:
         await ready(pilot)
         articles = app.screen.query_one(ArticleList)
         articles.move_to(HOSTILE)

@@ -85,7 +85,7 @@ async def test_S_without_a_search_says_to_search_first_and_opens_nothing(lib):
 @pilot_test
 async def test_save_count_mark_read_run_from_the_sidebar_then_delete(lib):
     app = make_app(lib)
-    async with app.run_test(size=(120, 40)) as pilot:  # wide enough: the sidebar is shown
+    async with app.run_test(size=(110, 40)) as pilot:  # wide enough: the sidebar is shown
         await ready(pilot)
         ferry = set(lib.matching("ferry"))  # the corpus is indexed once the app has synced it
         assert len(ferry) == 5
@@ -124,14 +124,14 @@ async def test_save_count_mark_read_run_from_the_sidebar_then_delete(lib):
         options(app).highlighted = options(app).get_option_index("organization\tHarbour Authority")
         await pilot.press("enter")
         await settle(pilot)
-        assert screen.filters == [("organization", "Harbour Authority")]
+        assert screen.session.filters == [("organization", "Harbour Authority")]
         await pilot.press("g")  # the first entry: the saved search
         assert options(app).highlighted_option.id == "search\tferry"
         await pilot.press("enter")
         await settle(pilot)
         assert listed(app) == ferry
-        assert screen.query_one(SearchBar).value == "ferry" and screen.kept_query == "ferry"
-        assert screen.filters == [] and screen.full_query == "ferry"
+        assert screen.query_one(SearchBar).value == "ferry" and screen.session.kept == "ferry"
+        assert screen.session.filters == [] and screen.full_query == "ferry"
         status = screen.query_one(StatusBar)
         assert status.query == "ferry" and status.filters == () and status.shown == 5 and status.unread == 3
         assert screen.has_class("-search") and screen.query_one(ArticleList).has_focus
@@ -149,29 +149,29 @@ async def test_save_count_mark_read_run_from_the_sidebar_then_delete(lib):
 async def test_delete_on_a_name_deletes_nothing_and_backspace_still_clears(lib):
     saved_before_start(lib, ("ferry", "ferry"))
     app = make_app(lib)
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with app.run_test(size=(110, 40)) as pilot:
         await ready(pilot)
         await until(pilot, lambda: saved_counts(app) == {"ferry": (5, 5)}, what="counted at start")
         await pilot.press("e")
         options(app).highlighted = options(app).get_option_index("person\tLena Park")
         await pilot.press("enter")
         await settle(pilot)
-        assert main_screen(app).filters == [("person", "Lena Park")]
+        assert main_screen(app).session.filters == [("person", "Lena Park")]
         await pilot.press("delete")
         await settle(pilot)
         assert app.state.saved_searches() == [("ferry", "ferry")]
         assert any(message.startswith("Delete forgets a saved search") for _, message, _ in notices(app))
-        assert main_screen(app).filters == [("person", "Lena Park")]
+        assert main_screen(app).session.filters == [("person", "Lena Park")]
         await pilot.press("backspace")
         await settle(pilot)
-        assert main_screen(app).filters == [] and len(listed(app)) == ARTICLES
+        assert main_screen(app).session.filters == [] and len(listed(app)) == ARTICLES
 
 
 @pilot_test
 async def test_a_name_that_exists_is_replaced_and_the_dialog_says_so(lib):
     saved_before_start(lib, ("news", "ferry"))
     app = make_app(lib)
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with app.run_test(size=(110, 40)) as pilot:
         await ready(pilot)
         library = set(lib.matching("library"))
         assert 0 < len(library) < ARTICLES and library != set(lib.matching("ferry"))
@@ -194,7 +194,7 @@ async def test_a_name_that_exists_is_replaced_and_the_dialog_says_so(lib):
 @pilot_test
 async def test_entity_filters_are_saved_with_the_query(lib):
     app = make_app(lib)
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with app.run_test(size=(110, 40)) as pilot:
         await ready(pilot)
         await pilot.press("e")
         options(app).highlighted = options(app).get_option_index("person\tLena Park")
@@ -237,7 +237,7 @@ async def test_bad_names_are_refused_in_the_dialog_and_escape_saves_nothing(lib)
 async def test_names_with_markup_are_shown_literally(lib):
     saved_before_start(lib, ("[bold]x[/]", "ferry"))
     app = make_app(lib)
-    async with app.run_test(size=(120, 40), notifications=True) as pilot:  # toasts drawn, to read them
+    async with app.run_test(size=(110, 40), notifications=True) as pilot:  # toasts drawn, to read them
         await ready(pilot)
         await until(pilot, lambda: "[bold]x[/]" in saved_counts(app), what="counted")
         assert "5 5 new [bold]x[/]" in sidebar_lines(app)
@@ -290,7 +290,7 @@ async def test_the_keymap_rebinds_S_and_help_and_hints_follow(home):
     lib = open_library(home, "keymap:\n  main.save_search: w\n")
     try:
         app = make_app(lib)
-        async with app.run_test(size=(120, 40)) as pilot:
+        async with app.run_test(size=(110, 40)) as pilot:
             await ready(pilot)
             await until(pilot, lambda: sidebar_lines(app)[0] == "Searches (0)  w saves one", what="the hint")
             await pilot.press("w")
@@ -304,9 +304,10 @@ async def test_the_keymap_rebinds_S_and_help_and_hints_follow(home):
             await pilot.pause()
             assert isinstance(app.screen, HelpScreen)
             lines = str(app.screen.query_one("#help-text").render()).splitlines()
-            assert [line.split() for line in lines if "Save this search" in line] == [["w", "Save", "this", "search"]]
+            assert [line.split() for line in lines if "Save this search" in line] == [
+                ["w", "main.save_search", "Save", "this", "search"]]
             assert [line.split() for line in lines if "Delete the saved search" in line] == [
-                ["del", "Delete", "the", "saved", "search"]]
+                ["del", "entities.delete_search", "Delete", "the", "saved", "search"]]
             await pilot.press("escape", "w")
             assert isinstance(app.screen, SaveSearchDialog)
             await pilot.press("enter")
@@ -324,7 +325,7 @@ async def test_counts_follow_a_rescan_that_adds_a_match(home, tmp_path):
     saved_before_start(library, ("ferry", "ferry"))
     try:
         app = make_app(library)
-        async with app.run_test(size=(120, 40)) as pilot:
+        async with app.run_test(size=(110, 40)) as pilot:
             await ready(pilot)
             await until(pilot, lambda: saved_counts(app) == {"ferry": (5, 5)}, what="counted at start")
             (folder / "009_late.md").write_text("---\ntitle: Late ferry news\ndate: 2026-03-06\n---\n"
@@ -341,6 +342,6 @@ async def test_a_saved_name_search_is_counted_again_once_entities_are_extracted(
     `person:` search is 0 until the entities stage ends, then counted again."""
     saved_before_start(lib, ("Park", 'person:"Lena Park"'))
     app = make_app(lib)
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with app.run_test(size=(110, 40)) as pilot:
         await ready(pilot)
         await until(pilot, lambda: saved_counts(app) == {"Park": (5, 5)}, what="counted after NER")

@@ -298,6 +298,14 @@ class Store:
             pairs = self._lines_db().execute(f"SELECT id, date FROM articles {_NEWEST}").fetchall()
         return [p[0] for p in pairs], [p[1] for p in pairs]
 
+    def outlets(self, at_most: int = 2) -> int:
+        """How many outlets the articles name, counted up to `at_most` (a list folds its outlet column
+        away when there is one); an article without one counts as its own."""
+        with self._lines_lock:
+            found = self._lines_db().execute(
+                "SELECT COUNT(*) FROM (SELECT DISTINCT IFNULL(outlet, '') FROM articles LIMIT ?)", (at_most,)).fetchone()
+        return found[0]
+
     def dates_of(self, ids: Sequence[str]) -> list[str | None]:
         """The dates of these articles, in their order (None: undated, or no longer stored)."""
         found = dict(self._lines_in("SELECT id, date FROM articles", ids))

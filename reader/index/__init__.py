@@ -16,7 +16,7 @@ from pathlib import Path
 
 from whoosh import index, qparser
 from whoosh.filedb.filestore import RamStorage
-from whoosh.query import NullQuery, Or, Prefix, Term
+from whoosh.query import Every, NullQuery, Or, Prefix, Term
 from whoosh.writing import CLEAR
 
 from reader.children import die_with_parent
@@ -239,41 +239,46 @@ class Index:
                 self.committed(self.generation())
 
     def search(self, query: str, limit: int = 20, sort: str = "relevance",
-               text_for: Callable[[str], str] | None = None, filter_query: str | None = None) -> SearchResult:
+               text_for: Callable[[str], str] | None = None, filter_query: str | None = None,
+               keep: Callable[[str], bool] | None = None) -> SearchResult:
         """Search; Whoosh objects are turned into `Hit`s before the searcher closes.
 
         Args:
             query: the user's query, in Whoosh syntax; one that does not parse is searched as words.
             text_for: article id → body text, for the snippet (the index does not store bodies).
             filter_query: a second query (e.g. a date range) that restricts without scoring.
+            keep: a test on article ids the matches must pass (the user's marks: `is:unread`); with it, an
+                empty query matches every article.
         """
-        parsed, notice = self._parse(query)
+        parsed, notice = self._parse(query, every=keep is not None)
         if parsed is None:
             return SearchResult(query, 0, (), notice)
         return self._reading(lambda searcher: self._search(searcher, parsed, query, notice, limit, sort,
-                                                           text_for, filter_query))
+                                                           text_for, filter_query, keep))
 
-    def ids(self, query: str) -> list[str]:
+    def ids(self, query: str, keep: Callable[[str], bool] | None = None) -> list[str]:
         """Ids of every article the query matches (unscored: for counting and facets)."""
-        parsed, _ = self._parse(query)
+        parsed, _ = self._parse(query, every=keep is not None)
         if parsed is None:
             return []
 
         def ids(searcher) -> list[str]:
-            return _ids_of(searcher, sorted(docsets.matching(searcher, parsed)))
+            return _ids_of(searcher, sorted(_kept(searcher, docsets.matching(searcher, parsed), keep)))
 
         return self._reading(ids)
 
-    def ranked_ids(self, query: str, sort: str = "relevance") -> Matches:
+    def ranked_ids(self, query: str, sort: str = "relevance", keep: Callable[[str], bool] | None = None) -> Matches:
         """Ids of every article the query matches: the RANKED best first, then the rest newest first
         (`sort="date"`: all newest first). Ranking every one of 50,000 matches would walk them all
         through Whoosh's scorer, a second or more; nobody reads a list that far by relevance."""
-        parsed, notice = self._parse(query)
+        parsed, notice = self._parse(query, every=keep is not None)
         if parsed is None:
             return Matches(query, [], notice)
+        if isinstance(parsed, Every):
+            sort = "date"  # nothing to rank by
 
         def ranked(searcher) -> Matches:
-            matched = docsets.matching(searcher, parsed)
+            matched = _kept(searcher, docsets.matching(searcher, parsed), keep)
             best: list[int] = []
             if sort != "date" and matched:
                 top = searcher.search(docsets.for_scoring(parsed), limit=RANKED, filter=matched)
@@ -334,9 +339,9 @@ class Index:
             self._searcher = self._ix.searcher()
         return self._searcher
 
-    def _search(self, searcher, parsed, query, notice, limit, sort, text_for, filter_query) -> SearchResult:
+    def _search(self, searcher, parsed, query, notice, limit, sort, text_for, filter_query, keep) -> SearchResult:
         options = {"limit": limit}
-        if sort == "date":
+        if sort == "date" or isinstance(parsed, Every):
             options.update(sortedby="date", reverse=True)
         # The exact matches first, by set algebra (reader.index.docsets); Whoosh then ranks them with the
         # query's scoring part, given the matches as its filter (a set: it would walk a query filter's
@@ -346,6 +351,7 @@ class Index:
             filt, _ = self._parse(filter_query)
             if filt is not None:
                 matched &= docsets.matching(searcher, filt)
+        matched = _kept(searcher, matched, keep)
         if not matched:  # (an empty set is no filter at all to Whoosh)
             return SearchResult(query, 0, (), notice)
         options["filter"] = matched
@@ -366,8 +372,11 @@ class Index:
         # whenever the last segment's matcher cannot skip blocks (a date range, say).
         return SearchResult(query, len(matched), tuple(hits), notice)
 
-    def _parse(self, query: str) -> tuple[object | None, str | None]:
-        """Parse with Whoosh's syntax; fall back to plain words, with a notice, when that fails."""
+    def _parse(self, query: str, every: bool = False) -> tuple[object | None, str | None]:
+        """Parse with Whoosh's syntax; fall back to plain words, with a notice, when that fails.
+        With `every`, an empty query is every article (a search by the user's marks alone)."""
+        if every and not query.strip():
+            return Every(), None
         query = dates_as_numbers(query)
         parser = qparser.MultifieldParser(list(DEFAULT_FIELDS), self._ix.schema)
         problem = syntax_problem(query)
@@ -409,6 +418,14 @@ class Index:
             return node
 
         return parsed.accept(visit)
+
+
+def _kept(searcher, docnums: set[int], keep: Callable[[str], bool] | None) -> set[int]:
+    """The documents whose article ids pass `keep` (all of them when it is None)."""
+    if keep is None or not docnums:
+        return docnums
+    ordered = sorted(docnums)
+    return {docnum for docnum, article_id in zip(ordered, _ids_of(searcher, ordered), strict=True) if keep(article_id)}
 
 
 def _newest_first(searcher, docnums) -> list[int]:

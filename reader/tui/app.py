@@ -4,18 +4,23 @@ from __future__ import annotations
 
 import asyncio
 import os
+import re
 import sys
 import time
 from collections.abc import Iterable
 from concurrent.futures import Future, ThreadPoolExecutor
+from functools import partial
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.dom import DOMNode
+from textual.markup import escape
 from textual.screen import Screen
 
 from reader.library import Library
 from reader.locations import bundled
 from reader.state import State
+from reader.tui.keys import binding_ids, grouped, keymap_warnings
 from reader.tui.screens.help import HelpScreen
 from reader.tui.screens.main import MainScreen
 from reader.tui.themes import DEFAULT_THEME, THEMES
@@ -47,7 +52,8 @@ class WireApp(App[None]):
 
     TITLE = "wire"
     CSS_PATH = [STYLES / "global.tcss", STYLES / "app.tcss"]
-    HELP = "Global keys work everywhere. Keys can be changed in config.yaml under `keymap:` by binding id."
+    HELP_TITLE = "Everywhere"
+    HELP = "These work on every screen. Ctrl-p opens the command palette: every action of the screen by name."
     BINDINGS = [
         Binding("ctrl+q", "quit", "Quit", id="app.quit", priority=True, show=False),
         Binding("question_mark,f1", "help", "Help", id="app.help"),
@@ -60,9 +66,15 @@ class WireApp(App[None]):
         # `tags:` in the app's searches (worker threads) reads user tags through this one connection,
         # shared with the UI thread as the read marks are (State opens it with check_same_thread=False).
         library.tag_ids = state.tagged
+        library.marked = lambda kind: state.read_ids() if kind == "read" else state.starred_ids()  # `is:unread`
         self.requested_theme = theme or library.config.theme or DEFAULT_THEME
-        self.keymap: dict[str, str] = dict(library.config.keymap)
-        """The user's binding id → keys overrides (from config), also read by the help screen."""
+        config = library.config
+        self.keymap: dict[str, str]
+        """The user's binding id → keys overrides (from config, those the app can apply), also read by
+        the help screen."""
+        self.keymap, unusable = keymap_warnings(config.keymap, config.keymap_where, binding_ids())
+        self.config_warnings = sorted([*config.warnings, *unusable], key=_line)
+        """The config's entries left out (a keymap id no binding has, a key that is no key), with file:line."""
         self._threads = _Threads()
         self.abandoned = 0
         """Worker threads still running when the app closed (see on_unmount): `run` must not wait for them."""
@@ -78,6 +90,8 @@ class WireApp(App[None]):
             self.theme = DEFAULT_THEME
             self.notify(f"Unknown theme {self.requested_theme!r}; using {DEFAULT_THEME}. "
                         f"Themes: {', '.join(sorted(self.available_themes))}", severity="warning")
+        for warning in self.config_warnings:
+            self.notify(warning, title="config", severity="warning", timeout=20, markup=False)
         if self.keymap:
             self.set_keymap(self.keymap)
         self.push_screen(MainScreen(self.library, self.state))
@@ -95,20 +109,25 @@ class WireApp(App[None]):
 
     def action_help(self) -> None:
         if not isinstance(self.screen, HelpScreen):
-            self.push_screen(HelpScreen(self.screen, self.keymap))
+            self.push_screen(HelpScreen(self.screen, self.keymap, self.library.config.source))
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
-        yield from super().get_system_commands(screen)
-        yield SystemCommand("Help: keys", "Every key of this screen, from its live bindings", self.action_help)
-        if isinstance(screen, MainScreen):
-            yield SystemCommand("Toggle entity sidebar", "People, organisations, places", screen.action_toggle_sidebar)
-            yield SystemCommand("Search", "Focus the search bar", screen.action_search)
-            yield SystemCommand("Export the list", "Write the articles listed to a .md, .csv or .jsonl file",
-                                screen.action_export)
-            yield SystemCommand("Save this search", "Name the search shown; the sidebar lists it with its counts",
-                                screen.action_save_search)
-            yield SystemCommand("Tag the article", "Add or remove your tags: +tag -tag", screen.action_tag)
-            yield SystemCommand("Annotate the article", "Write your note on it", screen.action_note)
+        """Textual's commands but its key panel (our help is the one help), then every action of the
+        screen from its live bindings (the keymap applied), each once with its key: a binding added
+        later is listed by itself."""
+        for command in super().get_system_commands(screen):
+            if command.callback not in (self.action_show_help_panel, self.action_hide_help_panel):
+                yield command
+        titles = {"Theme", "Quit", "Maximize", "Minimize", "Screenshot"}
+        ours = binding_ids(ours_only=True)  # not Textual's focus or copy keys: they are no reader action
+        for (_id, title), (node, binding, keys) in palette_bindings(screen).items():
+            if title in titles or binding.action == "quit" or binding.id not in ours:
+                continue  # Textual's Quit, from ctrl+q: one Quit
+            titles.add(title)
+            shown = ", ".join(self.get_key_display(Binding(key, binding.action)) for key in keys)
+            about = "every key of this screen, and how to change them" if binding.action == "help" else _id
+            yield SystemCommand(escape(title), escape(f"{shown} · {about}"),
+                                partial(self.run_action, binding.action, node))
 
     async def on_unmount(self) -> None:
         # Worker threads may be mid-query on the state or the library's databases: stop them and wait
@@ -129,6 +148,27 @@ class WireApp(App[None]):
         else:
             self.state.close()
             self._threads.shutdown(wait=False)  # idle now; asyncio's own shutdown joins them
+
+
+def _line(warning: str) -> int:
+    """The line a "file:line: ..." warning names (warnings are shown in the file's order)."""
+    found = re.match(r".*?:(\d+): ", warning)
+    return int(found.group(1)) if found else 0
+
+
+def palette_bindings(screen: Screen) -> dict[tuple[str, str], tuple[DOMNode, Binding, list[str]]]:
+    """(id, description) → (namespace, binding, keys) of the screen's live bindings worth a palette entry:
+    the screen's and the app's with a description, and the focused widget's shown in the footer (its
+    j/k moves are no command). From Textual's active bindings: the keymap applied, disabled ones out."""
+    by_node: dict[DOMNode, list[tuple[str, Binding]]] = {}
+    for key, (node, binding, _enabled, _tooltip) in screen.active_bindings.items():
+        if binding.description and (node is screen or node is screen.app or binding.show):
+            by_node.setdefault(node, []).append((key, binding))
+    found: dict[tuple[str, str], tuple[DOMNode, Binding, list[str]]] = {}
+    for node, pairs in by_node.items():
+        for entry, (binding, keys) in grouped(pairs).items():
+            found.setdefault(entry, (node, binding, keys))
+    return found
 
 
 def make_app(library: Library, theme: str | None = None) -> WireApp:

@@ -19,6 +19,8 @@ class ListingLoaded(Message):
     rows: Rows
     read: set[str]
     starred: set[str]
+    outlets: int = 2
+    """How many outlets the corpus names, counted up to 2: with one, the list has no outlet column."""
 
 
 @dataclass
@@ -52,6 +54,7 @@ class SearchFinished(Message):
     ids: list[str]
     total: int
     notice: str | None = None
+    sort: str = "relevance"
 
 
 @dataclass
@@ -105,11 +108,9 @@ class CopiesListed(Message):
 
 @dataclass
 class DiffReady(Message):
-    """An aligned pair for the diff screen with per-segment word marks, or why there is none."""
+    """An aligned pair for the diff screen, or why there is none."""
 
     alignment: Alignment | None
-    marks: list[tuple[list[tuple[int, int]], list[tuple[int, int]]]] = field(default_factory=list)
-    """For each segment: (changed spans in a, changed spans in b)."""
     titles: tuple[str, str] = ("", "")
     names: tuple[list[str], list[str]] = ([], [])
     """Entity names only A mentions, and only B."""

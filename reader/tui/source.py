@@ -6,10 +6,14 @@ Plain Python (no Textual, no Rich), called inside worker threads.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from reader.entities import FIELDS as ENTITY_FIELDS
 from reader.library import Library
 from reader.models import Entity, Segment
+
+if TYPE_CHECKING:
+    from reader.overlap.align import WordOp
 
 
 @dataclass(frozen=True, slots=True)
@@ -22,12 +26,11 @@ class Alignment:
     share_a: float
     share_b: float
     label: str
-    marks: tuple[tuple[list[tuple[int, int]], list[tuple[int, int]]], ...] = ()
-    """Per segment: (start, end) of the changed words on the a side and on the b side."""
-    flags: tuple[tuple[str, ...], ...] = ()
-    """Per segment: what its edits touch that a journalist checks — number, quote, verb (attribution)."""
     derived: str | None = None
     """"a" or "b": the side the label takes as the copy."""
+    ops: tuple[tuple[WordOp, ...], ...] = ()
+    """Per segment: the overlap module's word ops, which reader/overlap/render.py turns into the lines
+    both `wire diff` and the diff view show (changed words, the number / quote / verb flags)."""
 
 
 def entity_counts(library: Library, query: str, limit: int = 40) -> dict[str, list[Entity]]:
@@ -36,17 +39,9 @@ def entity_counts(library: Library, query: str, limit: int = 40) -> dict[str, li
 
 
 def diff(library: Library, a: str, b: str) -> Alignment:
-    """The aligned pair as the diff screen draws it, with the changed words of each changed passage
-    taken from the overlap module's own word diff (the same one `wire diff` shows)."""
-    # Imported here: the overlap module brings numpy and datasketch, which the first screen never needs.
-    from reader.overlap.align import changed_spans
-    from reader.overlap.flags import op_flags
-
+    """The aligned pair as the diff screen draws it, with the overlap module's own word diff of each
+    changed passage (the same one `wire diff` shows)."""
     found = library.diff(a, b)
-    marks = tuple(changed_spans(ops) if seg.kind == "changed" else ([], [])
-                  for seg, ops in zip(found.alignment.segments, found.alignment.ops, strict=True))
-    flags = tuple(tuple(sorted({f for op in op_flags(ops) for f in op})) if seg.kind == "changed" else ()
-                  for seg, ops in zip(found.alignment.segments, found.alignment.ops, strict=True))
     overlap = found.overlap
     return Alignment(a, b, tuple(found.alignment.segments), overlap.share_a, overlap.share_b, overlap.label,
-                     marks, flags, overlap.derived)
+                     overlap.derived, tuple(found.alignment.ops))

@@ -88,9 +88,28 @@ def test_wire_in_tmux_reads_searches_diffs_and_quits(tmp_path):
         tmux.keys("e")
         tmux.keys("g", "j", "j", "j", "d")  # 003, the Valley Times copy of the agency story
         screen = tmux.wait_for("wholly derived")
-        assert "- Mayor Lena Park claimed" in screen and "+ Mayor Lena Park said" in screen
+        # The CLI's vocabulary: `~` a changed passage, A's words [-…-], B's {+…+}.
+        assert "~ Mayor Lena Park !@ [-claimed-] {+said+}" in screen, screen  # !@: an attribution verb changed
         tmux.keys("q")
         tmux.wait_for("⏎ Open")
+
+        # The reading moves: the unread view, next article from the reading view, the timeline.
+        tmux.keys("l")
+        screen = tmux.wait_for("[unread]")
+        assert "Council delays vote" not in screen  # 004, read above, is left out
+        tmux.keys("l", "l")
+        tmux.wait_for("8 articles")
+        tmux.keys("g", "Enter")
+        tmux.wait_for("b Boilerplate")
+        tmux.keys("J")
+        tmux.wait_for("Coastal Herald · By Ana Ruiz · 2026-03-04")  # 004, the second newest
+        tmux.keys("q", "T")
+        screen = tmux.wait_for("Enter lists them")
+        assert "┤" in screen and "days · 1 undated" in screen
+        tmux.keys("g", "Enter")
+        tmux.wait_for("date:2026-02-27..2026-02-27")
+        tmux.keys("BSpace", "T")  # widened again; T hides the timeline
+        tmux.wait_for("8 articles")
 
         # The hostile article: escapes shown as text, nothing reaches the terminal as a command.
         tmux.keys("/", "hostile")
@@ -98,7 +117,8 @@ def test_wire_in_tmux_reads_searches_diffs_and_quits(tmp_path):
         tmux.keys("Enter")
         tmux.wait_for("⏎ Open")  # the list has the keyboard again
         tmux.keys("Enter")
-        screen = tmux.wait_for("Clipboard")
+        tmux.wait_for("Clipboard")
+        screen = tmux.wait_for("\\x1b]52;c;aGk=\\x07")  # once the last notice (a dropped filter) has gone
         assert "\\x1b]52;c;aGk=\\x07" in screen and "\\x1b[2J" in screen and "[bold red]x[/]" in screen
         assert "Hostile" in screen  # a clear-screen sequence would have wiped the title
         assert tmux.run("list-buffers", check=False).stdout.strip() == ""  # OSC 52 did not set a clipboard

@@ -24,6 +24,7 @@ from reader.tui.widgets.wire_diff import WireDiffView
 class DiffScreen(Screen):
     """A pushed screen: the diff is computed in a worker and drawn when it arrives."""
 
+    HELP_TITLE = "Comparing two copies"
     HELP = "A is the article you were on, B its copy. q or Escape goes back."
     BINDINGS = [Binding("q,escape", "back", "Back", id="diff.back")]
 
@@ -51,7 +52,7 @@ class DiffScreen(Screen):
         except Exception as exc:  # noqa: BLE001 — shown in the header; the screen stays usable
             self.post_message(DiffReady(None, error=f"cannot align these copies: {exc}"))
             return
-        self.post_message(DiffReady(alignment, list(alignment.marks), (titles[0], titles[1]),
+        self.post_message(DiffReady(alignment, (titles[0], titles[1]),
                                     ([e.name for e in only_a], [e.name for e in only_b])))
 
     def on_diff_ready(self, message: DiffReady) -> None:
@@ -64,7 +65,7 @@ class DiffScreen(Screen):
         view = self.query_one(WireDiffView)
         notes = [f"names only in {side}: " + ", ".join(names) for side, names in zip("AB", message.names, strict=True)
                  if names]  # whom the copy dropped or added: the diff's first lines, not the header's
-        view.set_alignment(list(self.alignment.segments), message.marks, list(self.alignment.flags), notes=notes)
+        view.set_alignment(self.alignment.segments, self.alignment.ops, notes=notes)
         self.watch(view, "current_change", lambda _: self._show_header(), init=False)
         self._show_header()
 
@@ -75,6 +76,8 @@ class DiffScreen(Screen):
     def _show_header(self) -> None:
         """Three lines, whatever the width (7 of 24 rows before): each side's share and title, then the
         label, where the reader is among the changes, and the legend, each cut to fit."""
+        from reader.overlap.render import short_legend  # loaded by the worker that aligned the pair
+
         found, view = self.alignment, self.query_one(WireDiffView)
         header = self.query_one("#diff-header", Static)
         width = max(10, header.content_size.width or self.size.width - 2)  # inside its padding
@@ -89,7 +92,7 @@ class DiffScreen(Screen):
         for side, share, title in (("A", found.share_a, self._titles[0]), ("B", found.share_b, self._titles[1])):
             text.append(f"{side} {share:.0%} reused  ", style="bold")
             text.append(fit(inert(title), max(1, width - 16), cell_len) + "\n")
-        line = f"{inert(label)} · {where} · ~ changed  - only A  + only B  ! check"
+        line = f"{inert(label)} · {where} · {short_legend('A', 'B')}"
         text.append(fit(line, width, cell_len), style="italic")
         header.update(text)
 
@@ -105,6 +108,7 @@ def _label(library: Library, article_id: str) -> str:
 class CopyChooser(ModalScreen[str | None]):
     """Pick which copy to compare with; dismisses with the other article's id (None: cancelled)."""
 
+    HELP_TITLE = "Copies of this article"
     HELP = "Copies of this article, most reused first. Enter compares; Escape cancels."
     BINDINGS = [Binding("escape,q", "cancel", "Cancel", id="chooser.cancel")]
     DEFAULT_CSS = """

@@ -40,11 +40,16 @@ class ExportDialog(Dialog[tuple[str, str] | None]):
         name: the file name offered.
     """
 
+    HELP_TITLE = "Export dialog"
     HELP = "The file's extension picks the format: .md, .csv or .jsonl. Enter writes; Escape cancels."
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="export.cancel")]
-    def __init__(self, count: int, listed: str, folder: Path | None, name: str) -> None:
+    def __init__(self, count: int, listed: str, folder: Path | None, name: str, error: str | None = None) -> None:
         super().__init__()
         self.count, self.listed, self.folder, self.offered = count, listed, folder, name
+        self.error = error
+        """Why the last try with this name failed (the dialog comes back with the name as typed)."""
+        self._replace: Path | None = None
+        """The existing file a first Enter was warned about: Enter again on the same name replaces it."""
 
     def compose(self) -> ComposeResult:
         # The query and the entity names come from the user and the corpus: inert Text, never markup.
@@ -69,18 +74,39 @@ class ExportDialog(Dialog[tuple[str, str] | None]):
             yield Static("The extension picks the format: .md a Markdown dossier, .csv a spreadsheet, "
                          ".jsonl JSON Lines. Enter writes; Esc cancels.", id="export-hint", classes="dialog-hint",
                          markup=False)
+            yield Static(id="export-warning", classes="dialog-warning", markup=False)
             yield Static(id="export-error", classes="dialog-error", markup=False)
 
     def on_mount(self) -> None:
         path = self.query_one("#export-path", Input)
         path.focus()
         path.cursor_position = len(path.value)  # at the end: the extension is the likely edit
+        if self.error:
+            self.show_error(f"Not exported: {self.error}", capitalise=False)
+
+    def _target(self, path: str) -> Path:
+        """Where the typed name would be written (a bare name goes to `folder`)."""
+        target = Path(path).expanduser()
+        if not target.is_absolute() and self.folder is not None:
+            target = self.folder / target
+        return target
 
     @on(Input.Submitted, "#export-path")
     def _submitted(self, event: Input.Submitted) -> None:
         path = event.value.strip()
         fmt = format_of(path)
         if fmt is not None:
+            target = self._target(path)
+            try:
+                exists = target.is_file()
+            except OSError:
+                exists = False  # a name the file system refuses: the export says why
+            if exists and self._replace != target:
+                self._replace = target
+                warning = self.query_one("#export-warning", Static)
+                warning.update(Text(f"{inert(str(target))} exists: Enter again replaces it, or change the name."))
+                warning.display = True
+                return
             self.dismiss((path, fmt))
             return
         suffix = Path(path).suffix
@@ -93,6 +119,11 @@ class ExportDialog(Dialog[tuple[str, str] | None]):
         self.show_error(problem, capitalise=False)
 
     @on(Input.Changed, "#export-path")
-    def _edited(self) -> None:
+    def _edited(self, event: Input.Changed) -> None:
+        if self.error and event.value == self.offered:
+            return  # the input setting its first value: the reason the last try failed stays until an edit
+        self.error = None
         self.hide_error()
+        self._replace = None
+        self.query_one("#export-warning", Static).display = False
 

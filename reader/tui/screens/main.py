@@ -10,12 +10,15 @@ from textual.reactive import reactive
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer, Input
+from textual.worker import Worker, WorkerState
 
 from reader.library import Library
 from reader.listing import Rows
 from reader.models import SyncReport
+from reader.session import Session
 from reader.state import State
-from reader.tui import source
+from reader.textsafe import inert
+from reader.tui.keys import key_shown
 from reader.tui.messages import (
     CopiesFound,
     EntitiesCounted,
@@ -25,6 +28,7 @@ from reader.tui.messages import (
     SyncProgressed,
 )
 from reader.tui.screens.main_actions import MainActions
+from reader.tui.screens.main_moves import MainMoves
 from reader.tui.screens.main_review import MainReview
 from reader.tui.screens.main_searches import MainSearches
 from reader.tui.screens.main_work import MainWork
@@ -32,15 +36,20 @@ from reader.tui.widgets import ArticleList, EntitySidebar, ReadingView, SearchBa
 
 SIDEBAR_MIN_WIDTH = 100
 """Below this many columns the entity sidebar hides (a key still shows it)."""
-SPLIT_MIN_WIDTH = 140
+SPLIT_MIN_WIDTH = 120
 """From this many columns the list and the reading view sit side by side."""
+SIDEBAR_SPLIT_MIN_WIDTH = 150
+"""With the list and the reading view side by side, the sidebar shows by itself from this many columns."""
 
 
-class MainScreen(MainActions, MainReview, MainSearches, MainWork, Screen):
-    """Owns what is shown (rows, query, filters, the open article) and hands it down to the panes."""
+class MainScreen(MainActions, MainMoves, MainReview, MainSearches, MainWork, Screen):
+    """Binds a Session (what is shown: rows, query, filters, view, sort, the open article, marks) to the
+    panes: keys change the session, workers answer the query it names, and the panes draw it."""
 
-    HELP = ("q goes back (and quits from the list); / searches; S saves the search, listed with its counts atop "
-            "the entity sidebar; d compares an article with its wire copies.")
+    HELP_TITLE = "Reading"
+    HELP = ("q goes back (and quits from the list); / searches; l shows every article, the unread, the starred; "
+            "J/K the next or previous article; S saves the search, listed with its counts atop the entity sidebar; "
+            "d compares an article with its wire copies; T the timeline (Enter on it lists a day, week or month).")
     BINDINGS = [
         # Priority: the binding runs as the key arrives, before the keys typed after it are routed
         # (to whatever has focus at that moment), so `/ferry` typed in one burst all lands in the bar.
@@ -49,16 +58,25 @@ class MainScreen(MainActions, MainReview, MainSearches, MainWork, Screen):
         Binding("escape", "back_or_clear", "Back", id="main.escape", show=False),
         Binding("n", "next_unread(1)", "Next unread", id="main.next_unread", show=False),
         Binding("N", "next_unread(-1)", "Previous unread", id="main.previous_unread", show=False),
-        Binding("r", "toggle_read", "Read", id="main.toggle_read"),
-        Binding("s", "toggle_star", "Star", id="main.toggle_star"),
+        Binding("r", "toggle_read", "Read", id="main.toggle_read", show=False),
+        Binding("s", "toggle_star", "Star", id="main.toggle_star", show=False),
         Binding("d", "diff", "Diff", id="main.diff"),
-        Binding("e", "toggle_sidebar", "Entities", id="main.sidebar"),
+        Binding("e", "toggle_sidebar", "Entities", id="main.sidebar", show=False),
         Binding("R", "rescan", "Rescan the corpus folder", id="main.rescan", show=False),
         Binding("x", "export", "Export the list", id="main.export", show=False),
         Binding("S", "save_search", "Save this search", id="main.save_search", show=False),
         Binding("T", "toggle_timeline", "Timeline", id="main.timeline", show=False),
         Binding("t", "tag", "Tag", id="main.tag", show=False),
         Binding("a", "note", "Annotate (note)", id="main.note", show=False),
+        Binding("l", "next_view", "View: all, unread, starred", id="main.view", show=False),
+        Binding("A", "mark_all_read", "Mark all listed read", id="main.mark_all_read", show=False),
+        Binding("O", "toggle_sort", "Sort: relevance or date", id="main.sort", show=False),
+        Binding("J", "next_article(1)", "Next article", id="main.next_article", show=False),
+        Binding("K", "next_article(-1)", "Previous article", id="main.previous_article", show=False),
+        Binding("o", "open_url", "Open the article's URL", id="main.open_url", show=False),
+        Binding("y", "copy_url", "Copy the article's URL", id="main.copy_url", show=False),
+        Binding("backspace", "drop_filter", "Drop the last filter (a name, a date range)", id="main.drop_filter",
+                show=False),
     ]
 
     reading: reactive[bool] = reactive(False)
@@ -66,24 +84,17 @@ class MainScreen(MainActions, MainReview, MainSearches, MainWork, Screen):
     sidebar: reactive[bool | None] = reactive(None)
     """None: shown from SIDEBAR_MIN_WIDTH columns; True/False: the user's choice (key `e`)."""
     current_article_id: reactive[str | None] = reactive(None)
-    """The article in the reading view."""
+    """The article in the reading view (Session.current)."""
+    view: reactive[str] = reactive("all")
+    """Session.view, for the status bar (bound to it)."""
+    sort: reactive[str] = reactive("relevance")
+    """Session.sort, for the status bar (bound to it)."""
 
     def __init__(self, library: Library, state: State) -> None:
         super().__init__()
         self.library = library
         self.state = state
-        self.all_rows: Rows = Rows.of([])
-        """Every article, newest first (its lines read from the store as they are drawn)."""
-        self.read: set[str] = set()
-        self.starred: set[str] = set()
-        self.copies: set[str] = set()
-        self.kept_query = ""
-        """The query as of the last Enter (Escape returns to it)."""
-        self.query_text = ""
-        self.filters: list[tuple[str, str]] = []
-        """Entity filters, (type, name), in the order chosen."""
-        self.rows_query = ""
-        """The full query the list's rows answer ("" for every article); behind full_query while searching."""
+        self.session = Session()
         self._restore: str | None = state.last_selected(library.corpus)
         """The article to put the cursor on once the list has rows (the last one selected)."""
         self._preview: Timer | None = None
@@ -92,7 +103,7 @@ class MainScreen(MainActions, MainReview, MainSearches, MainWork, Screen):
         """The report of the last finished text sync (None until one finished)."""
 
     def compose(self) -> ComposeResult:
-        yield StatusBar(id="status")
+        yield StatusBar(id="status").data_bind(MainScreen.view, MainScreen.sort)
         yield SearchBar(id="search")
         yield TimelineBar(id="timeline")
         with Horizontal(id="panes"):
@@ -112,21 +123,23 @@ class MainScreen(MainActions, MainReview, MainSearches, MainWork, Screen):
 
     # --- results coming back ---------------------------------------------------------------------
     def on_listing_loaded(self, message: ListingLoaded) -> None:
-        self.all_rows = message.rows
-        self.read, self.starred = message.read, message.starred
+        session = self.session
+        session.all_rows = message.rows
+        session.read, session.starred = message.read, message.starred
         articles = self.query_one(ArticleList)
-        articles.set_marks(self.read, self.starred, self.copies)
+        articles.set_marks(session.read, session.starred, session.copies)
+        articles.show_outlet = message.outlets > 1  # one outlet says nothing a column could: fold it away
         keep, self._restore = (self._restore, None) if message.rows else (None, self._restore)
         self.query_one(StatusBar).total = len(message.rows)
         self.count_searches()
         if not self._synced:
             self._synced = True
             self.call_after_refresh(self.run_sync)
-        if self.full_query:
-            self.search(self.full_query, debounce=0)
+        if session.searching:
+            self.search(session.query, session.sort, debounce=0)
         else:
-            self._show_rows(message.rows, keep)
-            self.count_entities("")
+            self._show_rows(session.listed_without_search(), keep, session.query)
+            self.count_entities(session.query)
 
     def on_sync_progressed(self, message: SyncProgressed) -> None:
         self.query_one(StatusBar).busy = f"{message.stage} {message.done}/{message.total}"
@@ -139,7 +152,7 @@ class MainScreen(MainActions, MainReview, MainSearches, MainWork, Screen):
             return
         self.count_searches()  # new text or new entities: saved searches may match more, or fewer
         if message.stage == "entities":
-            self.count_entities(self.full_query)
+            self.count_entities(self.session.query)
             return
         report = message.report
         self._last_sync = report  # an empty list reloaded below then says why it is empty
@@ -149,45 +162,47 @@ class MainScreen(MainActions, MainReview, MainSearches, MainWork, Screen):
             first = wrong[0]
             more = f" and {len(wrong) - 1} more" if len(wrong) > 1 else ""
             status.notice = f"skipped {first['path']}: {first['reason']}{more} (wire index lists them)"
-        if report and (report.added or report.updated or report.removed or not self.all_rows):
+        if report and (report.added or report.updated or report.removed or not self.session.all_rows):
             self.load_listing()
         self.run_enrichment()
 
     def on_search_finished(self, message: SearchFinished) -> None:
-        if message.query != self.full_query:
+        if message.query != self.session.query or message.sort != self.session.sort:
             return  # a result for a query the user has already changed
         self._show_rows(self.library.rows(message.ids), query=message.query)
         self.query_one(StatusBar).notice = message.notice or ""
         self.count_entities(message.query)
 
     def on_entities_counted(self, message: EntitiesCounted) -> None:
-        if message.query == self.full_query:
+        if message.query == self.session.query:
             self.query_one(EntitySidebar).show_counts(message.counts, message.available)
 
     def on_copies_found(self, message: CopiesFound) -> None:
         self.query_one(StatusBar).busy = ""
-        self.copies = message.ids
-        self.query_one(ArticleList).set_marks(self.read, self.starred, self.copies)
-        if self.current_article_id in self.copies:  # open before the copies were known: list them now
+        session = self.session
+        session.copies = message.ids
+        self.query_one(ArticleList).set_marks(session.read, session.starred, session.copies)
+        if self.current_article_id in session.copies:  # open before the copies were known: list them now
             self.list_copies(self.current_article_id, shown=True)
 
     def _show_rows(self, rows: Rows, keep: str | None = None, query: str = "") -> None:
-        self.rows_query = query
+        self.session.show(rows, query)
         articles = self.query_one(ArticleList)
         articles.set_rows(rows, keep)
         self.update_timeline()
         status = self.query_one(StatusBar)
         status.shown = len(rows)
-        read = self.read
-        status.unread = sum(1 for i in rows.ids if i not in read)
+        status.unread = self.session.unread_count()
         status.position = articles.cursor + 1 if rows else 0
         if not rows:
             self._explain_empty()
 
     def _explain_empty(self) -> None:
         """Say in the list why it is empty and what to do: nothing matched, or the corpus has no articles."""
-        if self.all_rows and self.full_query:
+        if self.session.all_rows and self.session.searching:
             message = "No article matches this search. Esc clears it."
+        elif self.session.all_rows and self.session.view != "all":
+            message = f"No {self.session.view} articles. {key_shown(self, 'main.view')} shows another view."
         elif self._last_sync is None:
             message = "Reading the corpus folder…"
         else:
@@ -199,6 +214,13 @@ class MainScreen(MainActions, MainReview, MainSearches, MainWork, Screen):
         self.query_one(ArticleList).set_empty_message(message)
 
     # --- the panes' messages -----------------------------------------------------------------------
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """One handler for every worker that failed (an exception its own code did not turn into a message):
+        a notice naming the work, so nothing fails silently."""
+        if event.state == WorkerState.ERROR and event.worker.error is not None:
+            what = f"{event.worker.description or 'background work'} failed: {event.worker.error}"
+            self.notify(inert(" ".join(what.split())), severity="error", timeout=8, markup=False)
+
     @on(ArticleList.Highlighted)
     def _highlighted(self, message: ArticleList.Highlighted) -> None:
         self.query_one(StatusBar).position = message.article_list.cursor + 1
@@ -228,56 +250,55 @@ class MainScreen(MainActions, MainReview, MainSearches, MainWork, Screen):
 
     @on(Input.Changed, "#search")
     def _query_typed(self, event: Input.Changed) -> None:
-        self.query_text = event.value.strip()
-        self.refilter()
+        if self.session.type(event.value):
+            self.refilter()
 
     @on(Input.Submitted, "#search")
     def _query_kept(self, event: Input.Submitted) -> None:
-        self.kept_query = self.query_text
+        self.session.keep()
         self.set_focus(self.query_one(ArticleList))
         self._layout()
 
     @on(SearchBar.Cancelled)
     def _query_cancelled(self) -> None:
         bar = self.query_one(SearchBar)
-        if bar.value.strip() != self.kept_query:
-            bar.value = self.kept_query
+        if bar.value.strip() != self.session.kept:
+            bar.value = self.session.kept
         self.set_focus(self.query_one(ArticleList))
         self._layout()
 
     @on(EntitySidebar.Chosen)
     def _entity_chosen(self, message: EntitySidebar.Chosen) -> None:
-        if (message.type, message.name) not in self.filters:
-            self.filters.append((message.type, message.name))
+        if self.session.add_filter(message.type, message.name):
             self.refilter()
 
     @on(EntitySidebar.Cleared)
-    def _entities_cleared(self) -> None:
-        if self.filters:
-            self.filters.clear()
+    def _entities_cleared(self, message: EntitySidebar.Cleared) -> None:
+        if not message.every:
+            self.action_drop_filter()
+        elif self.session.clear_filters():
             self.refilter()
 
     @property
     def full_query(self) -> str:
-        """The typed query AND every entity filter."""
-        parts = [self.query_text] if self.query_text else []
-        for kind, name in self.filters:
-            parts.append(f'{source.ENTITY_FIELDS.get(kind, "entity")}:"{name.replace(chr(34), "")}"')
-        return " ".join(parts)
+        """The query the list answers (Session.query): the typed words, the entity filters, the view."""
+        return self.session.query
 
-    def refilter(self) -> None:
-        """Run the current query (or show every article) after the query or the filters changed."""
+    def refilter(self, debounce: bool = True) -> None:
+        """Run the session's query (or list every article in its view) after any part of it changed."""
+        session = self.session
         status = self.query_one(StatusBar)
-        status.query = self.query_text
-        status.filters = tuple(f"{source.ENTITY_FIELDS.get(k, 'entity')}:{n}" for k, n in self.filters)
-        self.query_one(EntitySidebar).show_filters(self.filters)
-        if self.full_query:
-            self.search(self.full_query)
+        status.query = session.typed
+        status.filters = session.describe_filters()
+        self.view, self.sort = session.view, session.sort
+        self.query_one(EntitySidebar).show_filters(session.filters)
+        if session.searching:
+            self.search(session.query, session.sort, **({} if debounce else {"debounce": 0}))
         else:
             self.workers.cancel_group(self, "search")
             status.notice = ""
-            self._show_rows(self.all_rows)
-            self.count_entities("")
+            self._show_rows(session.listed_without_search(), query=session.query)
+            self.count_entities(session.query)
 
     # --- actions ---------------------------------------------------------------------------------------
     def action_search(self) -> None:
@@ -301,9 +322,7 @@ class MainScreen(MainActions, MainReview, MainSearches, MainWork, Screen):
     def action_back_or_clear(self) -> None:
         if self.reading or (self.has_class("-split") and self.query_one(ReadingView).has_focus_within):
             self.action_back()
-        elif self.kept_query or self.filters:
-            self.kept_query = ""
-            self.filters.clear()
+        elif self.session.clear():
             self.query_one(SearchBar).value = ""  # Input.Changed re-runs the (now empty) query
             self.refilter()
             self._layout()
@@ -350,6 +369,8 @@ class MainScreen(MainActions, MainReview, MainSearches, MainWork, Screen):
         split = width >= SPLIT_MIN_WIDTH
         self.set_class(split, "-split")
         self.set_class(self.reading and not split, "-reading")
-        self.set_class(self.sidebar if self.sidebar is not None else width >= SIDEBAR_MIN_WIDTH, "-sidebar")
-        searching = self.query_one(SearchBar).has_focus or bool(self.kept_query)
+        # The sidebar by itself only where the list and the reading view still get room beside it.
+        auto = width >= (SIDEBAR_SPLIT_MIN_WIDTH if split else SIDEBAR_MIN_WIDTH)
+        self.set_class(self.sidebar if self.sidebar is not None else auto, "-sidebar")
+        searching = self.query_one(SearchBar).has_focus or bool(self.session.kept)
         self.set_class(searching, "-search")

@@ -6,8 +6,8 @@ from __future__ import annotations
 import re
 
 from reader.library import Library
-from reader.listing import Rows
 from reader.searches import SavedSearch
+from reader.session import Session
 from reader.state import State
 from reader.textsafe import inert
 from reader.tui.messages import ArticleLoaded, MentionsLoaded
@@ -18,14 +18,13 @@ TAGS_FIELD = re.compile(r"\btags:", re.I)
 
 
 class MainReview:
-    """Mixed into MainScreen, which provides the panes, `current_article_id`, `all_rows`, `full_query`,
+    """Mixed into MainScreen, which provides the panes, `session`, `current_article_id`,
     `_target` (MainActions), the worker `search` (MainWork) and `_saved`, `count_searches` (MainSearches)."""
 
     library: Library
     state: State
+    session: Session
     current_article_id: str | None
-    all_rows: Rows
-    full_query: str
     _saved: tuple[SavedSearch, ...]
 
     def on_article_loaded(self, message: ArticleLoaded) -> None:
@@ -38,7 +37,7 @@ class MainReview:
             self.query_one(ReadingView).set_mentions(message.mentions)
 
     def _title(self, article_id: str) -> str:
-        row = self.all_rows.get(article_id)
+        row = self.session.all_rows.get(article_id)
         return row.title if row else article_id
 
     def action_tag(self) -> None:
@@ -80,7 +79,7 @@ class MainReview:
 
     def _tags_changed(self) -> None:
         """The list and the saved searches' counts follow a tag change when their queries name `tags:`."""
-        if TAGS_FIELD.search(self.full_query):
-            self.search(self.full_query, debounce=0)
+        if TAGS_FIELD.search(self.session.query):
+            self.search(self.session.query, self.session.sort, debounce=0)
         if any(TAGS_FIELD.search(s.query) for s in self._saved):
             self.count_searches()

@@ -10,6 +10,7 @@ from reader import searches
 from reader.errors import WireError
 from reader.library import Library
 from reader.searches import SavedSearch
+from reader.session import Session
 from reader.state import State
 from reader.textsafe import inert
 from reader.tui.keys import key_shown
@@ -22,15 +23,12 @@ r, n, Enter costs one count, not one per key."""
 
 
 class MainSearches:
-    """Mixed into MainScreen, which provides the panes, the query state (`query_text`, `kept_query`,
-    `filters`, `full_query`), `refilter`, `_layout` and the worker `count_searches`."""
+    """Mixed into MainScreen, which provides the panes, the `session`, `refilter`, `_layout` and the worker
+    `count_searches`."""
 
     library: Library
     state: State
-    query_text: str
-    kept_query: str
-    filters: list[tuple[str, str]]
-    full_query: str
+    session: Session
     _recount: Timer | None = None
     """The pending recount after read marks changed (a new change restarts it)."""
     _saved: tuple[SavedSearch, ...] = ()
@@ -40,12 +38,12 @@ class MainSearches:
         """`S`: save the search shown (the typed query and the entity filters) under a name asked for."""
         from reader.tui.screens.save_search import SaveSearchDialog, offered_name  # a pushed screen
 
-        query = self.full_query
+        query = self.session.query
         if not query:
             self.notify(f"Search first ({key_shown(self, 'main.search')}), then {key_shown(self, 'main.save_search')} "
                         "saves it", timeout=3, markup=False)
             return
-        name = self.query_text or " ".join(name for _kind, name in self.filters)
+        name = self.session.typed or " ".join(name for _kind, name in self.session.filters) or self.session.view
 
         def saved(stored: str | None) -> None:
             if stored:
@@ -74,8 +72,7 @@ class MainSearches:
 
     def on_entity_sidebar_search_chosen(self, message: EntitySidebar.SearchChosen) -> None:
         """Run a saved search: its query replaces the typed one and the entity filters, as if typed and kept."""
-        self.filters.clear()
-        self.query_text = self.kept_query = message.query
+        self.session.run_saved(message.query)
         # Setting the bar posts Input.Changed, which runs the same query again: the search worker is
         # exclusive, so only one result comes back.
         self.query_one(SearchBar).value = message.query

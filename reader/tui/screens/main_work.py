@@ -11,6 +11,7 @@ from reader import searches
 from reader.errors import WireError
 from reader.export import check_out_path, export_file
 from reader.library import Library, SyncCancelled
+from reader.session import Session
 from reader.state import State
 from reader.tui import source
 from reader.tui.messages import (
@@ -37,13 +38,14 @@ class MainWork:
 
     library: Library
     state: State
-    full_query: str
-    """Provided by MainScreen (a property there): the typed query AND the entity filters."""
+    session: Session
+    """Provided by MainScreen: what the list shows. Read here (its query, its copies), never changed."""
 
     @work(thread=True, group="listing", exclusive=True, exit_on_error=False, description="Loading the list")
     def load_listing(self) -> None:
         # Ids and dates only (a list-order index): each line is read from the store when it is drawn.
-        self.post_message(ListingLoaded(self.library.rows(), self.state.read_ids(), self.state.starred_ids()))
+        self.post_message(ListingLoaded(self.library.rows(), self.state.read_ids(), self.state.starred_ids(),
+                                        self.library.outlets()))
 
     @work(thread=True, group="index", exclusive=True, exit_on_error=False, description="Syncing the corpus")
     def run_sync(self) -> None:
@@ -58,14 +60,18 @@ class MainWork:
             self.post_message(SyncFinished(report))
 
     @work(thread=True, group="search", exclusive=True, exit_on_error=False, description="Searching")
-    def search(self, query: str, debounce: float = SEARCH_DEBOUNCE) -> None:
+    def search(self, query: str, sort: str = "relevance", debounce: float = SEARCH_DEBOUNCE) -> None:
         time.sleep(debounce)
         if get_current_worker().is_cancelled:
             return
         # Every match, as ids: the list reads each line's title when it is drawn.
-        found = self.library.found(query)
+        try:
+            found = self.library.found(query, sort)
+        except WireError as exc:  # a query the user can fix (`is:bogus`): said in the status line
+            self.post_message(SearchFinished(query, [], 0, str(exc), sort))
+            return
         if not get_current_worker().is_cancelled:
-            self.post_message(SearchFinished(query, found.ids, len(found.ids), found.notice))
+            self.post_message(SearchFinished(query, found.ids, len(found.ids), found.notice, sort))
 
     @work(thread=True, group="article", exclusive=True, exit_on_error=False, description="Opening an article")
     def load_article(self, article_id: str) -> None:
@@ -75,11 +81,11 @@ class MainWork:
         mentions = self.library.mentions(article.id, wait=False)
         # The user's tags and note are read here too, on the state connection shared with the UI thread
         # (reads only, as load_listing's marks); `t` and `a` write them on the UI thread.
-        self.post_message(ArticleLoaded(article, mentions or [], self.library.highlights(article, self.full_query),
+        self.post_message(ArticleLoaded(article, mentions or [], self.library.highlights(article, self.session.query),
                                         self.state.tags_of(article.id), self.state.note(article.id)))
         if mentions is None:
             self.load_mentions(article.id)
-        if article.id in self.copies:  # the copy stage is done: its scored pairs are on disk, read at once
+        if article.id in self.session.copies:  # the copy stage is done: its scored pairs are on disk, read at once
             self.post_message(CopiesListed(article.id, self.library.copies_of(article.id), shown=True))
 
     @work(thread=True, group="mentions", exclusive=True, exit_on_error=False, description="Finding the names")
@@ -130,7 +136,9 @@ class MainWork:
             now = time.monotonic()
             if now - last[0] >= 0.05 or done == total:
                 last[0] = now
-                self.post_message(SyncProgressed(f"{label}: {stage}" if label else stage, done, total))
+                # "entities: reading", not "entities: entities" when the stage says its own name.
+                what = f"{label}: {stage}" if label and stage != label else stage
+                self.post_message(SyncProgressed(what, done, total))
 
         return progress
 

@@ -31,6 +31,7 @@ class NoteDialog(Dialog[str | None]):
         title: its title, to say which article this is.
     """
 
+    HELP_TITLE = "Note editor"
     HELP = "Write the note; save it (an empty note is deleted). Escape cancels, twice when there are changes."
     BINDINGS = [
         Binding("ctrl+s", "save", "Save the note", id="note.save"),

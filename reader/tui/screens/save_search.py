@@ -33,6 +33,7 @@ class SaveSearchDialog(Dialog[str | None]):
         name: the name offered (editable).
     """
 
+    HELP_TITLE = "Save-search dialog"
     HELP = "Enter saves under the name typed (an existing name is replaced); Escape cancels."
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="save_search.cancel")]
     def __init__(self, state: State, query: str, name: str) -> None:

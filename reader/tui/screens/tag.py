@@ -31,6 +31,7 @@ class TagDialog(Dialog[list[str] | None]):
         title: its title, to say which article this is.
     """
 
+    HELP_TITLE = "Tag dialog"
     HELP = "+tag adds a tag, -tag removes one, a bare tag adds it; several at once. Enter applies; Escape cancels."
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="tag.cancel")]
     def __init__(self, state: State, article_id: str, title: str) -> None:
@@ -54,8 +55,8 @@ class TagDialog(Dialog[list[str] | None]):
             yield Static(about, id="tag-title", classes="dialog-title", markup=False)
             yield Static(current, id="tag-current", markup=False)
             yield OrderedInput(id="tag-edits", placeholder="+tag adds, -tag removes", select_on_focus=False)
-            yield Static("+tag (or tag) adds, -tag removes, several at once: +urgent -draft. "
-                         "Enter applies; Esc cancels.", id="tag-hint", classes="dialog-hint", markup=False)
+            yield Static("+tag (or tag) adds, -tag removes, several at once: +urgent -draft; words after "
+                         "+ or - make one tag (+follow up is follow-up). Enter applies; Esc cancels.", id="tag-hint", classes="dialog-hint", markup=False)
             if self.in_use:
                 yield Static(Text("In use: " + ", ".join(f"{inert(t)} ({n})" for t, n in self.in_use)),
                              id="tag-in-use", classes="dialog-hint", markup=False)
@@ -66,7 +67,7 @@ class TagDialog(Dialog[list[str] | None]):
 
     @on(Input.Submitted, "#tag-edits")
     def _submitted(self, event: Input.Submitted) -> None:
-        words = event.value.split()
+        words = review.split_edits(event.value)
         if not words:
             self.dismiss(None)  # nothing typed: Enter closes, as Esc would
             return

@@ -26,6 +26,7 @@ CJK-locale terminals, and these read well in any font over SSH."""
 class ArticleList(ScrollView, can_focus=True):
     """Article rows: marks, date, outlet, title. The screen hands rows and marks down; the list only draws."""
 
+    HELP_TITLE = "Article list"
     HELP = "The article list. N unread, * starred, = has wire copies."
     BINDINGS = [
         Binding("j,down", "cursor_down", "Down", id="list.down", show=False),
@@ -84,6 +85,8 @@ class ArticleList(ScrollView, can_focus=True):
 
     cursor: reactive[int] = reactive(0, always_update=False, repaint=False)
     """Index of the highlighted row."""
+    show_outlet: reactive[bool] = reactive(True, init=False)
+    """The outlet column (the screen folds it away when the corpus names one outlet)."""
 
     def __init__(self, *, name: str | None = None, id: str | None = None,  # noqa: A002 — Textual's signature
                  classes: str | None = None) -> None:
@@ -122,6 +125,10 @@ class ArticleList(ScrollView, can_focus=True):
         self.read, self.starred = read, starred
         if copies is not None:
             self.copies = copies
+        self._lines.clear()
+        self.refresh()
+
+    def watch_show_outlet(self) -> None:
         self._lines.clear()
         self.refresh()
 
@@ -225,8 +232,9 @@ class ArticleList(ScrollView, can_focus=True):
         text.append(COPIES if copies else " ", mark)
         text.append(" ")
         text.append(f"{row.date or '—':<10} ", style("article-list--date"))
-        outlet_width = 16 if width >= 100 else 12
-        text.append(_fit(inert(row.outlet or "—"), outlet_width) + " ", style("article-list--outlet"))
+        if self.show_outlet:
+            outlet_width = 16 if width >= 100 else 12
+            text.append(_fit(inert(row.outlet or "—"), outlet_width) + " ", style("article-list--outlet"))
         text.append(inert(row.title))
         text.truncate(width, overflow="ellipsis", pad=True)
         if is_cursor:

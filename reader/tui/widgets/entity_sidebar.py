@@ -41,11 +41,13 @@ class EntitySidebar(Vertical, can_focus=False):
     filters the list by an entity (again to narrow further); Backspace or Escape clears every entity
     filter; Delete forgets the saved search under the cursor."""
 
+    HELP_TITLE = "Entity sidebar"
     HELP = ("Saved searches (S saves one), then the entities in the current results. "
             "Enter runs a search or filters by a name, a second name narrows; Backspace clears; "
             "Delete forgets a saved search.")
     BINDINGS = [
-        Binding("backspace,escape", "clear", "Clear filters", id="entities.clear"),
+        Binding("backspace", "clear(False)", "Drop the last filter", id="entities.drop_filter", show=False),
+        Binding("escape", "clear(True)", "Clear filters", id="entities.clear"),
         # Not in the footer: at 80 columns it would push out the keys already there.
         Binding("delete", "delete_search", "Delete the saved search", id="entities.delete_search", show=False),
     ]
@@ -72,9 +74,10 @@ class EntitySidebar(Vertical, can_focus=False):
 
     @dataclass
     class Cleared(Message):
-        """Every entity filter is to go."""
+        """The last entity filter chosen is to go, or (`every`) all of them."""
 
         sidebar: EntitySidebar
+        every: bool = True
 
         @property
         def control(self) -> EntitySidebar:
@@ -197,8 +200,8 @@ class EntitySidebar(Vertical, can_focus=False):
         else:
             self.post_message(self.Chosen(self, kind, name))
 
-    def action_clear(self) -> None:
-        self.post_message(self.Cleared(self))
+    def action_clear(self, every: bool = True) -> None:
+        self.post_message(self.Cleared(self, every))
 
     def action_delete_search(self) -> None:
         option = self.query_one("#entity-options", OptionList).highlighted_option

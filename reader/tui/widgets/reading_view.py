@@ -13,7 +13,7 @@ from textual.reactive import reactive
 from textual.widgets import Static
 
 from reader.models import Article, Mention
-from reader.textsafe import inert
+from reader.textsafe import inert, openable_url
 
 ENTITY_TYPES = ("person", "organization", "place")
 
@@ -21,6 +21,7 @@ ENTITY_TYPES = ("person", "organization", "place")
 class ReadingView(VerticalScroll, can_focus=True):
     """Shows the article it is given; never loads anything itself."""
 
+    HELP_TITLE = "Reading view"
     HELP = "The reading view. Boilerplate (sign-ups, appeals, captions) is hidden until shown."
     BINDINGS = [
         Binding("j,down", "scroll_down", "Scroll down", id="reading.down", show=False),
@@ -165,6 +166,11 @@ class ReadingView(VerticalScroll, can_focus=True):
         if self.tags:
             out.append("\ntags: " + ", ".join(inert(t) for t in self.tags), part("reading-view--tags"))
         out.append("\n" + inert(article.id), part("reading-view--meta"))
+        if article.url:
+            # A terminal link (OSC 8) when the URL is safe to put in one; `o` opens it, `y` copies it.
+            link = openable_url(article.url)
+            out.append("\n" + inert(article.url), part("reading-view--meta") + Style(link=link) if link else
+                       part("reading-view--meta"))
         if self.copies:
             out.append(f"\n\nWire copies ({len(self.copies)}; shares: this one, the copy; d compares)",
                        part("reading-view--note-label"))

@@ -13,6 +13,7 @@ from reader.tui.widgets.ordered import OrderedInput
 class SearchBar(OrderedInput):
     """An Input that also says when the user gave up (Escape); Changed and Submitted come from Input."""
 
+    HELP_TITLE = "Search bar"
     HELP = 'Search: words (AND), "phrases", OR, NOT, title:, outlet:, byline:, date:[2026-02-01 to 2026-02-10].'
     BINDINGS = [Binding("escape", "cancel", "Cancel search", id="search.cancel")]
     DEFAULT_CSS = """

@@ -39,16 +39,24 @@ class StatusBar(Widget):
     busy: reactive[str] = reactive("")
     """What runs in the background, e.g. `indexing 400/21578`; empty when idle."""
     notice: reactive[str] = reactive("")
+    view: reactive[str] = reactive("all")
+    """What the list keeps: all, unread or starred (bound to MainScreen.view)."""
+    sort: reactive[str] = reactive("relevance")
+    """A search's order (bound to MainScreen.sort): shown only when it is by date, and only for a search."""
 
     def render(self) -> Text:
         part = self.get_component_rich_style
         text = Text(no_wrap=True, overflow="ellipsis", end="")
         text.append(" wire ", part("status-bar--name"))
         text.append(inert(self.corpus))
+        view = "" if self.view == "all" else f"[{self.view}]"
         if self.query or self.filters:
             text.append("  ")
             text.append(inert(" ".join([self.query, *self.filters]).strip()), part("status-bar--query"))
-            text.append(f"  {self.shown} of {self.total}")
+            text.append(f"{' ' + view if view else ''}{' by date' if self.sort == 'date' else ''}"
+                        f"  {self.shown} of {self.total}")
+        elif view:
+            text.append(f"  {view} {self.shown} of {self.total}")
         else:
             text.append(f"  {self.total} articles")
         if self.shown:

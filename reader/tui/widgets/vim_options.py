@@ -9,6 +9,7 @@ from textual.widgets import OptionList
 class VimOptionList(OptionList):
     """An OptionList that also moves with j/k, g/G and Ctrl-d/Ctrl-u (OptionList knows only arrows)."""
 
+    HELP_TITLE = "Moving in a list (names, copies)"
     BINDINGS = [
         Binding("j", "cursor_down", "Down", show=False, id="options.down"),
         Binding("k", "cursor_up", "Up", show=False, id="options.up"),

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
-from rich.text import Text
+from rich.cells import cell_len
+from rich.segment import Segment as RichSegment
 from textual.binding import Binding
 from textual.geometry import Size
 from textual.reactive import reactive
@@ -14,29 +16,40 @@ from textual.strip import Strip
 from reader.models import Segment
 from reader.textsafe import inert
 
-UNIFIED_BELOW = 100
-"""Under this many columns the two sides are stacked (unified) instead of side by side."""
-GUTTER = {"same": " ", "changed": "~", "a_only": "-", "b_only": "+"}
-"""Gutter symbols: a change reads as a change without colour (monochrome terminals, colour blindness)."""
+COMPONENT_OF = {
+    "header": "wire-diff--header", "gutter": "wire-diff--gutter", "same": "wire-diff--same",
+    "changed": "wire-diff--changed", "a_only": "wire-diff--a-only", "b_only": "wire-diff--b-only",
+    "del": "wire-diff--del", "ins": "wire-diff--ins", "flag": "wire-diff--flag",
+}
+"""Run kinds of reader/overlap/render.py (the lines `wire diff` prints) to component classes: the app's one
+mapping, as cli_text._STYLE is the CLI's. "pad" takes the widget's own style."""
 
 
 @dataclass(frozen=True, slots=True)
 class DiffRow:
-    """One screen line: gutter mark, left (or only) text, right text, and its segment."""
+    """One screen line: render.py's (kind, text) runs and the passage it belongs to (-1: the notes above)."""
 
-    mark: str
-    left: Text
-    right: Text | None
+    runs: tuple[tuple[str, str], ...]
     segment: int
 
+    @property
+    def mark(self) -> str:
+        """The gutter symbol (= ~ < >), "" on notes and the blank line after each passage."""
+        return next((text.strip() for kind, text in self.runs if kind == "gutter"), "")
 
-FLAG_NAMES = {"number": "a number", "quote": "a quotation", "verb": "an attribution verb"}
+    @property
+    def text(self) -> str:
+        return "".join(text for _, text in self.runs)
 
 
 class WireDiffView(ScrollView, can_focus=True):
-    """Draws an alignment it is given; `]`/`[` jump between changes."""
+    """Draws an alignment it is given, laid out once per width; `]`/`[` jump between changes."""
 
-    HELP = "Gutter: ~ changed passage, - only in A, + only in B; changed words are emphasised."
+    # The symbols are render.py's (SYMBOL, DEL_OPEN…, flags.FLAG_SYMBOL), written out so the help screen can
+    # show them without loading the overlap module; tests/test_tui_diff.py checks they agree.
+    HELP_TITLE = "Wire diff"
+    HELP = ("Gutter: = same, ~ changed, < only in A, > only in B; inside a change [-A's words-] {+B's words+}; "
+            "!# !\" !@ before an edit that changes a number, a quote or an attribution verb.")
     BINDINGS = [
         Binding("j,down", "scroll_lines(1)", "Down", id="diff.down", show=False),
         Binding("k,up", "scroll_lines(-1)", "Up", id="diff.up", show=False),
@@ -47,20 +60,21 @@ class WireDiffView(ScrollView, can_focus=True):
         Binding("right_square_bracket", "next_change(1)", "Next change", id="diff.next_change"),
         Binding("left_square_bracket", "next_change(-1)", "Previous change", id="diff.previous_change"),
     ]
-    COMPONENT_CLASSES = {
-        "wire-diff--gutter", "wire-diff--current", "wire-diff--removed", "wire-diff--added",
-        "wire-diff--changed-a", "wire-diff--changed-b", "wire-diff--same", "wire-diff--flag",
-    }
+    COMPONENT_CLASSES = {*COMPONENT_OF.values(), "wire-diff--current"}
+    # Colour only adds to what the symbols and marks say; the text styles (strike, underline, reverse)
+    # still tell del from ins and the current change when `--color never` makes the app monochrome.
     DEFAULT_CSS = """
     WireDiffView {
         background: $surface;
+        & > .wire-diff--header { text-style: bold; }
         & > .wire-diff--gutter { color: $accent; text-style: bold; }
-        & > .wire-diff--current { background: $accent; color: $background; text-style: bold; }
+        & > .wire-diff--current { color: $accent; text-style: bold reverse; }
         & > .wire-diff--same { color: $text-muted; }
-        & > .wire-diff--removed { color: $error; }
-        & > .wire-diff--added { color: $success; }
-        & > .wire-diff--changed-a { color: $error; text-style: bold strike; }
-        & > .wire-diff--changed-b { color: $success; text-style: bold underline; }
+        & > .wire-diff--changed { color: $foreground; }
+        & > .wire-diff--a-only { color: $error; }
+        & > .wire-diff--b-only { color: $success; }
+        & > .wire-diff--del { color: $error; text-style: bold strike; }
+        & > .wire-diff--ins { color: $success; text-style: bold underline; }
         & > .wire-diff--flag { color: $warning; text-style: bold; }
     }
     """
@@ -71,25 +85,25 @@ class WireDiffView(ScrollView, can_focus=True):
     def __init__(self, **kwargs) -> None:
         super().__init__(**kwargs)
         self.segments: list[Segment] = []
-        self.marks: list[tuple[list[tuple[int, int]], list[tuple[int, int]]]] = []
+        self.ops: list[Sequence] = []
+        """Per segment: the overlap module's word ops (empty: render.py diffs a changed pair itself)."""
         self.notes: list[str] = []
-        self.flags: list[tuple[str, ...]] = []
-        """Per segment: number / quote / verb when its edits touch them (shown as a `!` line)."""
         self.rows: list[DiffRow] = []
         self.changes: list[int] = []
         """First row of each segment that is not `same`."""
         self._laid_out_for = -1
+        self._side_by_side = False
 
     @property
     def unified(self) -> bool:
-        return self.size.width < UNIFIED_BELOW
+        """Whether the rows are laid out in one column (narrower than render.SIDE_BY_SIDE_MIN)."""
+        return not self._side_by_side
 
-    def set_alignment(self, segments: list[Segment],
-                      marks: list[tuple[list[tuple[int, int]], list[tuple[int, int]]]],
-                      flags: list[tuple[str, ...]] | None = None, notes: list[str] | None = None) -> None:
-        """`notes`: lines shown above the first passage (which names only one side has), scrolled with it."""
-        self.segments, self.marks, self.flags = list(segments), list(marks), list(flags or [])
-        self.notes = list(notes or [])
+    def set_alignment(self, segments: Sequence[Segment], ops: Sequence[Sequence] | None = None,
+                      notes: Sequence[str] | None = None) -> None:
+        """`ops`: word ops per segment; `notes`: lines shown above the first passage (which names only one
+        side has), scrolled with it, before the legend."""
+        self.segments, self.ops, self.notes = list(segments), list(ops or []), list(notes or [])
         self._laid_out_for = -1
         self._layout()
 
@@ -97,97 +111,47 @@ class WireDiffView(ScrollView, can_focus=True):
         self._layout()
 
     def _layout(self) -> None:
+        """All rows for the current width: once per alignment and width, never per key or scroll."""
         width = self.scrollable_content_region.width
-        if width <= 0 or width == self._laid_out_for:
+        if width <= 0 or width == self._laid_out_for or not (self.segments or self.notes):
             return
+        # Imported here: the overlap package brings numpy, which the app's first screen never needs (the
+        # worker that aligned the pair has loaded it by now).
+        from reader.overlap.render import legend, segment_lines, side_by_side, wrap
+
         self._laid_out_for = width
-        self.rows, self.changes = [], []
-        for note in self.notes:
-            for line in self._wrap(Text(inert(note), style=self.get_component_rich_style("wire-diff--flag")),
-                                   width - 2):
-                self.rows.append(DiffRow(" ", line, None, -1))
-        if self.notes:
-            self.rows.append(DiffRow(" ", Text(""), None, -1))
+        self._side_by_side = side_by_side(width)
+        rows: list[DiffRow] = []
+        for note in [*self.notes, *legend("A", "B")]:
+            rows.extend(DiffRow(tuple(line), -1) for line in wrap([("header", inert(note))], width, cell_len))
+        rows.append(DiffRow((), -1))
+        changes: list[int] = []
         for n, segment in enumerate(self.segments):
-            marks = self.marks[n] if n < len(self.marks) else ([], [])
             if segment.kind != "same":
-                self.changes.append(len(self.rows))
-            flags = self.flags[n] if n < len(self.flags) else ()
-            if flags:
-                # Marked with a symbol as well as colour: what a journalist must check in this edit.
-                note = "changed: " + ", ".join(FLAG_NAMES[f] for f in flags)
-                self.rows.append(DiffRow("!", Text(note, style=self.get_component_rich_style("wire-diff--flag")),
-                                         None if self.unified else Text(""), n))
-            if self.unified:
-                self._unified_rows(n, segment, marks, width)
-            else:
-                self._split_rows(n, segment, marks, width)
-            self.rows.append(DiffRow(" ", Text(""), None if self.unified else Text(""), n))  # spacer
-        self.virtual_size = Size(width, len(self.rows))
+                changes.append(len(rows))
+            ops = self.ops[n] if n < len(self.ops) else ()
+            rows.extend(DiffRow(tuple(line), n) for line in segment_lines(segment, ops, width, cell_len))
+            rows.append(DiffRow((), n))  # a blank line between passages
+        self.rows, self.changes = rows, changes
+        self.virtual_size = Size(width, len(rows))
         self.refresh()
-
-    def _side(self, text: str, spans: list[tuple[int, int]], base: str, emphasis: str) -> Text:
-        part = self.get_component_rich_style
-        out = Text(end="")
-        edges = sorted({0, len(text), *(p for a, b in spans for p in (a, b))})
-        for left, right in zip(edges, edges[1:], strict=False):
-            inside = any(a <= left and right <= b for a, b in spans)
-            out.append(inert(text[left:right]), part(emphasis) if inside else part(base))
-        return out
-
-    def _wrap(self, text: Text, width: int) -> list[Text]:
-        lines = text.wrap(self.app.console, max(1, width), overflow="fold")
-        return list(lines) or [Text("")]
-
-    def _split_rows(self, n: int, seg: Segment, marks, width: int) -> None:
-        half = (width - 3) // 2
-        styles = {"same": ("wire-diff--same", "wire-diff--same"), "changed": ("wire-diff--removed", "wire-diff--added"),
-                  "a_only": ("wire-diff--removed", "wire-diff--added"),
-                  "b_only": ("wire-diff--removed", "wire-diff--added")}
-        base_a, base_b = styles.get(seg.kind, styles["same"])
-        left = self._wrap(self._side(seg.a, marks[0], base_a, "wire-diff--changed-a"), half) if seg.a else []
-        right = self._wrap(self._side(seg.b, marks[1], base_b, "wire-diff--changed-b"), width - 3 - half) \
-            if seg.b else []
-        for i in range(max(len(left), len(right))):
-            self.rows.append(DiffRow(GUTTER.get(seg.kind, "?"), left[i] if i < len(left) else Text(""),
-                                     right[i] if i < len(right) else Text(""), n))
-
-    def _unified_rows(self, n: int, seg: Segment, marks, width: int) -> None:
-        if seg.kind == "same":
-            for line in self._wrap(self._side(seg.a, [], "wire-diff--same", "wire-diff--same"), width - 2):
-                self.rows.append(DiffRow(" ", line, None, n))
-            return
-        if seg.a:
-            side_a = self._side(seg.a, marks[0], "wire-diff--removed", "wire-diff--changed-a")
-            for line in self._wrap(side_a, width - 2):
-                self.rows.append(DiffRow("-", line, None, n))
-        if seg.b:
-            for line in self._wrap(self._side(seg.b, marks[1], "wire-diff--added", "wire-diff--changed-b"), width - 2):
-                self.rows.append(DiffRow("+", line, None, n))
 
     def render_line(self, y: int) -> Strip:
         width = self.scrollable_content_region.width
         index = int(self.scroll_offset.y) + y
+        base = self.rich_style
         if index >= len(self.rows):
-            return Strip.blank(width, self.rich_style)
+            return Strip.blank(width, base)
         row = self.rows[index]
-        part = self.get_component_rich_style
         current = (0 <= self.current_change < len(self.changes)
-                   and self.rows[self.changes[self.current_change]].segment == row.segment
-                   and row.mark != " ")
-        gutter_style = part("wire-diff--current" if current else "wire-diff--gutter")
-        line = Text(end="", no_wrap=True)
-        if row.right is None:
-            line.append(f"{row.mark} ", gutter_style)
-            line.append_text(row.left)
-        else:
-            half = (width - 3) // 2
-            line.append_text(row.left)
-            line.pad_right(half - line.cell_len)
-            line.append(f" {row.mark} ", gutter_style)
-            line.append_text(row.right)
-        line.truncate(width, pad=True)
-        return Strip(list(line.render(self.app.console))).adjust_cell_length(width, self.rich_style)
+                   and self.rows[self.changes[self.current_change]].segment == row.segment)
+        style = self.get_component_rich_style
+        # Text() never parses markup; a Segment does not either: the runs' text (made inert by render.py)
+        # is drawn as it is.
+        segments = [RichSegment(text, style("wire-diff--current" if current and kind == "gutter"
+                                            else COMPONENT_OF[kind]) if kind in COMPONENT_OF else base)
+                    for kind, text in row.runs]
+        return Strip(segments).adjust_cell_length(width, base)
 
     # --- keys --------------------------------------------------------------------------------
     def action_scroll_lines(self, n: int) -> None:
