@@ -156,3 +156,21 @@ async def test_a_failing_worker_says_so(home, tmp_path):
             assert app.screen.query_one(SearchBar) is not None  # the app goes on
     finally:
         lib.close()
+
+
+@pilot_test
+async def test_quitting_right_after_a_move_keeps_the_position(home, tmp_path):
+    """The last position is saved a second after the cursor rests; quitting sooner saves it too."""
+    lib = _library(home, tmp_path)
+    app = make_app(lib)
+    try:
+        async with app.run_test(size=(80, 24)) as pilot:
+            await ready(pilot)
+            await pilot.press("g", "j", "j")
+            here = app.screen.query_one(ArticleList).current_id
+            await pilot.press("ctrl+q")
+        state = State.open_existing(lib.locations.data_dir, lib.corpus)
+        assert state.last_selected(lib.corpus) == here
+        state.close()
+    finally:
+        lib.close()

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import argparse
 
+from reader.interrupts import leave
+from reader.interrupts import leave
 from reader.library import Library
 from reader.tui import make_app
 from reader.tui.app import run
@@ -21,6 +23,8 @@ def main() -> None:
         run(make_app(library, args.theme))  # ends the process if workers were left busy
     finally:
         library.close()
+    leave(0)  # as `wire` does: no teardown of every module loaded, once the files are closed
+    leave(0)  # as `wire` does: no teardown of every module loaded after the files are closed
 
 
 if __name__ == "__main__":

@@ -221,14 +221,26 @@ class MainScreen(MainActions, MainMoves, MainReview, MainSearches, MainWork, Scr
             what = f"{event.worker.description or 'background work'} failed: {event.worker.error}"
             self.notify(inert(" ".join(what.split())), severity="error", timeout=8, markup=False)
 
+    def save_position(self) -> None:
+        """Keep the article under the cursor as the one to open on next time (now, not when the timer fires)."""
+        if self._save_position is not None:
+            self._save_position.stop()
+            self._save_position = None
+            if (article_id := self.query_one(ArticleList).current_id) is not None:
+                self.state.set_last_selected(self.library.corpus, article_id)
+
     @on(ArticleList.Highlighted)
     def _highlighted(self, message: ArticleList.Highlighted) -> None:
         self.query_one(StatusBar).position = message.article_list.cursor + 1
         if self._save_position is not None:
             self._save_position.stop()
         article_id = message.article_id
-        self._save_position = self.set_timer(1.0, lambda: self.state.set_last_selected(self.library.corpus,
-                                                                                         article_id))
+
+        def save() -> None:
+            self._save_position = None
+            self.state.set_last_selected(self.library.corpus, article_id)
+
+        self._save_position = self.set_timer(1.0, save)
         if self.has_class("-split"):
             # Holding j must not open every article on the way: preview once the cursor rests.
             if self._preview is not None:
