@@ -57,6 +57,8 @@ class EntitySidebar(Vertical, can_focus=False):
         background: $surface;
         #entity-filters { height: auto; color: $accent; padding: 0 1; }
         #entity-options { height: 1fr; border: none; background: $surface; }
+        /* The headings are disabled options (not choosable), not disabled text: full contrast. */
+        #entity-options > .option-list--option-disabled { color: $text; }
     }
     """
 
@@ -158,7 +160,7 @@ class EntitySidebar(Vertical, can_focus=False):
                 options.add_option(Option(prompt, id=f"{SEARCH}\t{search.name}"))
         elif self._searches is not None:
             hint = Text("Searches (0)", style="bold", no_wrap=True, overflow="ellipsis")
-            hint.append(f"  {self._hint}" if self._hint else "", style="dim italic")
+            hint.append(f"  {self._hint}" if self._hint else "", style="italic")
             options.add_option(Option(hint, disabled=True))
         if not self._available:
             options.add_option(Option(Text("Entities not extracted yet.", style="italic"), disabled=True))

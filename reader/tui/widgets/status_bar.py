@@ -18,7 +18,7 @@ class StatusBar(Widget):
         height: 1;
         background: $panel;
         color: $text;
-        & > .status-bar--name { text-style: bold; color: $primary; }
+        & > .status-bar--name { text-style: bold; color: $secondary; }  /* $primary is under 4.5:1 on $panel */
         & > .status-bar--query { color: $accent; }
         & > .status-bar--busy { color: $warning; }
         & > .status-bar--notice { color: $error; }
