@@ -166,13 +166,14 @@ class EntityStage:
 
     # --- running ----------------------------------------------------------------------------
     def run(self, progress: Callable[[str, int, int], None] | None = None,
-            should_stop: Callable[[], bool] | None = None) -> EntityTable:
+            should_stop: Callable[[], bool] | None = None) -> None:
         """NER for the articles not cached yet, then the entity fields of changed articles re-indexed."""
         tick = progress or (lambda stage, done, total: None)
         # Nothing changed since a run that finished (same corpus, NER cache, merging and aliases): the
-        # look-ups below would find nothing to do, and take seconds on a large corpus.
+        # look-ups below would find nothing to do, and take seconds on a large corpus. Nor is the merged
+        # table loaded (4.9 s of a `person:` search on Reuters-21578): the index already holds its fields.
         if self._finished_key() == self._run_key():
-            return self.table()
+            return
         articles = list(self.store.iter_articles())
         with writing("the entity cache", self.cache_dir / MENTIONS_FILE):
             self.cache_dir.mkdir(parents=True, exist_ok=True)
@@ -193,7 +194,6 @@ class EntityStage:
             self.reindex(table, articles, tick)
             if len(done) == len(articles):  # not after a stopped run: NER is still owed
                 write_atomic(self.cache_dir / "finished.json", json.dumps(self._run_key()).encode())
-        return table
 
     def finished_before(self) -> bool:
         """Whether a run finished NER once (for a repaired index: its entity fields are owed)."""
