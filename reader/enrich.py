@@ -238,6 +238,27 @@ class EntityStage:
     def entities(self, type: str | None, article_ids: list[str] | None, limit: int | None) -> list[Entity]:  # noqa: A002
         return self.table().entities(type=type, article_ids=article_ids, limit=limit)
 
+    def top(self, types: list[str], limit: int) -> dict[str, list[Entity]]:
+        """For each type its first `limit` entities over every article (the sidebar before any search), from a
+        small file beside the merged table while that is current: an app's launch shows them without loading
+        the table, which takes seconds on a large corpus and holds the interpreter while it unpickles."""
+        key = json.loads(json.dumps([self._base_now(), self._aliases_key(), types, limit]))
+        path = self.cache_dir / "top.json"
+        try:
+            stored = json.loads(path.read_text(encoding="utf-8"))
+            if stored["key"] == key:
+                return {t: [Entity(e["name"], e["type"], tuple(e["aliases"]), e["articles"], e["mentions"])
+                            for e in stored["top"][t]] for t in types}
+        except (OSError, ValueError, KeyError, TypeError):
+            pass  # missing, cut short or of another shape: counted from the table, and written again
+        top = {t: self.entities(t, None, limit) for t in types}
+        try:
+            write_atomic(path, json.dumps({"key": key, "top": {t: [e.to_dict() for e in es] for t, es in top.items()}},
+                                          ensure_ascii=False).encode("utf-8"))
+        except OSError:
+            pass  # a cache only
+        return top
+
     def of_article(self, article_id: str) -> list[tuple[Entity, list[Mention]]]:
         return self.table().for_article(article_id)
 

@@ -351,7 +351,7 @@ class Library:
         sidebar's lists, counted in one pass."""
         ids = self.matching(query) if query else None
         if ids is None:
-            return {t: self.entity_stage.entities(t, None, limit) for t in types}
+            return self.entity_stage.top(types, limit)
         return self.entity_stage.table().top(ids, types, limit)
 
     def mentions(self, article_id: str, wait: bool = True) -> list[Mention] | None:

@@ -151,6 +151,10 @@ class Mention:
     type: str
     """person | organization | place"""
 
+    def __reduce__(self):
+        # A constructor call, as Paragraph: a merged entity table on disk holds a corpus's every mention.
+        return Mention, (self.start, self.end, self.text, self.type)
+
 
 @dataclass(frozen=True, slots=True)
 class Entity:
@@ -161,6 +165,9 @@ class Entity:
     aliases: tuple[str, ...] = ()
     articles: int = 0
     mentions: int = 0
+
+    def __reduce__(self):
+        return Entity, (self.name, self.type, self.aliases, self.articles, self.mentions)
 
     def to_dict(self) -> dict:
         return {

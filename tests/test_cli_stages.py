@@ -192,3 +192,30 @@ def test_every_readable_output_fits_a_narrow_terminal():
         assert done.returncode == 0, done.stderr
         widest = max(cell_width(line) for line in done.stdout.splitlines())
         assert widest <= 60, (argv, widest)
+
+
+def test_the_sidebar_s_first_counts_come_without_the_merged_table(seeds_copy, home, monkeypatch):
+    """Every article's top entities are kept beside the merged table: a new process shows them without loading
+    it, and they follow a change of aliases (or of the corpus, NER, the merging) as the table does."""
+    import reader.enrich
+    from reader.library import Library
+
+    first = Library.open(seeds_copy, home)
+    first.sync()
+    first.enrich()
+    top = first.entities_by_type(["person", "organization", "place"], limit=5)
+    assert top["person"] and top == {t: first.entities(t, limit=5) for t in top}
+    first.close()
+
+    def must_not_load(self, *args, **kwargs):
+        raise AssertionError("the merged entity table was loaded for the first counts")
+
+    monkeypatch.setattr(reader.enrich.EntityStage, "table", must_not_load)
+    second = Library.open(seeds_copy, home)
+    assert second.entities_by_type(["person", "organization", "place"], limit=5) == top
+    monkeypatch.undo()
+    aliases = second.entity_stage.aliases
+    aliases.parent.mkdir(parents=True, exist_ok=True)
+    aliases.write_text(f"rename:\n  {top['person'][0].name}: Renamed One\n", encoding="utf-8")
+    assert second.entities_by_type(["person"], limit=5)["person"][0].name == "Renamed One"
+    second.close()

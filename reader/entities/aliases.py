@@ -35,6 +35,15 @@ class _Union:
             self.parent[max(ra, rb)] = min(ra, rb)
 
 
+def _cluster_of(forms: dict, types: dict, mentions: dict, name: str, hidden: bool) -> _Cluster:
+    """A pickled _Cluster (see its __reduce__), its counters filled by dict.update, not Counter.update."""
+    cluster = _Cluster(Counter(), Counter(), defaultdict(list), name, hidden)
+    dict.update(cluster.forms, forms)
+    dict.update(cluster.types, types)
+    dict.update(cluster.mentions, mentions)
+    return cluster
+
+
 @dataclass
 class _Cluster:
     forms: Counter = field(default_factory=Counter)
@@ -47,6 +56,11 @@ class _Cluster:
     @property
     def type(self) -> str:
         return self.types.most_common(1)[0][0]
+
+    def __reduce__(self):
+        # Plain dicts in the pickle, put back without Counter.update per cluster: loading Reuters-21578's merged
+        # table spent 1.7 s of its 4.9 s in Counter.__init__.
+        return _cluster_of, (dict(self.forms), dict(self.types), dict(self.mentions), self.name, self.hidden)
 
     def absorb(self, other: _Cluster) -> None:
         self.forms.update(other.forms)
