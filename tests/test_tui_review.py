@@ -56,7 +56,7 @@ async def test_t_tags_the_article_the_reading_view_and_tags_search_follow(lib):
         await pilot.press("t")
         assert isinstance(app.screen, TagDialog)
         assert "Tags: none yet" in drawn(app)
-        await pilot.press(*"+urgent check", "enter")
+        await pilot.press(*"+urgent +check", "enter")
         await settle(pilot)
         assert isinstance(app.screen, MainScreen)
         assert app.state.tags_of(HERALD) == ["check", "urgent"]

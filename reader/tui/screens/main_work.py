@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 import time
 
 from textual import work
@@ -96,8 +97,13 @@ class MainWork:
 
     @work(thread=True, group="entities", exclusive=True, exit_on_error=False, description="Counting entities")
     def count_entities(self, query: str) -> None:
-        counts = source.entity_counts(self.library, query)
-        available = any(counts.values()) or self.library.entities_pending() == 0
+        try:
+            counts = source.entity_counts(self.library, query)
+            available = any(counts.values()) or self.library.entities_pending() == 0
+        except sqlite3.DatabaseError:
+            # A first sync is creating the store's tables (a new home, a new version) on the connection the
+            # count reads: nothing to count yet, and the counts come again once that sync has finished.
+            return
         self.post_message(EntitiesCounted(counts, query, available))
 
     @work(thread=True, group="saved", exclusive=True, exit_on_error=False, description="Counting saved searches")
