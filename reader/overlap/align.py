@@ -36,22 +36,6 @@ class WordOp:
     b: str
 
 
-def changed_spans(ops: Sequence[WordOp]) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
-    """(start, end) of the words each side changed, in that side's text (joined op texts)."""
-    spans_a: list[tuple[int, int]] = []
-    spans_b: list[tuple[int, int]] = []
-    pos_a = pos_b = 0
-    for op in ops:
-        if op.kind != "equal":
-            if op.a.strip():
-                spans_a.append((pos_a + len(op.a) - len(op.a.lstrip()), pos_a + len(op.a.rstrip())))
-            if op.b.strip():
-                spans_b.append((pos_b + len(op.b) - len(op.b.lstrip()), pos_b + len(op.b.rstrip())))
-        pos_a += len(op.a)
-        pos_b += len(op.b)
-    return spans_a, spans_b
-
-
 @dataclass(frozen=True, slots=True)
 class Alignment:
     """The aligned diff of a pair, and how much of each side is reused."""
