@@ -99,9 +99,7 @@ class UserTags:
     def marked(self, kind: str) -> set[str]:
         """The ids marked `kind` ("read" or "starred")."""
         state = self._opened()
-        if state is None:
-            return set()
-        return state.read_ids() if kind == "read" else state.starred_ids()
+        return state.marked(kind) if state else set()
 
     def close(self) -> None:
         if self._state is not None:

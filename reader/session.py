@@ -1,5 +1,5 @@
-"""Session: what one reading session shows (query, entity filters, sort, view, rows, the open article,
-the user's marks), in plain Python: the app's screen binds to it, and its rules are tested without a terminal."""
+"""Session: what one reading session shows (query, entity filters, sort, view, rows, the user's
+marks), in plain Python: the app's screen binds to it, and its rules are tested without a terminal."""
 
 from __future__ import annotations
 
@@ -51,8 +51,6 @@ class Session:
         self.starred: set[str] = set(starred)
         self.copies: set[str] = set()
         """Articles with wire copies (once the copy stage has run)."""
-        self.current: str | None = None
-        """The article in the reading view."""
 
     # --- what the list is ------------------------------------------------------------------------------
     @property

@@ -247,6 +247,10 @@ class State:
         return {r[0] for r in self.query("SELECT article_id FROM marks WHERE corpus = ? AND starred = 1",
                                          (self._read_id(),))}
 
+    def marked(self, kind: str) -> set[str]:
+        """The ids marked `kind`, "read" or "starred" (`Library.marked`, for `is:` in queries)."""
+        return self.read_ids() if kind == "read" else self.starred_ids()
+
     def is_read(self, article_id: str) -> bool:
         return self._flag(article_id, "read")
 

@@ -131,7 +131,7 @@ async def test_save_count_mark_read_run_from_the_sidebar_then_delete(lib):
         await settle(pilot)
         assert listed(app) == ferry
         assert screen.query_one(SearchBar).value == "ferry" and screen.session.kept == "ferry"
-        assert screen.session.filters == [] and screen.full_query == "ferry"
+        assert screen.session.filters == [] and screen.session.query == "ferry"
         status = screen.query_one(StatusBar)
         assert status.query == "ferry" and status.filters == () and status.shown == 5 and status.unread == 3
         assert screen.has_class("-search") and screen.query_one(ArticleList).has_focus

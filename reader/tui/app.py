@@ -66,7 +66,7 @@ class WireApp(App[None]):
         # `tags:` in the app's searches (worker threads) reads user tags through this one connection,
         # shared with the UI thread as the read marks are (State opens it with check_same_thread=False).
         library.tag_ids = state.tagged
-        library.marked = lambda kind: state.read_ids() if kind == "read" else state.starred_ids()  # `is:unread`
+        library.marked = state.marked  # `is:unread`, `is:starred`
         self.requested_theme = theme or library.config.theme or DEFAULT_THEME
         config = library.config
         self.keymap: dict[str, str]

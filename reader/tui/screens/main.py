@@ -84,7 +84,7 @@ class MainScreen(MainActions, MainMoves, MainReview, MainSearches, MainWork, Scr
     sidebar: reactive[bool | None] = reactive(None)
     """None: shown from SIDEBAR_MIN_WIDTH columns; True/False: the user's choice (key `e`)."""
     current_article_id: reactive[str | None] = reactive(None)
-    """The article in the reading view (Session.current)."""
+    """The article in the reading view."""
     view: reactive[str] = reactive("all")
     """Session.view, for the status bar (bound to it)."""
     sort: reactive[str] = reactive("relevance")
@@ -290,11 +290,6 @@ class MainScreen(MainActions, MainMoves, MainReview, MainSearches, MainWork, Scr
             self.action_drop_filter()
         elif self.session.clear_filters():
             self.refilter()
-
-    @property
-    def full_query(self) -> str:
-        """The query the list answers (Session.query): the typed words, the entity filters, the view."""
-        return self.session.query
 
     def refilter(self, debounce: bool = True) -> None:
         """Run the session's query (or list every article in its view) after any part of it changed."""
