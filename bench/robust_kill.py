@@ -105,6 +105,19 @@ def wait_for_children(proc: subprocess.Popen, count: int = 2, timeout: float = 6
     return []
 
 
+def wait_for_background_workers(app: subprocess.Popen, count: int, timeout: float = 60.0) -> list[int]:
+    """Wait until the app's background process (reader.background, its child) has `count` children of its
+    own (NER workers); returns their pids, or [] on timeout."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline and app.poll() is None:
+        for background in children_of(app.pid):
+            found = children_of(background)
+            if len(found) >= count:
+                return found
+        time.sleep(0.01)
+    return []
+
+
 def kill_trial(args: list[str], corpus: Path, home: Path, delay: float | None = None,
                children: int = 0, later: bool = False) -> dict:
     """Run `wire ARGS`, SIGKILL it after `delay` s (or once it has `children` workers; with `later`,
@@ -247,7 +260,7 @@ def quit_trial(corpus: Path, home: Path, when: bytes = rb"entities \d+/", key: b
     try:
         ready = app.wait_for(when, timeout)
         if ready and children:
-            ready = bool(wait_for_children(app.proc, children, timeout))
+            ready = bool(wait_for_background_workers(app.proc, children, timeout))
         early = app.proc.poll()
         sent = time.monotonic()
         app.press(key)
@@ -266,10 +279,11 @@ def quit_trial(corpus: Path, home: Path, when: bytes = rb"entities \d+/", key: b
 
 
 def app_kill_trial(corpus: Path, home: Path, children: int = 2, timeout: float = 120.0) -> dict:
-    """The app under a pty, SIGKILLed once it has `children` worker processes (NER): what is left."""
+    """The app under a pty, SIGKILLed once its background process (reader.background) has `children` worker
+    processes (NER): what is left."""
     app = App(corpus, home)
     try:
-        kids = wait_for_children(app.proc, children, timeout)
+        kids = wait_for_background_workers(app.proc, children, timeout)
         app.proc.kill()
         app.proc.wait()
         _, seconds = wait_gone(app.proc.pid, timeout=5.0)

@@ -86,12 +86,15 @@ class Child:
             time.sleep(0.02)
 
     def settle_cpu(self, window: float = 1.0, below: float = 0.05, timeout: float = 600) -> float:
-        """Wait until background work (sync, entities, copies) is over: under 5% CPU for a second."""
+        """Wait until background work (sync, entities, copies) is over: the app under 5% CPU for a second,
+        and its background process (reader.background) gone."""
+        from bench.robust_kill import children_of
+
         started = time.perf_counter()
         while time.perf_counter() - started < timeout:
             cpu0 = self.cpu()
             time.sleep(window)
-            if self.cpu() - cpu0 < below * window:
+            if self.cpu() - cpu0 < below * window and not children_of(self.proc.pid):
                 break
         return time.perf_counter() - started
 

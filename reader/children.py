@@ -49,6 +49,13 @@ def _end_with_parent(parent: int) -> None:
         os._exit(1)
 
 
+def end_with_parent(parent: int) -> None:
+    """In a child started by exec (not forked) from `parent`: SIGKILL when the thread that started it dies,
+    and exit now if the parent is already gone. Then its own forks end with it (`die_with_parent`)."""
+    _end_with_parent(parent)
+    die_with_parent()
+
+
 def die_with_parent() -> None:
     """From now on, every child this process forks (multiprocessing's, Whoosh's) is killed when its
     parent dies (Linux; elsewhere this does nothing). Idempotent: each place that forks calls it.

@@ -101,14 +101,24 @@ class CopyStage:
             # The key is taken before the index syncs: were the corpus to change meanwhile, these
             # pairs are saved under the older key and scored again on the next call, never mislabelled.
             key = self._pairs_key()
-            if self._pairs_for != key:
-                self._pairs, self._pairs_for = self._load_pairs(key), key
-            if self._pairs is None:
+            if self._read(key) is None:
                 from reader.overlap import overlaps
 
                 self._pairs = overlaps(self.index(progress), self._article)
                 self._save_pairs(self._pairs, key)
             return self._pairs
+
+    def scored(self) -> bool:
+        """The pairs of the corpus as it is are on disk (read now, for `pairs()`): nothing to score."""
+        with self._lock:
+            return self._read(self._pairs_key()) is not None
+
+    def _read(self, key: str) -> list[Overlap] | None:
+        """The pairs scored for `key`, from memory or from disk; None when they are not there (looked for
+        again next time: another process, the app's background stages, may score them meanwhile)."""
+        if self._pairs_for != key or self._pairs is None:
+            self._pairs, self._pairs_for = self._load_pairs(key), key
+        return self._pairs
 
     def _pairs_key(self) -> str:
         if self._calibration is None:

@@ -9,6 +9,7 @@ import threading
 from collections.abc import Callable
 from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
+from typing import TypeVar
 
 from reader.corpus.store import Store
 from reader.entities import aliases as _aliases
@@ -23,10 +24,14 @@ from reader.entities import (
     parse_overrides,
     pipeline_version,
 )
+from reader.entities.view import VIEW_FILE, EntityView
+from reader.entities.view import write as write_view
 from reader.errors import writing
 from reader.index import Index
 from reader.locations import write_atomic
 from reader.models import Article, Entity, Mention
+
+T = TypeVar("T")
 
 
 class EntityStage:
@@ -53,6 +58,8 @@ class EntityStage:
         self._base_key: tuple | None = None
         self._table: EntityTable | None = None
         self._key: tuple | None = None
+        self._view: tuple[EntityView, str] | None = None
+        """The view last found current, with the key it was current for."""
         self._lock = threading.RLock()
         self.warning: str | None = None
         """The aliases.yaml error, if the file is malformed (the last good aliases stay in use)."""
@@ -89,14 +96,44 @@ class EntityStage:
         return (self.store.generation(), self._mentions_version(), pipeline_version(), MERGE_VERSION)
 
     def ready(self) -> bool:
-        """The merged table is in memory and current: asking it costs nothing (else `table()` loads or
-        merges it, seconds on a large corpus, and more while NER is still adding to it)."""
-        if not self._lock.acquire(blocking=False):
-            return False  # someone is loading or merging it right now
-        try:
-            return self._table is not None and self._base_key == self._base_now() and self._key == self._aliases_key()
-        finally:
-            self._lock.release()
+        """The merged entities can be asked at once: their view file is current (else `view()` loads or merges
+        the table first, seconds on a large corpus, and more while NER is still adding to it). Takes no lock:
+        a thread loading the table meanwhile does not make a current view look missing."""
+        return self._current_view() is not None
+
+    def _view_key(self) -> str:
+        return json.dumps([self._base_now(), self._aliases_key()])
+
+    def _current_view(self) -> EntityView | None:
+        key = self._view_key()
+        held = self._view
+        if held is not None and held[1] == key:
+            return held[0]
+        view = EntityView.open(self.cache_dir / VIEW_FILE, key)
+        if view is not None:
+            self._view = (view, key)  # one assignment: another thread sees the old pair or the new one
+        return view
+
+    def view(self, articles: list[Article] | None = None) -> EntityView | TableView:
+        """What readers ask of the merged entities, from a small file written beside the table: the top
+        lists, counts over a search and one article's names, without loading the table in this process."""
+        view = self._current_view()
+        if view is not None:
+            return view
+        with self._lock:
+            view = self._current_view()  # written by another thread while this one waited
+            if view is None:
+                key = self._view_key()
+                table = self.table(articles)
+                try:
+                    self.cache_dir.mkdir(parents=True, exist_ok=True)
+                    write_view(self.cache_dir / VIEW_FILE, key, table)
+                except (OSError, sqlite3.Error):
+                    return TableView(table)  # a cache only (a full disk, say): asked of the table itself
+                view = self._current_view()
+                if view is None:  # written for a key that changed meanwhile (NER finished a batch): next call
+                    return TableView(table)
+            return view
 
     def table(self, articles: list[Article] | None = None) -> EntityTable:
         """The merged entities of what NER has done so far, with the user's aliases applied.
@@ -172,7 +209,7 @@ class EntityStage:
         # Nothing changed since a run that finished (same corpus, NER cache, merging and aliases): the
         # look-ups below would find nothing to do, and take seconds on a large corpus. Nor is the merged
         # table loaded (4.9 s of a `person:` search on Reuters-21578): the index already holds its fields.
-        if self._finished_key() == self._run_key():
+        if self.finished():
             return
         articles = list(self.store.iter_articles())
         with writing("the entity cache", self.cache_dir / MENTIONS_FILE):
@@ -192,8 +229,13 @@ class EntityStage:
                 self._bump()
             table = self.table(articles)
             self.reindex(table, articles, tick)
+            self.view(articles)  # readers (the app, the next command) ask it, never loading the table
             if len(done) == len(articles):  # not after a stopped run: NER is still owed
                 write_atomic(self.cache_dir / "finished.json", json.dumps(self._run_key()).encode())
+
+    def finished(self) -> bool:
+        """A run finished for the corpus, NER cache, merging and aliases as they are now."""
+        return self._finished_key() == self._run_key()
 
     def finished_before(self) -> bool:
         """Whether a run finished NER once (for a repaired index: its entity fields are owed)."""
@@ -236,29 +278,44 @@ class EntityStage:
 
     # --- queries ----------------------------------------------------------------------------
     def entities(self, type: str | None, article_ids: list[str] | None, limit: int | None) -> list[Entity]:  # noqa: A002
-        return self.table().entities(type=type, article_ids=article_ids, limit=limit)
+        if article_ids is None:
+            return self._ask(lambda view: view.entities(type, limit))
+        return self._ask(lambda view: view.top(article_ids, [type] if type else None, limit))[type]
 
-    def top(self, types: list[str], limit: int) -> dict[str, list[Entity]]:
-        """For each type its first `limit` entities over every article (the sidebar before any search), from a
-        small file beside the merged table while that is current: an app's launch shows them without loading
-        the table, which takes seconds on a large corpus and holds the interpreter while it unpickles."""
-        key = json.loads(json.dumps([self._base_now(), self._aliases_key(), types, limit]))
-        path = self.cache_dir / "top.json"
-        try:
-            stored = json.loads(path.read_text(encoding="utf-8"))
-            if stored["key"] == key:
-                return {t: [Entity(e["name"], e["type"], tuple(e["aliases"]), e["articles"], e["mentions"])
-                            for e in stored["top"][t]] for t in types}
-        except (OSError, ValueError, KeyError, TypeError):
-            pass  # missing, cut short or of another shape: counted from the table, and written again
-        top = {t: self.entities(t, None, limit) for t in types}
-        try:
-            write_atomic(path, json.dumps({"key": key, "top": {t: [e.to_dict() for e in es] for t, es in top.items()}},
-                                          ensure_ascii=False).encode("utf-8"))
-        except OSError:
-            pass  # a cache only
-        return top
+    def top(self, types: list[str], limit: int, article_ids: list[str] | None = None) -> dict[str, list[Entity]]:
+        """For each type its first `limit` entities, over every article or over `article_ids` (the sidebar)."""
+        if article_ids is None:
+            return self._ask(lambda view: {t: view.entities(t, limit) for t in types})
+        return self._ask(lambda view: view.top(article_ids, types, limit))
 
     def of_article(self, article_id: str) -> list[tuple[Entity, list[Mention]]]:
-        return self.table().for_article(article_id)
+        return self._ask(lambda view: view.for_article(article_id))
 
+    def _ask(self, question: Callable[[EntityView | TableView], T]) -> T:
+        """`question(view)`; a view file found damaged (or gone) under it is made again, once."""
+        view = self.view()
+        try:
+            return question(view)
+        except sqlite3.DatabaseError:
+            if not isinstance(view, EntityView):
+                raise
+            with self._lock:
+                (self.cache_dir / VIEW_FILE).unlink(missing_ok=True)
+                self._view = None
+            return question(self.view())
+
+
+class TableView:
+    """The view's questions asked of a table in memory, for when the view file cannot be written."""
+
+    def __init__(self, table: EntityTable) -> None:
+        self.table = table
+
+    def entities(self, type: str | None = None, limit: int | None = None) -> list[Entity]:  # noqa: A002
+        return self.table.entities(type, None, limit)
+
+    def top(self, article_ids, types=None, limit=None) -> dict[str | None, list[Entity]]:
+        return self.table.top(article_ids, types, limit)
+
+    def for_article(self, article_id: str) -> list[tuple[Entity, list[Mention]]]:
+        return self.table.for_article(article_id)

@@ -332,6 +332,10 @@ class Library:
         """Run NER where it is missing and write the entity search fields (resumable)."""
         self.entity_stage.run(progress, should_stop)
 
+    def entities_finished(self) -> bool:
+        """NER and the merging are done for the corpus as it is (a few stat calls: no article is read)."""
+        return self.entity_stage.finished()
+
     def entities_pending(self) -> int:
         """Articles that still wait for NER."""
         return self.entity_stage.pending(self.articles())
@@ -349,10 +353,7 @@ class Library:
     def entities_by_type(self, types: list[str], query: str | None = None, limit: int = 40) -> dict[str, list[Entity]]:
         """For each type, its first `limit` entities by article count (over `query`'s articles): the
         sidebar's lists, counted in one pass."""
-        ids = self.matching(query) if query else None
-        if ids is None:
-            return self.entity_stage.top(types, limit)
-        return self.entity_stage.table().top(ids, types, limit)
+        return self.entity_stage.top(types, limit, self.matching(query) if query else None)
 
     def mentions(self, article_id: str, wait: bool = True) -> list[Mention] | None:
         """Entity mentions of one article, by position (offsets into `Article.text`). With `wait` False,
@@ -374,6 +375,14 @@ class Library:
         """Derived pairs with at least `min_share` reused on one side, and the families they form."""
         pairs = [p for p in self.copy_stage.pairs(progress) if max(p.share_a, p.share_b) >= min_share]
         return pairs, self.copy_stage.families(pairs)
+
+    def copies_scored(self) -> bool:
+        """Every pair is scored for the corpus as it is (the scored pairs are then at hand)."""
+        return self.copy_stage.scored()
+
+    def copy_ids(self) -> set[str]:
+        """The articles that share wire copy with another (the list's mark)."""
+        return {x for p in self.copy_stage.pairs() for x in (p.a, p.b)}
 
     def copies_of(self, article_id: str) -> list[Overlap]:
         return self.copy_stage.copies_of(article_id)

@@ -194,28 +194,64 @@ def test_every_readable_output_fits_a_narrow_terminal():
         assert widest <= 60, (argv, widest)
 
 
-def test_the_sidebar_s_first_counts_come_without_the_merged_table(seeds_copy, home, monkeypatch):
-    """Every article's top entities are kept beside the merged table: a new process shows them without loading
-    it, and they follow a change of aliases (or of the corpus, NER, the merging) as the table does."""
+def test_readers_ask_the_entity_view_not_the_merged_table(seeds_copy, home, monkeypatch):
+    """A finished entity stage leaves a view file beside the merged table: a new process answers every
+    reader's question from it (the sidebar, counts over a search, one article's names, a diff's names) without
+    loading the table, and the answers follow a change of aliases (or of the corpus, NER, the merging)."""
     import reader.enrich
     from reader.library import Library
 
     first = Library.open(seeds_copy, home)
     first.sync()
     first.enrich()
-    top = first.entities_by_type(["person", "organization", "place"], limit=5)
-    assert top["person"] and top == {t: first.entities(t, limit=5) for t in top}
+    types = ["person", "organization", "place"]
+    article = first.rows()[0].id
+    asked = {
+        "top": first.entities_by_type(types, limit=5),
+        "over a search": first.entities_by_type(types, "wasserman", limit=5),
+        "entities": first.entities("person", "wasserman"),
+        "mentions": first.mentions(article),
+        "show": first.show(first.article(article)),
+    }
+    assert asked["top"]["person"] and asked["top"] == {t: first.entities(t, limit=5) for t in types}
+    assert asked["mentions"] and asked["entities"]
     first.close()
 
     def must_not_load(self, *args, **kwargs):
-        raise AssertionError("the merged entity table was loaded for the first counts")
+        raise AssertionError("the merged entity table was loaded to answer a reader")
 
     monkeypatch.setattr(reader.enrich.EntityStage, "table", must_not_load)
     second = Library.open(seeds_copy, home)
-    assert second.entities_by_type(["person", "organization", "place"], limit=5) == top
+    assert second.entity_stage.ready()
+    assert {
+        "top": second.entities_by_type(types, limit=5),
+        "over a search": second.entities_by_type(types, "wasserman", limit=5),
+        "entities": second.entities("person", "wasserman"),
+        "mentions": second.mentions(article, wait=False),
+        "show": second.show(second.article(article)),
+    } == asked
     monkeypatch.undo()
     aliases = second.entity_stage.aliases
     aliases.parent.mkdir(parents=True, exist_ok=True)
-    aliases.write_text(f"rename:\n  {top['person'][0].name}: Renamed One\n", encoding="utf-8")
+    aliases.write_text(f"rename:\n  {asked['top']['person'][0].name}: Renamed One\n", encoding="utf-8")
+    assert not second.entity_stage.ready()
     assert second.entities_by_type(["person"], limit=5)["person"][0].name == "Renamed One"
+    named = {e.name for e in second.entities("person")}
+    assert "Renamed One" in named and asked["top"]["person"][0].name not in named
     second.close()
+
+
+def test_a_view_damaged_while_open_is_made_again(seeds_copy, home):
+    from reader.entities.view import VIEW_FILE
+    from reader.library import Library
+
+    lib = Library.open(seeds_copy, home)
+    lib.sync()
+    lib.enrich()
+    top = lib.entities(limit=5)
+    assert lib.entity_stage.ready()
+    (lib.entity_stage.cache_dir / VIEW_FILE).write_bytes(b"\0garbage" * 4096)
+    assert lib.entities(limit=5) == top
+    (lib.entity_stage.cache_dir / VIEW_FILE).unlink()
+    assert lib.entities(limit=5) == top
+    lib.close()

@@ -72,7 +72,7 @@ def test_derived_files_are_all_there(built):
     """The parametrized list below is every file a full run leaves (a new cache file must join it)."""
     _, home = built
     names = {Path(p).name if "MAIN_" not in p else "index segment/TOC" for p in _derived(home)}
-    assert {"corpus.sqlite", "entities.sqlite3", "table.pickle", "mentions.stamp", "finished.json",
+    assert {"corpus.sqlite", "entities.sqlite3", "table.pickle", "view.sqlite3", "mentions.stamp", "finished.json",
             "overlap-index.pkl", "outlet-boilerplate.pkl", "pairs.json", "overlap.generation",
             "wire-schema", "wire-files.json", "index segment/TOC", "sync.lock"} <= names, names
 
@@ -81,7 +81,7 @@ def _kinds() -> list[str]:
     # Index segment names are random: they are reached by their kind, resolved inside the test.
     return ["corpus.sqlite", "index/toc", "index/segment", "index/wire-schema", "index/wire-files.json",
             "index/MAIN_WRITELOCK",
-            "entities/entities.sqlite3", "entities/table.pickle", "entities/mentions.stamp",
+            "entities/entities.sqlite3", "entities/table.pickle", "entities/view.sqlite3", "entities/mentions.stamp",
             "entities/finished.json", "overlap/overlap-index.pkl", "overlap/outlet-boilerplate.pkl",
             "overlap/pairs.json", "overlap/overlap.generation", "sync.lock"]
 

@@ -479,7 +479,11 @@ async def test_an_article_opens_before_the_merged_names_and_they_fill_in(lib):
             gate.wait(30)
             return real(*args, **kwargs)
 
-        stage._table = None  # not at hand: the next look-up has to load it
+        # Not at hand: no view file, no table in memory; the next look-up has to load the table and write the view.
+        from reader.entities.view import VIEW_FILE
+
+        (stage.cache_dir / VIEW_FILE).unlink()
+        stage._table = stage._view = None
         stage.table = slow
         articles, reading, _ = panes(app)
         articles.move_to("001_herald_terminal.md")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import heapq
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
 from reader.entities.names import acronym, display, key
@@ -368,6 +368,11 @@ class EntityTable:
         state = dict(self.__dict__)
         state.pop("_counts", None)
         return state
+
+    def clusters(self) -> Iterator[tuple[Entity, Mapping[str, Sequence[Mention]]]]:
+        """Each entity (corpus counts) with its mentions by article, in the table's own order (the view's ids)."""
+        for entity, cluster in zip(self._entities, self._clusters, strict=True):
+            yield entity, cluster.mentions
 
     def for_article(self, article_id: str) -> list[tuple[Entity, list[Mention]]]:
         """The article's entities (global counts) with its mentions of each, in order of first mention."""

@@ -9,6 +9,7 @@ from textual import work
 from textual.worker import get_current_worker
 
 from reader import searches
+from reader.background import Stages
 from reader.errors import WireError
 from reader.export import check_out_path, export_file
 from reader.library import Library, SyncCancelled
@@ -99,7 +100,7 @@ class MainWork:
     def count_entities(self, query: str) -> None:
         try:
             counts = source.entity_counts(self.library, query)
-            available = any(counts.values()) or self.library.entities_pending() == 0
+            available = any(counts.values()) or self.library.entities_finished()
         except sqlite3.DatabaseError:
             # A first sync is creating the store's tables (a new home, a new version) on the connection the
             # count reads: nothing to count yet, and the counts come again once that sync has finished.
@@ -120,19 +121,32 @@ class MainWork:
 
     @work(thread=True, group="enrich", exclusive=True, exit_on_error=False, description="Entities and copies")
     def run_enrichment(self) -> None:
-        """After the text is indexed: NER (entities fill in), then wire copies (marks fill in)."""
+        """After the text is indexed: NER (entities fill in), then wire copies (marks fill in), in a child
+        process (reader.background) that a quit stops at once; the results are read from the files it writes."""
         worker = get_current_worker()
-        try:
-            self.library.enrich(self._progress("entities"), lambda: worker.is_cancelled)
-            if worker.is_cancelled:
-                return  # closing: the wire-copy pass cannot be stopped half way, so it is not begun
+        if self.library.entities_finished() and self.library.copies_scored():
+            # Nothing to do (the corpus as last time): no child, the results are on disk.
             self.post_message(SyncFinished(None, stage="entities"))
-            pairs, _families = self.library.overlaps(progress=self._progress("copies"))
-            copies = {x for p in pairs for x in (p.a, p.b)}
+            self.post_message(CopiesFound(self.library.copy_ids()))
+            return
+        stages = Stages(self.library)
+        progress = {"entities": self._progress("entities"), "copies": self._progress("copies")}
+        label = "entities"
+        try:
+            for event in stages.events(lambda: worker.is_cancelled):
+                if event[0] == "progress":
+                    progress[label](*event[1:])
+                elif event == ("finished", "entities"):
+                    label = "copies"
+                    self.post_message(SyncFinished(None, stage="entities"))
+                elif event == ("finished", "copies"):
+                    self.post_message(CopiesFound(self.library.copy_ids()))
+                elif event[0] == "error":
+                    self.post_message(SyncFinished(None, f"entities/copies failed: {event[1]}", stage="enrich"))
         except Exception as exc:  # noqa: BLE001 — shown in the status line; reading goes on without them
             self.post_message(SyncFinished(None, f"entities/copies failed: {exc}", stage="enrich"))
-            return
-        self.post_message(CopiesFound(copies))
+        finally:
+            stages.stop()
 
     def _progress(self, label: str):
         last = [-1.0]
