@@ -376,7 +376,7 @@ def main() -> None:
     found = quit_trial(many, scratch / "home-quit-sync", when=rb"(reading|indexing) \d+/")
     print(f"quit (q) during a sync: exit after {found['seconds']:.2f} s, code {found['code']}, left {found['left']}")
     subprocess.run(wire_command(["entities"], ner, home), capture_output=True)
-    for stale in home.rglob("pairs.json"):
+    for stale in home.rglob("pairs.sqlite3"):
         stale.unlink()  # the copies are scored again: the app starts the wire-copy pass
     found = quit_trial(ner, home, when=rb"copies: ")
     print(f"quit (q) during the wire-copy pass: exit after {found['seconds']:.2f} s, code {found['code']}, "

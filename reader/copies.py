@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import hashlib
-import json
+import importlib.util
+import os
+import sqlite3
 import threading
 from collections.abc import Callable
-from contextlib import AbstractContextManager, nullcontext
-from dataclasses import asdict
+from contextlib import AbstractContextManager, closing, nullcontext
+from dataclasses import astuple
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from reader.corpus.store import Store
 from reader.locations import write_atomic
@@ -24,6 +26,26 @@ if TYPE_CHECKING:
 
 PAIRS_VERSION = "5"
 """Bump when the scoring of pairs changes in code (the calibration file is hashed separately)."""
+
+
+PAIRS_FILE = "pairs.sqlite3"
+_COLUMNS = "a, b, share_a, share_b, shared_words, label, derived"
+"""Overlap's fields, in order."""
+_PAIRS_SCHEMA = """
+CREATE TABLE meta (key TEXT NOT NULL);
+CREATE TABLE pairs (rank INTEGER PRIMARY KEY, a TEXT NOT NULL, b TEXT NOT NULL, share_a REAL NOT NULL,
+                    share_b REAL NOT NULL, shared_words INTEGER NOT NULL, label TEXT NOT NULL, derived TEXT);
+CREATE INDEX pairs_a ON pairs (a);
+"""
+T = TypeVar("T")
+
+
+def thresholds_file() -> Path:
+    """reader/overlap/thresholds.yaml (label.THRESHOLDS_FILE), found without importing reader.overlap: the
+    package loads numpy, scipy and datasketch (60 MB and half a second) that the app's copy marks never need."""
+    spec = importlib.util.find_spec("reader.overlap")
+    assert spec is not None and spec.submodule_search_locations
+    return Path(next(iter(spec.submodule_search_locations))) / "thresholds.yaml"
 
 
 class CopyStage:
@@ -101,7 +123,10 @@ class CopyStage:
             # The key is taken before the index syncs: were the corpus to change meanwhile, these
             # pairs are saved under the older key and scored again on the next call, never mislabelled.
             key = self._pairs_key()
-            if self._read(key) is None:
+            if self._pairs_for != key or self._pairs is None:
+                self._pairs, self._pairs_for = self._ask(key, lambda db: [Overlap(*row) for row in db.execute(
+                    f"SELECT {_COLUMNS} FROM pairs ORDER BY rank")]), key
+            if self._pairs is None:
                 from reader.overlap import overlaps
 
                 self._pairs = overlaps(self.index(progress), self._article)
@@ -109,41 +134,52 @@ class CopyStage:
             return self._pairs
 
     def scored(self) -> bool:
-        """The pairs of the corpus as it is are on disk (read now, for `pairs()`): nothing to score."""
+        """The pairs of the corpus as it is are on disk: nothing to score (none are read)."""
         with self._lock:
-            return self._read(self._pairs_key()) is not None
+            return self._ask(self._pairs_key(), lambda db: True) is not None
 
-    def _read(self, key: str) -> list[Overlap] | None:
-        """The pairs scored for `key`, from memory or from disk; None when they are not there (looked for
-        again next time: another process, the app's background stages, may score them meanwhile)."""
-        if self._pairs_for != key or self._pairs is None:
-            self._pairs, self._pairs_for = self._load_pairs(key), key
-        return self._pairs
+    def copy_ids(self) -> set[str] | None:
+        """The articles in any scored pair, read from disk (not every pair: 90 MB at 20,000 articles), or None
+        when the corpus as it is has not been scored."""
+        return self._ask(self._pairs_key(), lambda db: {row[0] for row in db.execute(
+            "SELECT a FROM pairs UNION SELECT b FROM pairs")})
 
     def _pairs_key(self) -> str:
         if self._calibration is None:
-            from reader.overlap.label import THRESHOLDS_FILE
-
-            self._calibration = hashlib.sha256(THRESHOLDS_FILE.read_bytes()).hexdigest()[:16]
+            self._calibration = hashlib.sha256(thresholds_file().read_bytes()).hexdigest()[:16]
         return f"{self.store.generation()}:{self._calibration}:{PAIRS_VERSION}"
 
-    def _load_pairs(self, key: str) -> list[Overlap] | None:
-        path = self.cache_dir / "pairs.json"
+    def _ask(self, key: str, question: Callable[[sqlite3.Connection], T]) -> T | None:
+        """`question(db)` on the saved pairs if they were scored for `key`; None when missing, stale or damaged
+        (scored again)."""
+        path = self.cache_dir / PAIRS_FILE
         try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-            if data["key"] != key:
-                return None
-            return [Overlap(**p) for p in data["pairs"]]
-        except (OSError, ValueError, KeyError, TypeError):
-            return None  # missing, stale or damaged: score again
+            with closing(sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True)) as db:
+                stored = db.execute("SELECT key FROM meta").fetchone()
+                return question(db) if stored is not None and stored[0] == key else None
+        except sqlite3.Error:
+            return None
 
     def _save_pairs(self, pairs: list[Overlap], key: str) -> None:
-        data = json.dumps({"key": key, "pairs": [asdict(p) for p in pairs]}).encode()
+        path = self.cache_dir / PAIRS_FILE
+        partial = path.with_name(f"{path.name}.{os.getpid()}.tmp")
         try:
             with self.guard():
-                write_atomic(self.cache_dir / "pairs.json", data)
-        except OSError:
+                partial.unlink(missing_ok=True)
+                with closing(sqlite3.connect(partial)) as db:
+                    db.execute("PRAGMA journal_mode=OFF")  # a new file, renamed only when whole
+                    db.executescript(_PAIRS_SCHEMA)
+                    db.execute("INSERT INTO meta VALUES (?)", (key,))
+                    db.executemany(f"INSERT INTO pairs (rank, {_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                                   ((i, *astuple(p)) for i, p in enumerate(pairs)))
+                    db.execute("CREATE INDEX pairs_b ON pairs (b)")
+                    db.commit()
+                os.replace(partial, path)
+                (self.cache_dir / "pairs.json").unlink(missing_ok=True)  # where earlier versions kept them
+        except (OSError, sqlite3.Error):
             pass  # only a cache (a full disk, say): these pairs are right, the next run scores them again
+        finally:
+            partial.unlink(missing_ok=True)
 
     def families(self, pairs: list[Overlap]) -> list[Family]:
         from reader.overlap import families
@@ -152,7 +188,14 @@ class CopyStage:
         return families(pairs, {row.id: row.date for row in self.store.rows()})
 
     def copies_of(self, article_id: str) -> list[Overlap]:
-        return [p for p in self.pairs() if article_id in (p.a, p.b)]
+        """The pairs `article_id` is in, largest reuse first: from disk when scored (an app never holds every
+        pair), else scored now."""
+        found = self._ask(self._pairs_key(), lambda db: [Overlap(*row[1:]) for row in db.execute(
+            f"SELECT rank, {_COLUMNS} FROM pairs WHERE a = ? UNION SELECT rank, {_COLUMNS} FROM pairs WHERE b = ? "
+            "ORDER BY rank", (article_id, article_id))])
+        if found is None:
+            return [p for p in self.pairs() if article_id in (p.a, p.b)]
+        return found
 
     def diff(self, a: Article, b: Article) -> Comparison:
         from reader.overlap import compare

@@ -382,7 +382,8 @@ class Library:
 
     def copy_ids(self) -> set[str]:
         """The articles that share wire copy with another (the list's mark)."""
-        return {x for p in self.copy_stage.pairs() for x in (p.a, p.b)}
+        found = self.copy_stage.copy_ids()
+        return found if found is not None else {x for p in self.copy_stage.pairs() for x in (p.a, p.b)}
 
     def copies_of(self, article_id: str) -> list[Overlap]:
         return self.copy_stage.copies_of(article_id)

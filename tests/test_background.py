@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import signal
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -91,3 +92,30 @@ def test_a_stopping_event_reader_stops_the_child(seeds_copy, home):
     assert list(stages.events(should_stop=lambda: True)) == []
     assert not alive(stages.pid)
     lib.close()
+
+
+def test_copy_marks_and_an_article_s_copies_are_read_from_disk(seeds_copy, home, monkeypatch):
+    """A process that did not score the pairs answers the list's marks and one article's copies from the saved
+    pairs without reading every pair, or importing the wire-copy package."""
+    import reader.copies
+    from reader.overlap.label import THRESHOLDS_FILE
+
+    assert reader.copies.thresholds_file() == THRESHOLDS_FILE
+    first = Library.open(seeds_copy, home)
+    first.sync()
+    pairs, _ = first.overlaps()
+    assert pairs
+    first.close()
+    second = Library.open(seeds_copy, home)
+    monkeypatch.setattr(reader.copies.CopyStage, "pairs", lambda *a, **k: pytest.fail("every pair was read"))
+    assert second.copies_scored()
+    assert second.copy_ids() == {x for p in pairs for x in (p.a, p.b)}
+    for article_id in second.copy_ids() | {"no/such/article"}:
+        assert second.copies_of(article_id) == [p for p in pairs if article_id in (p.a, p.b)]
+    second.close()
+    script = ("import sys\nfrom reader.library import Library\n"
+              f"lib = Library.open({str(seeds_copy)!r}, {str(home)!r})\n"
+              "assert lib.copy_ids() and lib.copies_of(sorted(lib.copy_ids())[0])\n"
+              "print('reader.overlap' in sys.modules)\n")
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)
+    assert done.stdout.strip() == "False", done.stderr

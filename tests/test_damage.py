@@ -73,7 +73,7 @@ def test_derived_files_are_all_there(built):
     _, home = built
     names = {Path(p).name if "MAIN_" not in p else "index segment/TOC" for p in _derived(home)}
     assert {"corpus.sqlite", "entities.sqlite3", "table.pickle", "view.sqlite3", "mentions.stamp", "finished.json",
-            "overlap-index.pkl", "outlet-boilerplate.pkl", "pairs.json", "overlap.generation",
+            "overlap-index.pkl", "outlet-boilerplate.pkl", "pairs.sqlite3", "overlap.generation",
             "wire-schema", "wire-files.json", "index segment/TOC", "sync.lock"} <= names, names
 
 
@@ -83,7 +83,7 @@ def _kinds() -> list[str]:
             "index/MAIN_WRITELOCK",
             "entities/entities.sqlite3", "entities/table.pickle", "entities/view.sqlite3", "entities/mentions.stamp",
             "entities/finished.json", "overlap/overlap-index.pkl", "overlap/outlet-boilerplate.pkl",
-            "overlap/pairs.json", "overlap/overlap.generation", "sync.lock"]
+            "overlap/pairs.sqlite3", "overlap/overlap.generation", "sync.lock"]
 
 
 def _targets(cache: Path, kind: str) -> list[Path]:
