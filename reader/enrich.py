@@ -210,6 +210,9 @@ class EntityStage:
         # look-ups below would find nothing to do, and take seconds on a large corpus. Nor is the merged
         # table loaded (4.9 s of a `person:` search on Reuters-21578): the index already holds its fields.
         if self.finished():
+            if not self.ready():  # a home from before the view file, or one whose view was lost: written here
+                with self.guard():
+                    self.view()
             return
         articles = list(self.store.iter_articles())
         with writing("the entity cache", self.cache_dir / MENTIONS_FILE):

@@ -333,8 +333,9 @@ class Library:
         self.entity_stage.run(progress, should_stop)
 
     def entities_finished(self) -> bool:
-        """NER and the merging are done for the corpus as it is (a few stat calls: no article is read)."""
-        return self.entity_stage.finished()
+        """NER and the merging are done for the corpus as it is, and their view written (a few stat calls and one
+        small read: no article is read)."""
+        return self.entity_stage.finished() and self.entity_stage.ready()
 
     def entities_pending(self) -> int:
         """Articles that still wait for NER."""

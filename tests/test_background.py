@@ -119,3 +119,19 @@ def test_copy_marks_and_an_article_s_copies_are_read_from_disk(seeds_copy, home,
               "print('reader.overlap' in sys.modules)\n")
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)
     assert done.stdout.strip() == "False", done.stderr
+
+
+def test_a_home_without_the_view_file_gets_it_from_the_stage_not_the_reader(seeds_copy, home):
+    """A home indexed before the view file existed (NER finished): the stage writes the view, so the app's
+    background child does it and the app itself never loads the merged table."""
+    lib = Library.open(seeds_copy, home)
+    lib.sync()
+    lib.enrich()
+    view = lib.entity_stage.cache_dir / VIEW_FILE
+    view.unlink()
+    fresh = Library.open(seeds_copy, home)
+    assert fresh.entity_stage.finished() and not fresh.entities_finished()
+    fresh.enrich()
+    assert view.is_file() and fresh.entities_finished()
+    fresh.close()
+    lib.close()
