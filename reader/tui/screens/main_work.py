@@ -129,10 +129,11 @@ class MainWork:
             self.post_message(SyncFinished(None, stage="entities"))
             self.post_message(CopiesFound(self.library.copy_ids()))
             return
-        stages = Stages(self.library)
         progress = {"entities": self._progress("entities"), "copies": self._progress("copies")}
         label = "entities"
+        stages: Stages | None = None
         try:
+            stages = Stages(self.library)  # (an OSError here, no process left to start: said like any failure)
             for event in stages.events(lambda: worker.is_cancelled):
                 if event[0] == "progress":
                     progress[label](*event[1:])
@@ -146,7 +147,8 @@ class MainWork:
         except Exception as exc:  # noqa: BLE001 — shown in the status line; reading goes on without them
             self.post_message(SyncFinished(None, f"entities/copies failed: {exc}", stage="enrich"))
         finally:
-            stages.stop()
+            if stages is not None:
+                stages.stop()
 
     def _progress(self, label: str):
         last = [-1.0]
