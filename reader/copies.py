@@ -4,17 +4,16 @@ from __future__ import annotations
 
 import hashlib
 import importlib.util
-import os
 import sqlite3
 import threading
 from collections.abc import Callable
-from contextlib import AbstractContextManager, closing, nullcontext
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import astuple
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
 from reader.corpus.store import Store
-from reader.locations import write_atomic
+from reader.locations import read_only, write_atomic, write_database_atomic
 from reader.models import Article, Family, Overlap
 
 if TYPE_CHECKING:
@@ -152,34 +151,27 @@ class CopyStage:
     def _ask(self, key: str, question: Callable[[sqlite3.Connection], T]) -> T | None:
         """`question(db)` on the saved pairs if they were scored for `key`; None when missing, stale or damaged
         (scored again)."""
-        path = self.cache_dir / PAIRS_FILE
         try:
-            with closing(sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True)) as db:
+            with read_only(self.cache_dir / PAIRS_FILE) as db:
                 stored = db.execute("SELECT key FROM meta").fetchone()
                 return question(db) if stored is not None and stored[0] == key else None
         except sqlite3.Error:
             return None
 
     def _save_pairs(self, pairs: list[Overlap], key: str) -> None:
-        path = self.cache_dir / PAIRS_FILE
-        partial = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+        def fill(db: sqlite3.Connection) -> None:
+            db.executescript(_PAIRS_SCHEMA)
+            db.execute("INSERT INTO meta VALUES (?)", (key,))
+            db.executemany(f"INSERT INTO pairs (rank, {_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                           ((i, *astuple(p)) for i, p in enumerate(pairs)))
+            db.execute("CREATE INDEX pairs_b ON pairs (b)")
+
         try:
             with self.guard():
-                partial.unlink(missing_ok=True)
-                with closing(sqlite3.connect(partial)) as db:
-                    db.execute("PRAGMA journal_mode=OFF")  # a new file, renamed only when whole
-                    db.executescript(_PAIRS_SCHEMA)
-                    db.execute("INSERT INTO meta VALUES (?)", (key,))
-                    db.executemany(f"INSERT INTO pairs (rank, {_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                                   ((i, *astuple(p)) for i, p in enumerate(pairs)))
-                    db.execute("CREATE INDEX pairs_b ON pairs (b)")
-                    db.commit()
-                os.replace(partial, path)
+                write_database_atomic(self.cache_dir / PAIRS_FILE, fill)
                 (self.cache_dir / "pairs.json").unlink(missing_ok=True)  # where earlier versions kept them
         except (OSError, sqlite3.Error):
             pass  # only a cache (a full disk, say): these pairs are right, the next run scores them again
-        finally:
-            partial.unlink(missing_ok=True)
 
     def families(self, pairs: list[Overlap]) -> list[Family]:
         from reader.overlap import families

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import hashlib
 import os
+import sqlite3
 import threading
+from collections.abc import Callable
+from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -64,3 +67,27 @@ def write_atomic(path: Path, data: bytes) -> None:
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
+
+
+def write_database_atomic(path: Path, fill: Callable[[sqlite3.Connection], None]) -> None:
+    """Make a derived SQLite file whole or leave the old one, as `write_atomic` does for bytes: `fill(db)` writes
+    a new database under a temporary name, renamed into place once committed. No journal and no sync: nothing
+    reads it before the rename, and it is a cache (a reader holding the old file keeps reading that one)."""
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
+    try:
+        tmp.unlink(missing_ok=True)
+        with closing(sqlite3.connect(tmp)) as db:
+            db.execute("PRAGMA journal_mode=OFF")
+            db.execute("PRAGMA synchronous=OFF")
+            fill(db)
+            db.commit()
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+
+
+def read_only(path: Path, **options) -> closing[sqlite3.Connection]:
+    """A read-only connection to a derived SQLite file (closed on leaving the `with`); a missing file raises
+    sqlite3.OperationalError instead of being created."""
+    return closing(sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True, **options))

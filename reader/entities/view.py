@@ -4,13 +4,13 @@ article's names without loading (or merging) the whole table: milliseconds and a
 from __future__ import annotations
 
 import json
-import os
 import sqlite3
 from collections.abc import Iterable, Sequence
 from contextlib import closing
 from pathlib import Path
 
 from reader.entities.aliases import EntityTable
+from reader.locations import read_only, write_database_atomic
 from reader.models import Entity, Mention
 
 VIEW_FILE = "view.sqlite3"
@@ -38,25 +38,16 @@ _RANK = "articles DESC, mentions DESC, sort, type"
 
 def write(path: Path, key: str, table: EntityTable) -> None:
     """Write `table` as the view at `path`, all at once: a reader sees the old file or the new one."""
-    partial = path.with_name(f"{path.name}.{os.getpid()}.tmp")
-    partial.unlink(missing_ok=True)
-    try:
-        with closing(sqlite3.connect(partial)) as db:
-            db.execute("PRAGMA journal_mode=OFF")  # a new file, renamed only when whole: no journal needed
-            db.execute("PRAGMA synchronous=OFF")
-            db.executescript(_SCHEMA)
-            db.execute("INSERT INTO meta VALUES (?)", (f"{VERSION}:{key}",))
-            rows = []
-            for i, (entity, by_article) in enumerate(table.clusters()):
-                rows.append((i, entity.name, entity.type, json.dumps(entity.aliases, ensure_ascii=False),
-                             entity.articles, entity.mentions, entity.name.lower()))
-            db.executemany("INSERT INTO entities VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
-            db.executemany("INSERT INTO mentions VALUES (?, ?, ?, ?, ?)", _mention_rows(table))
-            db.execute(_INDEXES)
-            db.commit()
-        os.replace(partial, path)
-    finally:
-        partial.unlink(missing_ok=True)
+    def fill(db: sqlite3.Connection) -> None:
+        db.executescript(_SCHEMA)
+        db.execute("INSERT INTO meta VALUES (?)", (f"{VERSION}:{key}",))
+        db.executemany("INSERT INTO entities VALUES (?, ?, ?, ?, ?, ?, ?)",
+                       ((i, e.name, e.type, json.dumps(e.aliases, ensure_ascii=False), e.articles, e.mentions,
+                         e.name.lower()) for i, (e, _) in enumerate(table.clusters())))
+        db.executemany("INSERT INTO mentions VALUES (?, ?, ?, ?, ?)", _mention_rows(table))
+        db.execute(_INDEXES)
+
+    write_database_atomic(path, fill)
 
 
 def _mention_rows(table: EntityTable) -> Iterable[tuple]:
@@ -85,7 +76,7 @@ class EntityView:
         return view if row is not None and row[0] == f"{VERSION}:{key}" else None
 
     def _connect(self) -> closing[sqlite3.Connection]:
-        return closing(sqlite3.connect(f"{self.path.as_uri()}?mode=ro", uri=True, check_same_thread=False))
+        return read_only(self.path, check_same_thread=False)
 
     def entities(self, type: str | None = None, limit: int | None = None) -> list[Entity]:  # noqa: A002
         """Every entity (of `type`) by article count over the whole corpus."""
