@@ -13,12 +13,10 @@ from reader import children
 from reader.corpus import PARSER_VERSION, FileStat, FormatError, load_file, scan
 from reader.corpus.boilerplate import paragraph_keys
 from reader.corpus.store import STORE_VERSION, Store
-from reader.index import SCHEMA_VERSION, Index
+from reader.index import BULK_THRESHOLD, SCHEMA_VERSION, Index
 from reader.models import SyncReport
 
 VERSION = f"store{STORE_VERSION}-parser{PARSER_VERSION}-index{SCHEMA_VERSION}"
-BULK_THRESHOLD = 2000
-"""From this many new articles on an empty index, index with two processes (each writes a segment)."""
 
 Progress = Callable[[str, int, int], None]
 """progress(stage, done, total): called often; cheap callers only."""

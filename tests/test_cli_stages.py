@@ -255,3 +255,33 @@ def test_a_view_damaged_while_open_is_made_again(seeds_copy, home):
     (lib.entity_stage.cache_dir / VIEW_FILE).unlink()
     assert lib.entities(limit=5) == top
     lib.close()
+
+
+def test_entity_fields_of_many_articles_go_to_two_writer_processes(seeds_copy, home, monkeypatch):
+    """From BULK_THRESHOLD changed articles (every article, after NER on a new corpus), the entity fields are
+    written by two writer processes; the old segments, their documents all replaced, are dropped, not kept for
+    every search to step over; the fields are searchable as after a one-process pass."""
+    import reader.enrich
+    from reader.index import Index
+    from reader.library import Library
+
+    monkeypatch.setattr(reader.enrich, "BULK_THRESHOLD", 1)  # the four seeds are "many"
+    writers = []
+    real_writer = Index.writer
+
+    def recording(self, bulk=False):
+        writers.append(bulk)
+        return real_writer(self, bulk)
+
+    monkeypatch.setattr(Index, "writer", recording)
+    lib = Library.open(seeds_copy, home)
+    try:
+        lib.sync()
+        lib.enrich()
+        assert writers[-1] is True
+        segments = list(lib.index._ix._segments())
+        assert segments and all(segment.doc_count() > 0 for segment in segments)
+        assert lib.index.doc_count() == lib.store.count()
+        assert lib.search("person:wasserman", limit=None).total == 4
+    finally:
+        lib.close()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 from reader.entities.ner import OTHER
 from reader.entities.refine import boundary_ok, table_label
@@ -48,12 +48,22 @@ def _runs(text: str):
         yield starts, ends, words
 
 
-def _occurrences(text: str, forms: set[str]):
-    """(start, end, form) of every free-standing occurrence of a known form, longest names first."""
+def _occurrences(text: str, forms: set[str], firsts: set[str], longest: int):
+    """(start, end, form) of every free-standing occurrence of a known form, longest names first.
+
+    Args:
+        firsts: The first word of each form; longest: the most words a form has (at most MAX_WORDS).
+    """
     for starts, ends, words in _runs(text):
         i = 0
         while i < len(words):
-            for n in range(min(MAX_WORDS, len(words) - i), 0, -1):
+            # Most capitalised words start no known name ("The" opening a sentence): one set lookup, not
+            # a phrase per length.
+            first = words[i]
+            if first not in firsts and not (first[-1:] == "." and first[:-1] in firsts):
+                i += 1
+                continue
+            for n in range(min(longest, len(words) - i), 0, -1):
                 phrase = " ".join(words[i:i + n])
                 end = ends[i + n - 1]
                 if phrase not in forms and phrase.endswith("."):
@@ -106,6 +116,25 @@ def _vote(mentions: Mapping[str, Sequence[Mention]]) -> tuple[dict[str, Counter]
     return votes, surnames
 
 
+def _word_counts(texts: Iterable[str]) -> tuple[Counter, Counter]:
+    """How often each word is written in lower case, and capitalised (not ALL CAPS: headlines and tables
+    say nothing), in the corpus. Every occurrence is counted by Counter in C; each distinct word is then
+    classed once."""
+    seen: Counter = Counter()
+    for text in texts:
+        seen.update(_WORD.findall(text))
+    lowered: Counter = Counter()
+    capital: Counter = Counter()
+    for w, n in seen.items():
+        if w.endswith(".") and "." not in w[:-1]:
+            w = w[:-1]  # a full stop, not an abbreviation's ("dlrs." is "dlrs")
+        if w.islower():
+            lowered[w] += n
+        elif w[:1].isupper() and not w.isupper():
+            capital[w.lower()] += n
+    return lowered, capital
+
+
 def propagate(texts: Mapping[str, str], mentions: Mapping[str, Sequence[Mention]]
               ) -> dict[str, list[Mention]]:
     """Make a corpus's mentions agree: majority type per form, known names tagged where the model missed them.
@@ -119,24 +148,17 @@ def propagate(texts: Mapping[str, str], mentions: Mapping[str, Sequence[Mention]
         Document key -> mentions sorted by offset, without overlaps.
     """
     votes, surnames = _vote(mentions)
-    lowered: Counter = Counter()
-    capital: Counter = Counter()
-    for text in texts.values():
-        for w in _WORD.findall(text):
-            if w.endswith(".") and "." not in w[:-1]:
-                w = w[:-1]  # a full stop, not an abbreviation's ("dlrs." is "dlrs")
-            if w.islower():
-                lowered[w] += 1
-            elif w[:1].isupper() and not w.isupper():  # ALL-CAPS lines (headlines, tables) say nothing
-                capital[w.lower()] += 1
+    lowered, capital = _word_counts(texts.values())
     # A single word also written in lower case in the corpus ("Men", "Division") is not propagated.
     candidates = {f for f, v in votes.items() if sum(v.values()) >= MIN_TAGGED and
                   (" " in f or lowered[f] == 0)}
     candidates |= {s for s in surnames if lowered[s] == 0}
     seen: Counter = Counter()
     found: dict[str, list[tuple[int, int, str]]] = {}
+    firsts = {f.split(" ", 1)[0] for f in candidates}
+    longest = min(MAX_WORDS, max((f.count(" ") + 1 for f in candidates), default=0))
     for doc, text in texts.items():
-        found[doc] = list(_occurrences(text, candidates))
+        found[doc] = list(_occurrences(text, candidates, firsts, longest))
         seen.update(f for _, _, f in found[doc])
     types: dict[str, str] = {}
     for form in candidates | set(votes):

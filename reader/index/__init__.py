@@ -17,7 +17,7 @@ from pathlib import Path
 from whoosh import index, qparser
 from whoosh.filedb.filestore import RamStorage
 from whoosh.query import Every, NullQuery, Or, Prefix, Term
-from whoosh.writing import CLEAR
+from whoosh.writing import CLEAR, MERGE_SMALL
 
 from reader.children import die_with_parent
 from reader.errors import DiskFull, WireError, out_of_space
@@ -38,6 +38,9 @@ RANKED = 1000
 SCHEMA_VERSION = "5"
 """Bump when the schema or what goes into it changes: an index of another version is rebuilt."""
 DEFAULT_FIELDS = ("title", "body")
+BULK_THRESHOLD = 2000
+"""From this many articles written at once (a first build, the entity fields after NER), index with two
+processes (`Index.writer(bulk=True)`: each writes a segment)."""
 LOCK_WAIT = 15.0
 """Seconds a writer waits for another process's writer to finish before giving up."""
 
@@ -218,7 +221,7 @@ class Index:
                 yield _Writer(w)
                 interrupted()  # a Ctrl-C dropped on the way (see _parent_only_sigint): cancel, never commit
                 # A rebuild's commit keeps none of the old segments: CLEAR drops them as it writes the TOC.
-                w.commit(mergetype=CLEAR) if self._clear_pending else w.commit()
+                w.commit(mergetype=CLEAR if self._clear_pending else _merge_small_keeping_live)
             except BaseException as exc:
                 # Stop the indexing sub-processes before cancel() removes the files they read;
                 # otherwise each prints a traceback about a vanished batch file.
@@ -496,6 +499,13 @@ def _parent_only_sigint() -> Iterator[Callable[[], None]]:
     finally:
         sys.unraisablehook = hook
         signal.signal(signal.SIGINT, previous)
+
+
+def _merge_small_keeping_live(writer, segments):
+    """Whoosh's default policy, after dropping the segments whose every document was deleted: a two-process
+    writer merges no old segment, so a pass that replaces every article (the entity fields after NER) would
+    otherwise keep the old segments, all deleted, for every search to step over."""
+    return MERGE_SMALL(writer, [segment for segment in segments if segment.doc_count() > 0])
 
 
 class _Writer:
