@@ -1,4 +1,5 @@
-"""Entity layer benchmark: CoNLL-2003 mention P/R/F1, ECB+ alias-merging pairwise P/R/F1, NER throughput."""
+"""Entity layer benchmark: CoNLL-2003 mention P/R/F1, ECB+ alias-merging pairwise P/R/F1, NER throughput,
+and the hand-checked Reuters-21578 entity list (bench/reuters_entity_check.py)."""
 
 from __future__ import annotations
 
@@ -293,9 +294,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--ecb", type=Path, default=Path("../shared/data/ecbplus"))
     parser.add_argument("--limit", type=int, default=None, help="CoNLL documents / ECB+ topics to use")
     parser.add_argument("--raw", action="store_true", help="also score the raw model on CoNLL")
-    parser.add_argument("--only", choices=("conll", "ecb", "speed"), action="append")
+    parser.add_argument("--only", choices=("conll", "ecb", "speed", "reuters"), action="append")
+    # Resolved now: the paths are given from the caller's directory, and main() moves to the repository.
+    parser.add_argument("--reuters-corpus", type=lambda p: Path(p).expanduser().resolve(), default=None,
+                        help="the Reuters folder bench/reuters.py wrote, for (d)")
+    parser.add_argument("--reuters-home", type=lambda p: Path(p).expanduser().resolve(), default=None,
+                        help="a wire home where that corpus is indexed, NER finished, for (d)")
     args = parser.parse_args(argv)
-    only = set(args.only or ("conll", "ecb", "speed"))
+    # (d) needs a built home, so it runs by default only when one is given.
+    only = set(args.only or ("conll", "ecb", "speed", *(("reuters",) if args.reuters_corpus else ())))
     os.chdir(REPO)
     status = 0
     if "conll" in only or "speed" in only:
@@ -315,6 +322,15 @@ def main(argv: list[str] | None = None) -> int:
             status = 2
         else:
             eval_ecb(args.ecb, args.limit)
+    if "reuters" in only:
+        if args.reuters_corpus is None or args.reuters_home is None:
+            print("Reuters check needs --reuters-corpus and --reuters-home (an indexed home); skipping (d)")
+            status = 2
+        else:
+            from bench import reuters_entity_check as rc
+
+            print(f"\n(d) Reuters-21578 hand-checked entities ({rc.DEFAULT_SPEC.name}) on {args.reuters_home}")
+            print(rc.render(rc.check(args.reuters_corpus, args.reuters_home, rc.DEFAULT_SPEC)))
     return status
 
 

@@ -42,7 +42,7 @@ class Scan:
     def unchanged(self, store: Store, index: Index) -> bool:
         """True when the store and index were last synced with exactly these files (and still agree)."""
         return (store.scan_signature() == self.signature and store.version() == VERSION
-                and index.doc_count() == store.counted())
+                and index.doc_count() == store.counted() and not index.emptied_segments())
 
     def report(self, store: Store, started: float) -> SyncReport:
         """The report of a sync that found nothing to do."""
@@ -124,6 +124,9 @@ def sync(root: Path, store: Store, index: Index, progress: Progress | None = Non
                 del fresh[article_id]
             report.added = sum(1 for i in fresh if i not in old_ids)
             report.updated = len(fresh) - report.added
+        elif index.emptied_segments():
+            with index.writer():
+                pass  # a commit, which drops them: the same documents, searched in half the postings
         store.set_scan_signature(None if unreadable else scanned.signature)
         store.set_counted()
     report.articles = store.count()

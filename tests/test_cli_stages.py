@@ -285,3 +285,30 @@ def test_entity_fields_of_many_articles_go_to_two_writer_processes(seeds_copy, h
         assert lib.search("person:wasserman", limit=None).total == 4
     finally:
         lib.close()
+
+
+def test_a_sync_drops_the_emptied_segments_an_older_index_kept(seeds_copy, home, monkeypatch):
+    """An index written before the merge policy kept, after NER replaced every article, the old segments with
+    every document deleted: the next sync drops them, once; the answers stay the same."""
+    import reader.index
+    from whoosh.writing import MERGE_SMALL
+
+    from reader.library import Library
+
+    monkeypatch.setattr(reader.index, "_merge_small_keeping_live", MERGE_SMALL)  # the old policy
+    lib = Library.open(seeds_copy, home)
+    lib.sync()
+    lib.enrich()
+    assert lib.index.emptied_segments() >= 1
+    before = lib.search("person:wasserman", limit=None).total
+    lib.close()
+    monkeypatch.undo()
+    lib = Library.open(seeds_copy, home)
+    try:
+        lib.sync()
+        assert lib.index.emptied_segments() == 0
+        assert lib.search("person:wasserman", limit=None).total == before == 4
+        from reader.sync import Scan
+        assert Scan(seeds_copy).unchanged(lib.store, lib.index)  # the next check is the quick one again
+    finally:
+        lib.close()

@@ -195,6 +195,15 @@ class Index:
         except AttributeError:  # not a FileIndex
             return self._ix.doc_count()
 
+    def emptied_segments(self) -> int:
+        """Segments of the last commit whose every document was replaced or deleted. Whoosh's merge policy kept
+        them (an index after NER carried the whole text index twice, for every search to step over) until
+        `_merge_small_keeping_live`; a sync drops those of an older index (`reader.sync`)."""
+        try:
+            return sum(1 for segment in self._ix._segments() if segment.doc_count() == 0)
+        except AttributeError:  # not a FileIndex
+            return 0
+
     @contextmanager
     def writer(self, bulk: bool = False) -> Iterator[_Writer]:
         """A writer that commits on success and cancels on any exception (Ctrl-C included).
