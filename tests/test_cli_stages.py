@@ -257,28 +257,15 @@ def test_a_view_damaged_while_open_is_made_again(seeds_copy, home):
     lib.close()
 
 
-def test_entity_fields_of_many_articles_go_to_two_writer_processes(seeds_copy, home, monkeypatch):
-    """From BULK_THRESHOLD changed articles (every article, after NER on a new corpus), the entity fields are
-    written by two writer processes; the old segments, their documents all replaced, are dropped, not kept for
-    every search to step over; the fields are searchable as after a one-process pass."""
-    import reader.enrich
-    from reader.index import Index
+def test_after_ner_the_index_keeps_no_segment_of_replaced_documents(seeds_copy, home):
+    """NER replaces every article's document (its entity fields): the commit drops the old segments, every
+    document of them deleted, instead of keeping them for every search to step over."""
     from reader.library import Library
 
-    monkeypatch.setattr(reader.enrich, "BULK_THRESHOLD", 1)  # the four seeds are "many"
-    writers = []
-    real_writer = Index.writer
-
-    def recording(self, bulk=False):
-        writers.append(bulk)
-        return real_writer(self, bulk)
-
-    monkeypatch.setattr(Index, "writer", recording)
     lib = Library.open(seeds_copy, home)
     try:
         lib.sync()
         lib.enrich()
-        assert writers[-1] is True
         segments = list(lib.index._ix._segments())
         assert segments and all(segment.doc_count() > 0 for segment in segments)
         assert lib.index.doc_count() == lib.store.count()

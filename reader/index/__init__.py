@@ -39,8 +39,8 @@ SCHEMA_VERSION = "5"
 """Bump when the schema or what goes into it changes: an index of another version is rebuilt."""
 DEFAULT_FIELDS = ("title", "body")
 BULK_THRESHOLD = 2000
-"""From this many articles written at once (a first build, the entity fields after NER), index with two
-processes (`Index.writer(bulk=True)`: each writes a segment)."""
+"""From this many new articles on an empty index, index with two processes (`Index.writer(bulk=True)`: each
+writes a segment)."""
 LOCK_WAIT = 15.0
 """Seconds a writer waits for another process's writer to finish before giving up."""
 
