@@ -82,11 +82,10 @@ def _named(entity: Entity, form: str) -> bool:
 
 
 def _apart_in(forms: Forms, entity: Entity, form: str, name: str) -> bool:
-    # `key` drops company suffixes, so "General Electric Co Plc" keys like "General Electric Co": when an apart
-    # form keys like the entry's own name, only a closer match of the form itself counts as a wrong merge.
-    if key(form, entity.type) == key(name, entity.type):
-        return any(_loose(f) == _loose(form) for f in (entity.name, *entity.aliases))
-    return forms.holds(entity, form)
+    # Spelled the same (case, dots and spacing aside), not by key: `key` drops company forms and generational
+    # suffixes, so "General Electric Co Plc" keys like "General Electric Co", "Jefferies and Co Inc" like the
+    # surname "Jefferies" and "Mark IV" like "Mark"; an apart form is merged only if the entity carries it.
+    return any(_loose(f) == _loose(form) for f in (entity.name, *entity.aliases))
 
 
 def judge(forms: Forms, entry: dict) -> dict:

@@ -254,3 +254,76 @@ def test_counts_over_some_articles_are_those_of_a_count_by_hand():
             assert got == expected
             ranked = table.entities(kind, ids, limit=2)
             assert [(e.name, e.type) for e in ranked] == [(e.name, e.type) for e in table.entities(kind, ids)][:2]
+
+
+def test_a_clipped_short_form_joins_the_name_it_stands_for_not_a_name_its_letters_spell():
+    """Reuters: "Fed" is the Federal Reserve Board's (the two side by side in story after story), never the
+    "Frontier Exploration Department" whose initials it happens to spell: a word is not an acronym."""
+    table = EntityTable({
+        "a": mentions_of(("Federal Reserve Board", "organization"), ("Fed", "organization")),
+        "b": mentions_of(("Federal Reserve Board", "organization"), ("Fed", "organization")),
+        "c": mentions_of(("Fed", "organization")),
+        "d": mentions_of(("Frontier Exploration Department", "organization")),
+    })
+    fed = table.resolve("organization", "Fed")
+    assert (fed.name, fed.articles) == ("Federal Reserve Board", 3)
+    assert table.resolve("organization", "Frontier Exploration Department").aliases == ()
+    # Written in capitals, the same letters are an acronym, and join the name they spell.
+    table = EntityTable({"a": mentions_of(("International Olympic Committee", "organization")),
+                         "b": mentions_of(("IOC", "organization"))})
+    assert table.resolve("organization", "IOC").name == "International Olympic Committee"
+
+
+def test_a_generic_short_form_joins_its_long_form_in_that_article_only():
+    """ "Central Bank" is the Central Bank of Barbados in the story that names it, and any bank elsewhere:
+    the lone ones do not become Barbados's, nor Barbados theirs."""
+    table = EntityTable({
+        "a": mentions_of(("Central Bank of Barbados", "organization"), ("Central Bank", "organization")),
+        "b": mentions_of(("Central Bank", "organization")),
+        "c": mentions_of(("Central Bank", "organization")),
+    })
+    found = {(e.name, e.articles, e.mentions) for e in table.entities()}
+    assert found == {("Central Bank of Barbados", 1, 2), ("Central Bank", 2, 2)}
+
+
+def test_a_company_full_name_is_nobody_s_short_form():
+    """ "General Electric Credit Corp, a unit of General Electric Co": the parent is not the unit."""
+    table = EntityTable({
+        "a": mentions_of(("General Electric Credit Corp", "organization"), ("General Electric Co", "organization")),
+        "b": mentions_of(("General Electric Co", "organization")),
+    })
+    assert {(e.name, e.articles) for e in table.entities()} == {("General Electric Credit Corp", 1),
+                                                                ("General Electric Co", 2)}
+
+
+def test_a_company_acronym_spells_out_only_a_company_name():
+    """ "USG Corp" is a company, not the U.S. Government; "IBM Corp" is International Business Machines Corp."""
+    table = EntityTable({
+        "a": mentions_of(("U.S. Government", "organization")),
+        "b": mentions_of(("USG Corp", "organization")),
+        "c": mentions_of(("International Business Machines Corp", "organization")),
+        "d": mentions_of(("IBM Corp", "organization")),
+    })
+    assert table.resolve("organization", "USG Corp").name == "USG Corp"
+    assert table.resolve("organization", "U.S. Government").aliases == ()
+    assert table.resolve("organization", "IBM Corp").name == "International Business Machines Corp"
+
+
+def test_the_canonical_name_is_the_fullest_form_the_corpus_uses():
+    """A thousand "Reagan"s and a few "Ronald Reagan"s: the corpus's full name for him is "Ronald Reagan"; a
+    one-off mis-span beside many mentions is not taken."""
+    table = EntityTable({
+        **{f"r{i}": mentions_of(("Reagan", "person")) for i in range(60)},
+        "full1": mentions_of(("Ronald Reagan", "person"), ("Reagan", "person")),
+        "full2": mentions_of(("Ronald Reagan", "person"), ("Reagan", "person")),
+        "odd": mentions_of(("Ronald Reagan Administration Official", "person"), ("Reagan", "person")),
+    })
+    reagan = table.resolve("person", "Reagan")
+    assert reagan.name == "Ronald Reagan"
+
+
+def test_government_bodies_named_both_ways_and_company_forms_spelled_out_are_one_key():
+    assert key("U.S. Department of Agriculture", "organization") == key("Agriculture Department", "organization")
+    assert key("Ministry of Finance", "organization") == key("Finance Ministry", "organization")
+    assert key("Commodity Credit Corporation", "organization") == key("Commodity Credit Corp", "organization")
+    assert key("Office of the Comptroller of the Currency", "organization").startswith("office of")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from reader.entities import EntityTable, corpus_mentions
-from reader.entities.aliases import shortens
+from reader.entities.evidence import shortens
 from reader.entities.corpus import propagate
 from reader.entities.names import acronym, key
 from reader.entities.ner import OTHER
@@ -148,3 +148,65 @@ def test_organisation_short_form_joins_its_long_form_in_the_article():
     entities = EntityTable({"a": ms}).entities()
     assert sorted((e.name, e.mentions) for e in entities) == [
         ("Los Angeles Times", 2), ("US Justice Department", 2)], text
+
+
+def _marked(text: str, *names: tuple[str, str]) -> list[Mention]:
+    """Mentions of each (name, type) at every place the name occurs in `text`."""
+    import re as _re
+
+    return sorted((Mention(m.start(), m.end(), name, type_) for name, type_ in names
+                   for m in _re.finditer(_re.escape(name), text)), key=lambda m: m.start)
+
+
+def test_types_follow_what_the_corpus_shows_not_what_the_model_said_most():
+    """Reuters' "people" named Diamond Shamrock Corp, ChemLawn, J.P. Morgan, Sri Lanka and the Louvre."""
+    texts = {
+        "a": "Diamond Shamrock Corp rose. ChemLawn said its offer stands. Prices in Sri Lanka fell.",
+        "b": "ChemLawn said it would reject the bid. Tea from Sri Lanka. Sri Lanka said no.",
+        "c": "J.P. Morgan and Co Inc gained. J.P. Morgan said on Monday. Traders at Sri Lanka ports.",
+        "d": "J.P. Morgan led. The Louvre accord held; the Louvre pact, the Louvre talks.",
+        "e": "Paul Volcker said he was calm. Paul Volcker said he would stay. A stake in Husky. A stake in Husky.",
+    }
+    mentions = {
+        "a": _marked(texts["a"], ("Diamond Shamrock Corp", "person"), ("ChemLawn", "person"), ("Sri Lanka", "person")),
+        "b": _marked(texts["b"], ("ChemLawn", "person"), ("Sri Lanka", "person")),
+        "c": [m for m in _marked(texts["c"], ("J.P. Morgan and Co Inc", "organization"), ("J.P. Morgan", "person"),
+                                 ("Sri Lanka", "place")) if not (m.text == "J.P. Morgan" and m.start == 0)],
+        "d": _marked(texts["d"], ("J.P. Morgan", "person"), ("Louvre", "person")),
+        "e": _marked(texts["e"], ("Paul Volcker", "person"), ("Husky", "person")),
+    }
+    out = propagate(texts, mentions)
+    typed = {(m.text, m.type) for ms in out.values() for m in ms}
+    assert ("Diamond Shamrock Corp", "organization") in typed
+    assert ("ChemLawn", "organization") in typed and ("ChemLawn", "person") not in typed
+    assert ("J.P. Morgan", "organization") in typed and ("J.P. Morgan", "person") not in typed
+    assert ("Sri Lanka", "place") in typed and ("Sri Lanka", "person") not in typed
+    assert not any(text == "Louvre" for text, _ in typed)  # an accord, not a person: not shown
+    assert ("Paul Volcker", "person") in typed
+    assert ("Husky", "person") in typed  # "a stake in" a company is no place
+
+
+def test_a_company_contraction_set_beside_its_name_joins_it_corpus_wide():
+    """ "Petroleo Brasileiro SA (Petrobras)" once; "Petrobras" alone elsewhere is the same company. "Texas Supreme
+    Court, Texaco": letters that fit are not enough (a court is no company)."""
+    from reader.entities.evidence import contraction
+
+    name, short = "<Petroleo Brasileiro SA>", "Petrobras"
+    table = EntityTable({
+        "a": [Mention(0, len(name), name, "organization"), Mention(len(name) + 2, len(name) + 2 + len(short), short,
+                                                                   "organization")],
+        "b": [Mention(0, len(short), short, "organization")],
+        "c": [Mention(0, 19, "Texas Supreme Court", "organization"), Mention(21, 27, "Texaco", "organization")],
+    })
+    petrobras = table.resolve("organization", "Petrobras")
+    assert petrobras.name == "Petroleo Brasileiro SA" and petrobras.articles == 2
+    assert table.resolve("organization", "Texaco").name == "Texaco"
+    assert contraction("nabisco", "national biscuit company") and not contraction("fed", "federal reserve")
+
+
+def test_places_news_names_several_ways_are_one_key():
+    for variants in (("U.K.", "Britain", "Great Britain", "United Kingdom"), ("USSR", "Soviet Union"),
+                     ("Calif.", "California"), ("LA", "L.A.", "Los Angeles City", "Los Angeles")):
+        assert len({key(v, "place") for v in variants}) == 1, variants
+    assert key("Britain", "person") == "britain"  # only places
+    assert key("J.P. Morgan and Co Inc", "organization") == key("J.P. Morgan", "organization")

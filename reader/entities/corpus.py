@@ -6,6 +6,7 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 
+from reader.entities.evidence import complete
 from reader.entities.ner import OTHER
 from reader.entities.refine import boundary_ok, table_label
 from reader.models import Mention
@@ -135,6 +136,83 @@ def _word_counts(texts: Iterable[str]) -> tuple[Counter, Counter]:
     return lowered, capital
 
 
+PLACE_WORDS = frozenset("in at near across throughout outside inside".split())
+"""Words before a place ("in Sri Lanka", "at Buenos Aires"), never before a person's name."""
+PLACE_SHARE = 0.1
+"""A "person" at least this often after one of PLACE_WORDS is a place (people are not "in" anywhere)."""
+SURNAME_SHARE = 5
+"""A lone name is a person's surname, whatever stands before it, when full names ending with it are mentioned at
+least 1/SURNAME_SHARE as often as it is."""
+HOLDINGS = frozenset("stake stakes interest interests share shares holding holdings investment investments "
+                     "position units".split())
+"""... except "a stake in Husky": a company's name after a holding's "in"."""
+THE_SHARE = 0.75
+"""A "person" written "the X" this often is a thing named after someone or something ("the Louvre accord")."""
+COMPANY_WORDS = frozenset("company firm concern unit subsidiary group corporation".split())
+"""Words before a company's name: "the state oil company Petrobras"."""
+_PRONOUN = re.compile(r"\s+(?:said|says)\s+(it|its|he|his|she|her)\b")
+""""ChemLawn said its …" is a company; "Volcker said he …" a person."""
+
+
+def _contexts(texts: Mapping[str, str], mentions: Mapping[str, Sequence[Mention]]) -> dict[str, Counter]:
+    """Per form, how often its mentions stand where a place, a company, a person or a thing named with "the"
+    stands (the words just before and after)."""
+    seen: dict[str, Counter] = defaultdict(Counter)
+    for doc, ms in mentions.items():
+        text = texts.get(doc)
+        if text is None:
+            continue
+        for m in ms:
+            before = text[max(0, m.start - 14):m.start].split()
+            last = before[-1] if before else ""
+            c = seen[_form(m.text)]
+            if last in PLACE_WORDS and text[m.end:m.end + 1] not in ("'", "\u2019") and \
+                    not (len(before) > 1 and before[-2].lower() in HOLDINGS):
+                c["place"] += 1
+            elif last.lower() in ("the", '"the'):
+                c["the"] += 1
+            elif last in COMPANY_WORDS or text[m.start - 1:m.start] == "<" or m.text.startswith("<"):
+                c["company"] += 1  # Reuters writes a company's name "<Petroleo Brasileiro SA>"
+            pronoun = _PRONOUN.match(text, m.end, m.end + 16)
+            if pronoun:
+                c["company" if pronoun.group(1) in ("it", "its") else "person"] += 1
+    return seen
+
+
+def _evidence_types(texts: Mapping[str, str], mentions: Mapping[str, Sequence[Mention]],
+                    votes: Mapping[str, Counter]) -> dict[str, str]:
+    """Types the corpus shows whatever the model said most, by form, so that one-off and repeated model errors
+    are outvoted: a name ending in a company form ("Diamond Shamrock Corp"), a "person" that heads one ("J.P.
+    Morgan" of "J.P. Morgan and Co Inc", "Mark IV" of "Mark IV Industries Inc") or that the text treats as a
+    company ("ChemLawn said its …", "the oil company Petrobras") is an organisation; a "person" written
+    "in Sri Lanka", "at Buenos Aires" is a place; one written "the Louvre" (the accord) is no person at all."""
+    out: dict[str, str] = {}
+    heads: set[str] = set()
+    for form in votes:
+        if complete(form):
+            out[form] = "organization"
+            words = form.replace(".", "").split()
+            heads.update(" ".join(words[:n]) for n in range(2, len(words)))
+    seen = _contexts(texts, mentions)
+    # How often each surname's full names are mentioned: "Wasserman" beside many "Casey Wasserman"s is his,
+    # wherever it stands; "Rotterdam" beside a lone "Stad Rotterdam" tagged a person is not a surname.
+    full_names: Counter = Counter()
+    for form, v in votes.items():
+        if " " in form and v.most_common(1)[0][0] == "person":
+            full_names[form.split()[-1]] += v.total()
+    for form, v in votes.items():
+        if form in out or v.most_common(1)[0][0] != "person":
+            continue
+        c, total = seen[form], v.total()
+        if (" " in form and form.replace(".", "") in heads) or (c["company"] >= 2 and c["company"] > c["person"]):
+            out[form] = "organization"
+        elif c["place"] >= max(MIN_TAGGED, PLACE_SHARE * total) and full_names[form] * SURNAME_SHARE < total:
+            out[form] = "place"
+        elif c["the"] >= max(MIN_TAGGED, THE_SHARE * total):
+            out[form] = OTHER
+    return out
+
+
 def propagate(texts: Mapping[str, str], mentions: Mapping[str, Sequence[Mention]]
               ) -> dict[str, list[Mention]]:
     """Make a corpus's mentions agree: majority type per form, known names tagged where the model missed them.
@@ -170,6 +248,8 @@ def propagate(texts: Mapping[str, str], mentions: Mapping[str, Sequence[Mention]
         best, n = v.most_common(1)[0]
         if n >= MAJORITY * sum(v.values()):
             types[form] = best
+    evidence = _evidence_types(texts, mentions, votes)
+    types.update(evidence)
     spread = {f for f in candidates if f in types and
               not (types[f] == "person" and _not_a_person(f, lowered, capital)) and
               (votes.get(f, Counter()).total() or 0) + (f in surnames) * seen[f] >= MIN_SHARE * seen[f]}
@@ -181,7 +261,7 @@ def propagate(texts: Mapping[str, str], mentions: Mapping[str, Sequence[Mention]
             if m.type == "person" and _not_a_person(m.text, lowered, capital):
                 continue
             type_ = types.get(_form(m.text), m.type)
-            if _form(m.text) in local_surnames:
+            if _form(m.text) in local_surnames and _form(m.text) not in evidence:
                 type_ = "person"  # the article itself says whose surname it is
             kept.append(m if type_ == m.type else Mention(m.start, m.end, m.text, type_))
         taken = [(m.start, m.end) for m in kept]

@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from reader.entities.gazetteer import SAME_PLACE
+
 TITLES = frozenset("""
 mr mrs ms miss mx dr prof professor sir dame lord lady madam
 mayor supervisor president vice senator sen rep representative congressman congresswoman
@@ -30,11 +32,16 @@ _QUOTES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": 
 _POSSESSIVE = re.compile(r"(?:'s|')$", re.IGNORECASE)
 _US = re.compile(r"^(?:u\.?s\.?a?\.?|united states(?: of america)?)$", re.IGNORECASE)
 _SPACE = re.compile(r"\s+")
-_SUFFIX = re.compile(r"(?:,?\s+(?:jr|sr|ii|iii|iv|inc|ltd|llc|corp|co|plc|ag|sa|nv))+$", re.IGNORECASE)
+_SUFFIX = re.compile(r"(?:,?\s+(?:jr|sr|ii|iii|iv|inc|incorporated|ltd|limited|llc|corp|corporation|co|company|plc|"
+                     r"ag|sa|nv))+$", re.IGNORECASE)
 """Generational and company-form suffixes: "W. Mark Felt Sr" is "W. Mark Felt", "Apple Inc" is "Apple"."""
+_AND = re.compile(r"\s+(?:and|&)$", re.IGNORECASE)
 _NON_WORD = re.compile(r"[^\w\s&-]")
 _US_PREFIX = re.compile(r"^(?:u ?s(?: ?a)?|united states(?: of america)?) (?=\S+ \S)")
 """A leading U.S. on a name of two more words: "US Justice Department" is the "Justice Department"."""
+_HEAD_OF = re.compile(r"^(department|ministry|office|bureau|agency) of (?:the )?(\S+(?: \S+){0,2})$")
+"""A government body named both ways: "Department of Agriculture" is the "Agriculture Department", "Ministry of
+Finance" the "Finance Ministry" (Reuters writes both); keyed as the second."""
 _ISATION = re.compile(r"(\w)is(ations?)\b")
 """-isation spellings, keyed as -ization (Organisation, Privatisation); only that ending, which no
 other word has ("Louise", "Wise" stay as they are), and never in a person's name."""
@@ -92,13 +99,15 @@ def key(surface: str, type_: str) -> str:
     if _US.match(name):
         return "us"
     name = re.sub(r"'s\b", "", name.replace(".", ""), flags=re.IGNORECASE)
-    name = _SUFFIX.sub("", name) or name
+    name = _AND.sub("", _SUFFIX.sub("", name)) or name  # "J.P. Morgan and Co Inc" is "J.P. Morgan"
     name = _SPACE.sub(" ", _NON_WORD.sub(" ", name.lower())).strip()
     if type_ == "person":
         return name
+    if type_ == "place":
+        name = SAME_PLACE.get(name, name)
     # British and American spellings of one name: "International Coffee Organisation" is the
     # "International Coffee Organization" (Reuters writes both).
-    return _US_PREFIX.sub("", _ISATION.sub(r"\1iz\2", name))
+    return _HEAD_OF.sub(r"\2 \1", _US_PREFIX.sub("", _ISATION.sub(r"\1iz\2", name)))
 
 
 def acronym(name: str) -> str:

@@ -1,0 +1,294 @@
+"""Clustering mentions into entities: which forms, in which articles, name the same person, organisation or place."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+from reader.entities.evidence import apposed_acronyms, capitals, complete, shortens
+from reader.entities.gazetteer import PLACE_NAMES
+from reader.entities.names import acronym, display, key
+from reader.models import Mention
+
+TYPES = ("person", "organization", "place")
+FIELDS = {"person": "person", "organization": "org", "place": "place"}
+"""Search field of each entity type; every entity also goes into the `entity` field."""
+
+
+class _Union:
+    """Union-find over hashable nodes."""
+
+    def __init__(self) -> None:
+        self.parent: dict = {}
+
+    def find(self, node):
+        self.parent.setdefault(node, node)
+        while self.parent[node] != node:
+            self.parent[node] = self.parent[self.parent[node]]
+            node = self.parent[node]
+        return node
+
+    def union(self, a, b) -> None:
+        ra, rb = self.find(a), self.find(b)
+        if ra != rb:
+            self.parent[max(ra, rb)] = min(ra, rb)
+
+
+def _cluster_of(forms: dict, types: dict, mentions: dict, name: str, hidden: bool) -> _Cluster:
+    """A pickled _Cluster (see its __reduce__), its counters filled by dict.update, not Counter.update."""
+    cluster = _Cluster(Counter(), Counter(), defaultdict(list), name, hidden)
+    dict.update(cluster.forms, forms)
+    dict.update(cluster.types, types)
+    dict.update(cluster.mentions, mentions)
+    return cluster
+
+
+@dataclass
+class _Cluster:
+    forms: Counter = field(default_factory=Counter)
+    """Display form -> mentions."""
+    types: Counter = field(default_factory=Counter)
+    mentions: dict[str, list[Mention]] = field(default_factory=lambda: defaultdict(list))
+    name: str = ""
+    hidden: bool = False
+
+    @property
+    def type(self) -> str:
+        return self.types.most_common(1)[0][0]
+
+    def __reduce__(self):
+        # Plain dicts in the pickle, put back without Counter.update per cluster: loading Reuters-21578's merged
+        # table spent 1.7 s of its 4.9 s in Counter.__init__.
+        return _cluster_of, (dict(self.forms), dict(self.types), dict(self.mentions), self.name, self.hidden)
+
+    def absorb(self, other: _Cluster) -> None:
+        self.forms.update(other.forms)
+        self.types.update(other.types)
+        for article_id, ms in other.mentions.items():
+            self.mentions[article_id].extend(ms)
+
+
+CANONICAL_SHARE = 50
+"""A form is a candidate canonical name when used at least 1/CANONICAL_SHARE as often as the commonest: "Ronald
+Reagan" beside a thousand "Reagan"s is the name the corpus gives him in full; a one-off mis-span in a big
+entity is not."""
+
+
+def canonical(forms: Counter, type_: str | None = None) -> str:
+    """The fullest form the corpus uses: most words among forms not much rarer than the commonest. A place the
+    gazetteer names is shown by that name when the corpus uses it ("Los Angeles", not "Los Angeles City")."""
+    top = max(forms.values())
+    frequent = [f for f, n in forms.items() if n * CANONICAL_SHARE >= top]
+    if type_ == "place":
+        frequent = [f for f in frequent if f.lower() in PLACE_NAMES] or frequent
+    return max(frequent, key=lambda f: (len(f.split()), forms[f], len(f), f))
+
+
+MERGE_VERSION = "9"
+"""Bump when merging or the corpus pass (reader.entities.corpus) changes: merged tables kept on disk
+(reader.enrich) are then built again, without NER."""
+DOMINANT = 5
+"""How many times the mentions of the runner-up a full name needs for a lone surname to join it."""
+
+
+def _cluster(mentions: Mapping[str, Sequence[Mention]]) -> list[_Cluster]:
+    """Normalise, attach short forms within each article, then join equal keys and acronyms corpus-wide."""
+    work = _Merging()
+    for article_id, ms in mentions.items():
+        work.article(article_id, ms)
+    work.surnames()
+    work.acronyms()
+    work.short_forms()
+    merged: dict = {}
+    for node, cluster in work.nodes.items():
+        merged.setdefault(work.union.find(node), _Cluster()).absorb(cluster)
+    return list(merged.values())
+
+
+class _Merging:
+    """The state of one clustering: nodes are (article, type, key) for one article's mentions of a name, and
+    ("key", type or "*", key) for the name corpus-wide; union-find joins them on the evidence found."""
+
+    def __init__(self) -> None:
+        self.union = _Union()
+        self.nodes: dict[tuple, _Cluster] = defaultdict(_Cluster)
+        self.short_orphans: list[tuple] = []
+        """A lone surname with no full name in its article."""
+        self.short_orgs: list[tuple] = []
+        """One-word organisations, joined once the acronyms' expansions are known."""
+        self.apposed: list[tuple[str, str, str]] = []
+        self.attached: dict[str, Counter] = defaultdict(Counter)
+        """Organisation short key -> the longer names it joined in their articles."""
+        self.orphan_orgs: dict[str, list[tuple]] = defaultdict(list)
+        """Organisation key -> its nodes that joined no longer name in their article."""
+        self.in_capitals: Counter = Counter()
+        self.used: Counter = Counter()
+        """Mentions of each organisation key, and of them those written in capitals (an acronym's use)."""
+        self.spelled_out: set[str] = set()
+        """Acronym keys joined to an expansion."""
+
+    def article(self, article_id: str, ms: Sequence[Mention]) -> None:
+        union = self.union
+        local: dict[tuple[str, str], list[Mention]] = defaultdict(list)
+        for m in ms:
+            if m.type not in TYPES:
+                continue  # a type that only votes in the corpus pass (reader.entities.ner.OTHER)
+            k = key(m.text, m.type)
+            if k and any(c.isalpha() for c in k):
+                local[(m.type, k)].append(m)
+        full_persons = [k for t, k in local if t == "person" and " " in k]
+        orgs = [k for t, k in local if t == "organization"]
+        self.apposed += [(article_id, short, long) for long, short in apposed_acronyms(ms)]
+        # An organisation's short form joins the one longer name it shortens in the same article, and only
+        # that one: "Central Bank" is the Central Bank of Barbados in one story, another bank in the next,
+        # so a form so attached stays out of the corpus-wide key (short_forms() weighs the lone ones).
+        # A company's full name ("General Electric Co") is nobody's short form ("General Electric Credit
+        # Corp" is its unit).
+        attached: set[str] = set()
+        for k in orgs:
+            if any(complete(display(m.text, "organization")) for m in local[("organization", k)]):
+                continue
+            longer = [f for f in orgs if shortens(k, f)]
+            if len(longer) == 1:
+                union.union((article_id, "organization", k), (article_id, "organization", longer[0]))
+                attached.add(k)
+                self.attached[k][(article_id, "organization", longer[0])] += 1
+        for (type_, k), group in local.items():
+            node = (article_id, type_, k)
+            cluster = self.nodes[node]
+            for m in group:
+                cluster.forms[display(m.text, m.type)] += 1
+                cluster.types[type_] += 1
+                cluster.mentions[article_id].append(m)
+            if type_ == "organization":
+                self.used[k] += len(group)
+                self.in_capitals[k] += sum(1 for m in group if capitals(display(m.text, type_)))
+            if type_ == "person" and " " not in k:
+                # A surname (or, failing that, a first name) attaches to the one full name it shortens.
+                longer = [f for f in full_persons if f.split()[-1] == k] or \
+                    [f for f in full_persons if f.split()[0] == k]
+                if len(longer) == 1:
+                    union.union(node, (article_id, type_, longer[0]))
+                else:
+                    self.short_orphans.append(node)
+            elif type_ == "organization" and k in attached:
+                pass
+            elif " " in k:
+                if type_ == "person":
+                    # Two words of a three-word name ("Bra Kanon" after "Denis Bra Kanon") are the
+                    # same person in that article, as a lone surname is.
+                    longer = [f for f in full_persons if f.endswith(" " + k)]
+                    if len(longer) == 1:
+                        union.union(node, (article_id, type_, longer[0]))
+                elif type_ == "organization":
+                    self.orphan_orgs[k].append(node)
+                # The model's type for one multi-word name varies between articles ("Betty Ford Center"
+                # as a person here, an organisation there): equal multi-word keys join across types.
+                union.union(node, ("key", "*", k))
+            elif type_ == "organization":
+                self.short_orgs.append(node)
+                self.orphan_orgs[k].append(node)
+            else:
+                union.union(node, ("key", type_, k))
+
+    def surnames(self) -> None:
+        """A short person form with no full name in its article joins the one full name that ends with it in
+        the corpus, or the one that outweighs the others DOMINANT times in mentions (Reuters' "Volcker" is
+        Paul Volcker's, whatever "LAWSON CALLS VOLCKER" in a headline was tagged); when several weigh
+        alike ("Bush"), it stays a separate entity rather than pick one at random."""
+        union, nodes = self.union, self.nodes
+        surnames: dict[str, set] = defaultdict(set)
+        weight: Counter = Counter()
+        for node in nodes:
+            if node[0] != "key" and node[1] == "person" and " " in node[2]:
+                root = union.find(node)
+                surnames[node[2].split()[-1]].add(root)
+                weight[root] += sum(len(ms) for ms in nodes[node].mentions.values())
+        for node in self.short_orphans:
+            owners = sorted(surnames.get(node[2], ()), key=lambda r: weight[r], reverse=True)
+            dominant = bool(owners) and (len(owners) == 1 or weight[owners[0]] >= DOMINANT * weight[owners[1]])
+            union.union(node, owners[0] if dominant else ("key", "person", node[2]))
+
+    def acronyms(self) -> None:
+        """Acronyms: "IOC" joins "International Olympic Committee": the name set beside it in its article, else
+        the expansion in its own article, else the corpus's only expansion, or one used in at least twice as
+        many articles as any other. Only a form the corpus writes in capitals is an acronym ("Fed" is a
+        word: its letters are not "Frontier Exploration Department"'s), and a company's acronym ("USG Corp")
+        spells out only a company's name, not "U.S. Government"."""
+        union, nodes = self.union, self.nodes
+        expansions: dict[str, Counter] = defaultdict(Counter)
+        in_article: dict[tuple[str, str], tuple] = {}
+        companies: set = set()
+        for node in nodes:
+            if node[1] == "organization" and " " in node[2]:
+                form = canonical(nodes[node].forms)
+                initials = acronym(form)
+                if len(initials) >= 2:
+                    root = union.find(node)
+                    expansions[initials][root] += 1
+                    in_article[(node[0], initials)] = node
+                    if complete(form):
+                        companies.add(root)
+        # An acronym set right after a name in its article is that name's expansion there, whatever
+        # its letters make ("International Cocoa Organization (ICCO)").
+        beside: dict[tuple[str, str], tuple] = {}
+        shown: dict[str, Counter] = defaultdict(Counter)
+        """Short key -> the names the corpus sets it beside: evidence for a contraction not in capitals too."""
+        for article_id, short, long in self.apposed:
+            node = (article_id, "organization", long)
+            if node in nodes and (article_id, "organization", short) in nodes:
+                beside[(article_id, short)] = node
+                expansions[short][union.find(node)] += 1
+                shown[short][union.find(node)] += 1
+        # One-word organisations join across articles by key, except an acronym that stands for several
+        # names: "ICO" is the International Cocoa Organization in one story and the International Coffee
+        # Organization in another, and joining all the "ICO"s made the two one entity.
+        for node in self.short_orgs:
+            k = node[2]
+            spelled = self.in_capitals[k] * 2 >= self.used[k]
+            company = any(complete(f) for f in nodes[node].forms)
+            found = expansions.get(k) if spelled else shown.get(k)
+            if found and company:
+                found = Counter({r: n for r, n in found.items() if r in companies}) or None
+            ambiguous = bool(found) and len(found) > 1
+            local = beside.get((node[0], k)) or (in_article.get((node[0], k)) if spelled else None)
+            if local is not None and not (company and union.find(local) not in companies):
+                union.union(node, local)
+                self.spelled_out.add(k)
+            elif found:
+                ranked = found.most_common(2)
+                if len(ranked) == 1 or ranked[0][1] >= 2 * ranked[1][1]:
+                    union.union(node, ranked[0][0])
+                    self.spelled_out.add(k)
+                else:
+                    ambiguous = False  # no expansion chosen: it joins the other orphan "ICO"s by key
+            if not ambiguous:
+                union.union(node, ("key", "organization", k))
+
+    def short_forms(self) -> None:
+        """An organisation's short form used alone in an article joins the longer name it stood for where both
+        were written, when that is nearly always the same name (DOMINANT times any other) and is used in at
+        least as many articles: Reuters' "Fed" is the Federal Reserve Board's; "Central Bank", Barbados's in
+        one story and alone in a hundred, is wider than any one bank and stays apart."""
+        union = self.union
+        articles: dict = defaultdict(set)
+        for node in self.nodes:
+            if node[0] != "key":
+                articles[union.find(node)].add(node[0])
+        for k, longer in self.attached.items():
+            orphans = self.orphan_orgs.get(k)
+            if not orphans or k in self.spelled_out:
+                continue
+            roots: Counter = Counter()
+            for node, n in longer.items():
+                roots[union.find(node)] += n
+            ranked = roots.most_common(2)
+            if len(ranked) > 1 and ranked[0][1] < DOMINANT * ranked[1][1]:
+                continue
+            target = ranked[0][0]
+            if len(articles[target]) >= len({node[0] for node in orphans}):
+                for node in orphans:
+                    union.union(node, target)
+
+
