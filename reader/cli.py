@@ -81,6 +81,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--type", choices=("person", "organization", "place"))
     p.add_argument("--query", metavar="Q", help="count only in the articles matching Q")
     p.add_argument("--limit", type=int, default=50, metavar="N", help="at most N entities (default 50)")
+    p.add_argument("--explain", metavar="NAME", help="which forms were merged into NAME's entity, and why")
     p.add_argument("--json", action="store_true", help="print JSON")
 
     p = sub.add_parser("overlaps", parents=common, help="articles that share wire copy, and their families")
@@ -247,6 +248,15 @@ def _show(lib: Library, args, report, bar: ProgressBar) -> None:
 def _entities(lib: Library, args, report, bar: ProgressBar) -> None:
     lib.enrich(progress=bar)
     bar.finish()
+    if args.explain is not None:
+        explained = lib.explain_entity(args.explain, args.type)
+        if explained is None:
+            raise WireError(f"no entity goes by '{args.explain}' (see wire entities)")
+        if args.json:
+            _emit(explained)
+        else:
+            cli_text.print_explanation(explained)
+        return
     found = lib.entities(type=args.type, query=args.query, limit=args.limit)
     if args.json:
         _emit({"entities": [e.to_dict() for e in found]})

@@ -134,6 +134,24 @@ def print_entities(entities: list[Entity]) -> None:
         print(_fit(line, width))
 
 
+def print_explanation(explained: dict) -> None:
+    """`wire entities --explain NAME`: the entity, its forms, and the evidence that joined them."""
+    width = _width()
+    e = explained["entity"]
+    print(_fit(f"{inert(e['name'])}  ({e['type']}, {e['articles']} articles, {e['mentions']} mentions)", width))
+    print(_fit("forms: " + ", ".join(f"{inert(f['form'])} ×{f['mentions']}" for f in explained["forms"]), width))
+    if explained["written_alike"] or explained["evidence"]:
+        print("why they are one entity:")
+    for group in explained["written_alike"]:
+        print(_fit("  one name, case, dots, titles, company forms and known places aside:", width))
+        print(_fit("      " + ", ".join(map(inert, group)), width))
+    for ev in explained["evidence"]:
+        print(_fit(f"  {inert(ev['form'])} -> {inert(ev['joined'])}: {ev['why']}", width))
+        where = f"{ev['times']}×" + (f", e.g. {', '.join(map(inert, ev['articles']))}" if ev["articles"] else "")
+        print(_fit(f"      {where}", width))
+    print(_fit("wrong? rename, hide or merge it in aliases.yaml", width))
+
+
 def print_searches(found: list[SavedSearch]) -> None:
     if not found:
         print("no saved searches (save one: wire searches --save NAME QUERY)")

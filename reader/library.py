@@ -351,6 +351,11 @@ class Library:
         ids = self.matching(query) if query else None
         return self.entity_stage.entities(type, ids, limit)
 
+    def explain_entity(self, name: str, type: str | None = None) -> dict | None:  # noqa: A002
+        """Which forms make the entity `name` stands for, and the evidence that joined them (`wire entities
+        --explain`); None when no entity goes by that name. Loads the merged table: a question asked rarely."""
+        return self.entity_stage.table().explain(name, type)
+
     def entities_by_type(self, types: list[str], query: str | None = None, limit: int = 40) -> dict[str, list[Entity]]:
         """For each type, its first `limit` entities by article count (over `query`'s articles): the
         sidebar's lists, counted in one pass."""

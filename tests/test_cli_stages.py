@@ -299,3 +299,19 @@ def test_a_sync_drops_the_emptied_segments_an_older_index_kept(seeds_copy, home,
         assert Scan(seeds_copy).unchanged(lib.store, lib.index)  # the next check is the quick one again
     finally:
         lib.close()
+
+
+def test_explain_says_which_forms_were_merged_and_why():
+    explained = wire_json("entities", "--explain", "Wasserman")
+    assert explained["entity"]["name"] == "Casey Wasserman"
+    assert {f["form"] for f in explained["forms"]} == {"Casey Wasserman", "Wasserman"}
+    (line,) = [e for e in explained["evidence"] if e["form"] == "Wasserman"]
+    assert line["joined"] == "Casey Wasserman" and "surname" in line["why"] and line["articles"]
+    places = wire_json("entities", "--explain", "LA", "--type", "place")
+    assert places["entity"]["name"] == "Los Angeles" and ["Los Angeles", "LA", "Los Angeles City"] in \
+        places["written_alike"]
+    done = run_wire("entities", "--explain", "Wasserman", env={"COLUMNS": "60"})
+    assert done.returncode == 0 and "Wasserman -> Casey Wasserman" in done.stdout
+    assert max(cell_width(line) for line in done.stdout.splitlines()) <= 60
+    missing = run_wire("entities", "--explain", "Nobody At All")
+    assert missing.returncode == 1 and missing.stderr.startswith("wire: error: no entity goes by")

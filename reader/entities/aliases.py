@@ -17,22 +17,30 @@ from reader.entities.merging import (  # noqa: F401 — _cluster_of: tables pick
     _Union,
     canonical,
 )
+from reader.entities.explain import explain
 from reader.entities.names import key
 from reader.entities.overrides import Overrides
 from reader.models import Entity, Mention
 
 def _apply(clusters: list[_Cluster], overrides: Overrides) -> list[_Cluster]:
     """The user's merge, rename and hide, matched on names and aliases by key (case and titles ignored)."""
+    def keyed(name: str) -> dict[str, str]:
+        # Each type keys a name its own way ("Britain" is the United Kingdom only as a place).
+        return {t: key(name, t) for t in TYPES}
+
     def lookup(name: str) -> set[int]:
-        wanted = key(name, "person")
-        return {i for i, c in enumerate(clusters) for f in c.forms if key(f, c.type) == wanted}
+        wanted = keyed(name)
+        return {i for i, c in enumerate(clusters) for f in c.forms if key(f, c.type) == wanted[c.type]}
 
     union = _Union()
     chosen: dict[int, str] = {}
+    noted: list[tuple[int, str, str]] = []
     for names, name in overrides.merge:
         found = sorted(set().union(*(lookup(n) for n in names)))
         for i in found[1:]:
             union.union(found[0], i)
+        if len(found) > 1:
+            noted += [(found[0], names[0], other) for other in names[1:]]
         if found and name:
             chosen[found[0]] = name
     result: dict[int, _Cluster] = {}
@@ -43,18 +51,21 @@ def _apply(clusters: list[_Cluster], overrides: Overrides) -> list[_Cluster]:
         else:
             result[root] = _Cluster()
             result[root].absorb(cluster)
+    for i, first, other in noted:
+        result[union.find(i)].evidence.append((first, other, "aliases.yaml", 1, ()))
     out = []
     for root, cluster in result.items():
         cluster.name = chosen.get(root) or canonical(cluster.forms, cluster.type)
         out.append(cluster)
-    renames = {key(old, "person"): new for old, new in overrides.rename.items()}
-    hides = {key(n, "person") for n in overrides.hide}
+    renames = [(keyed(old), new) for old, new in overrides.rename.items()]
+    hides = [keyed(n) for n in overrides.hide]
     for cluster in out:
         keys = {key(cluster.name, cluster.type)} | {key(f, cluster.type) for f in cluster.forms}
-        for k in keys:
-            if k in renames:
-                cluster.name = renames[k]
-        cluster.hidden = bool(keys & hides) or key(cluster.name, cluster.type) in hides
+        for old, new in renames:
+            if old[cluster.type] in keys:
+                cluster.name = new
+        cluster.hidden = any(h[cluster.type] in keys or h[cluster.type] == key(cluster.name, cluster.type)
+                             for h in hides)
     return out
 
 
@@ -171,9 +182,23 @@ class EntityTable:
                         terms[field_name].append(name)
         return terms
 
+    def _find(self, type: str | None, name: str) -> int | None:  # noqa: A002
+        for t in (type,) if type else TYPES:
+            for i in self._by_key.get(key(name, t), ()):
+                if self._clusters[i].type == t:
+                    return i
+        return None
+
     def resolve(self, type: str | None, name: str) -> Entity | None:  # noqa: A002
         """The entity a name or alias stands for (case, titles and "the" ignored); None when unknown."""
-        for i in self._by_key.get(key(name, type or "person"), ()):
-            if type is None or self._clusters[i].type == type:
-                return self._entities[i]
-        return None
+        i = self._find(type, name)
+        return None if i is None else self._entities[i]
+
+    def explain(self, name: str, type: str | None = None) -> dict | None:  # noqa: A002
+        """Which forms make the entity `name` stands for, and on what evidence (`wire entities --explain`)."""
+        i = self._find(type, name)
+        if i is None:
+            return None
+        cluster = self._clusters[i]
+        return {"entity": self._entities[i].to_dict(),
+                **explain(cluster.name, cluster.type, cluster.forms, cluster.evidence)}

@@ -7,6 +7,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from reader.entities.evidence import apposed_acronyms, capitals, complete, shortens
+from reader.entities.explain import summarise, top_form
 from reader.entities.gazetteer import PLACE_NAMES
 from reader.entities.names import acronym, display, key
 from reader.models import Mention
@@ -35,9 +36,9 @@ class _Union:
             self.parent[max(ra, rb)] = min(ra, rb)
 
 
-def _cluster_of(forms: dict, types: dict, mentions: dict, name: str, hidden: bool) -> _Cluster:
+def _cluster_of(forms: dict, types: dict, mentions: dict, name: str, hidden: bool, evidence: list = ()) -> _Cluster:
     """A pickled _Cluster (see its __reduce__), its counters filled by dict.update, not Counter.update."""
-    cluster = _Cluster(Counter(), Counter(), defaultdict(list), name, hidden)
+    cluster = _Cluster(Counter(), Counter(), defaultdict(list), name, hidden, list(evidence))
     dict.update(cluster.forms, forms)
     dict.update(cluster.types, types)
     dict.update(cluster.mentions, mentions)
@@ -52,6 +53,8 @@ class _Cluster:
     mentions: dict[str, list[Mention]] = field(default_factory=lambda: defaultdict(list))
     name: str = ""
     hidden: bool = False
+    evidence: list = field(default_factory=list)
+    """Why its forms are one entity: (form, other form, why, times, example articles), most often first."""
 
     @property
     def type(self) -> str:
@@ -60,9 +63,11 @@ class _Cluster:
     def __reduce__(self):
         # Plain dicts in the pickle, put back without Counter.update per cluster: loading Reuters-21578's merged
         # table spent 1.7 s of its 4.9 s in Counter.__init__.
-        return _cluster_of, (dict(self.forms), dict(self.types), dict(self.mentions), self.name, self.hidden)
+        return _cluster_of, (dict(self.forms), dict(self.types), dict(self.mentions), self.name, self.hidden,
+                             self.evidence)
 
     def absorb(self, other: _Cluster) -> None:
+        self.evidence.extend(other.evidence)
         self.forms.update(other.forms)
         self.types.update(other.types)
         for article_id, ms in other.mentions.items():
@@ -85,10 +90,16 @@ def canonical(forms: Counter, type_: str | None = None) -> str:
     return max(frequent, key=lambda f: (len(f.split()), forms[f], len(f), f))
 
 
-MERGE_VERSION = "9"
+MERGE_VERSION = "10"
 """Bump when merging or the corpus pass (reader.entities.corpus) changes: merged tables kept on disk
 (reader.enrich) are then built again, without NER."""
 DOMINANT = 5
+SHORT_DOMINANT = 2
+"""How many times as often as any other a longer name must be the one an organisation's short form stood for
+("Federal Reserve": the Board, more than twice as often as a regional Federal Reserve Bank)."""
+WIDER = 4
+"""A short form used alone in this many times as many articles as its longer name is a wider word than that
+name ("Central Bank" beside one country's): it stays apart."""
 """How many times the mentions of the runner-up a full name needs for a lone surname to join it."""
 
 
@@ -103,6 +114,8 @@ def _cluster(mentions: Mapping[str, Sequence[Mention]]) -> list[_Cluster]:
     merged: dict = {}
     for node, cluster in work.nodes.items():
         merged.setdefault(work.union.find(node), _Cluster()).absorb(cluster)
+    for root, evidence in summarise(work.edges, work.nodes, work.union.find).items():
+        merged[root].evidence = evidence
     return list(merged.values())
 
 
@@ -127,6 +140,14 @@ class _Merging:
         """Mentions of each organisation key, and of them those written in capitals (an acronym's use)."""
         self.spelled_out: set[str] = set()
         """Acronym keys joined to an expansion."""
+        self.edges: list[tuple[tuple, tuple, str | None, str]] = []
+        """(node, the node it joined, that one's name if not a node's own, why): what `wire entities --explain`
+        shows (reader.entities.explain)."""
+
+    def join(self, node: tuple, other: tuple, why: str, other_form: str | None = None) -> None:
+        """Join two nodes on evidence (`reader.entities.explain.REASONS[why]`), and note it."""
+        self.union.union(node, other)
+        self.edges.append((node, other, other_form, why))
 
     def article(self, article_id: str, ms: Sequence[Mention]) -> None:
         union = self.union
@@ -151,7 +172,7 @@ class _Merging:
                 continue
             longer = [f for f in orgs if shortens(k, f)]
             if len(longer) == 1:
-                union.union((article_id, "organization", k), (article_id, "organization", longer[0]))
+                self.join((article_id, "organization", k), (article_id, "organization", longer[0]), "short")
                 attached.add(k)
                 self.attached[k][(article_id, "organization", longer[0])] += 1
         for (type_, k), group in local.items():
@@ -169,7 +190,7 @@ class _Merging:
                 longer = [f for f in full_persons if f.split()[-1] == k] or \
                     [f for f in full_persons if f.split()[0] == k]
                 if len(longer) == 1:
-                    union.union(node, (article_id, type_, longer[0]))
+                    self.join(node, (article_id, type_, longer[0]), "surname")
                 else:
                     self.short_orphans.append(node)
             elif type_ == "organization" and k in attached:
@@ -180,7 +201,7 @@ class _Merging:
                     # same person in that article, as a lone surname is.
                     longer = [f for f in full_persons if f.endswith(" " + k)]
                     if len(longer) == 1:
-                        union.union(node, (article_id, type_, longer[0]))
+                        self.join(node, (article_id, type_, longer[0]), "last words")
                 elif type_ == "organization":
                     self.orphan_orgs[k].append(node)
                 # The model's type for one multi-word name varies between articles ("Betty Ford Center"
@@ -200,15 +221,20 @@ class _Merging:
         union, nodes = self.union, self.nodes
         surnames: dict[str, set] = defaultdict(set)
         weight: Counter = Counter()
+        shown: dict = {}  # a root -> one of its full names, for the evidence
         for node in nodes:
             if node[0] != "key" and node[1] == "person" and " " in node[2]:
                 root = union.find(node)
                 surnames[node[2].split()[-1]].add(root)
                 weight[root] += sum(len(ms) for ms in nodes[node].mentions.values())
+                shown.setdefault(root, top_form(nodes[node].forms))
         for node in self.short_orphans:
             owners = sorted(surnames.get(node[2], ()), key=lambda r: weight[r], reverse=True)
             dominant = bool(owners) and (len(owners) == 1 or weight[owners[0]] >= DOMINANT * weight[owners[1]])
-            union.union(node, owners[0] if dominant else ("key", "person", node[2]))
+            if dominant:
+                self.join(node, owners[0], "surname corpus", shown[owners[0]])
+            else:
+                union.union(node, ("key", "person", node[2]))
 
     def acronyms(self) -> None:
         """Acronyms: "IOC" joins "International Olympic Committee": the name set beside it in its article, else
@@ -218,6 +244,7 @@ class _Merging:
         spells out only a company's name, not "U.S. Government"."""
         union, nodes = self.union, self.nodes
         expansions: dict[str, Counter] = defaultdict(Counter)
+        names: dict = {}  # an expansion's root -> its name, for the evidence
         in_article: dict[tuple[str, str], tuple] = {}
         companies: set = set()
         for node in nodes:
@@ -226,6 +253,7 @@ class _Merging:
                 initials = acronym(form)
                 if len(initials) >= 2:
                     root = union.find(node)
+                    names.setdefault(root, form)
                     expansions[initials][root] += 1
                     in_article[(node[0], initials)] = node
                     if complete(form):
@@ -239,6 +267,7 @@ class _Merging:
             node = (article_id, "organization", long)
             if node in nodes and (article_id, "organization", short) in nodes:
                 beside[(article_id, short)] = node
+                names.setdefault(union.find(node), top_form(nodes[node].forms))
                 expansions[short][union.find(node)] += 1
                 shown[short][union.find(node)] += 1
         # One-word organisations join across articles by key, except an acronym that stands for several
@@ -254,12 +283,12 @@ class _Merging:
             ambiguous = bool(found) and len(found) > 1
             local = beside.get((node[0], k)) or (in_article.get((node[0], k)) if spelled else None)
             if local is not None and not (company and union.find(local) not in companies):
-                union.union(node, local)
+                self.join(node, local, "beside" if beside.get((node[0], k)) == local else "acronym here")
                 self.spelled_out.add(k)
             elif found:
                 ranked = found.most_common(2)
                 if len(ranked) == 1 or ranked[0][1] >= 2 * ranked[1][1]:
-                    union.union(node, ranked[0][0])
+                    self.join(node, ranked[0][0], "acronym" if spelled else "beside corpus", names[ranked[0][0]])
                     self.spelled_out.add(k)
                 else:
                     ambiguous = False  # no expansion chosen: it joins the other orphan "ICO"s by key
@@ -268,27 +297,35 @@ class _Merging:
 
     def short_forms(self) -> None:
         """An organisation's short form used alone in an article joins the longer name it stood for where both
-        were written, when that is nearly always the same name (DOMINANT times any other) and is used in at
-        least as many articles: Reuters' "Fed" is the Federal Reserve Board's; "Central Bank", Barbados's in
-        one story and alone in a hundred, is wider than any one bank and stays apart."""
+        were written, when that is mostly the same name (SHORT_DOMINANT times any other) and the short form is
+        not far wider than it (WIDER): Reuters' "Federal Reserve" and "Fed" are the Federal Reserve Board's;
+        "Central Bank", Barbados's in three stories and alone in a hundred, stays apart. Longer short forms
+        first: "Federal Reserve" has joined the Board when "Fed" is weighed."""
         union = self.union
         articles: dict = defaultdict(set)
+        shown: dict = {}  # a root -> the longer name a short form was attached to, for the evidence
         for node in self.nodes:
             if node[0] != "key":
                 articles[union.find(node)].add(node[0])
-        for k, longer in self.attached.items():
+        for k in sorted(self.attached, key=lambda k: (-len(k.split()), k)):
             orphans = self.orphan_orgs.get(k)
             if not orphans or k in self.spelled_out:
                 continue
             roots: Counter = Counter()
-            for node, n in longer.items():
+            for node, n in self.attached[k].items():
                 roots[union.find(node)] += n
+                shown.setdefault(union.find(node), top_form(self.nodes[node].forms))
             ranked = roots.most_common(2)
-            if len(ranked) > 1 and ranked[0][1] < DOMINANT * ranked[1][1]:
+            if len(ranked) > 1 and ranked[0][1] < SHORT_DOMINANT * ranked[1][1]:
                 continue
             target = ranked[0][0]
-            if len(articles[target]) >= len({node[0] for node in orphans}):
+            alone = {node[0] for node in orphans}
+            if WIDER * len(articles[target]) >= len(alone):
                 for node in orphans:
-                    union.union(node, target)
+                    self.join(node, target, "lone", shown[target])
+                joined = union.find(target)
+                articles[joined] = articles[target] | alone
+                shown[joined] = shown[target]
+
 
 
