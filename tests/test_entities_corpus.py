@@ -210,3 +210,16 @@ def test_places_news_names_several_ways_are_one_key():
         assert len({key(v, "place") for v in variants}) == 1, variants
     assert key("Britain", "person") == "britain"  # only places
     assert key("J.P. Morgan and Co Inc", "organization") == key("J.P. Morgan", "organization")
+
+
+def test_names_of_letters_and_digits_used_as_organisations_are_found():
+    """The seeds' story is about LA28, which the model never tags; G-7 and 3M in Reuters. Not "5G", "$3M"."""
+    texts = {"a": "The LA28 board met. LA28 officials said so. The 5G rollout and $3M fund.",
+             "b": "Asked about LA28, G-7 officials met; 3M products sold.",
+             "c": "G7 countries agreed. 3M shares rose. 5G networks."}
+    out = propagate(texts, {doc: [] for doc in texts})
+    found = sorted((doc, m.text, m.type) for doc, ms in out.items() for m in ms)
+    assert found == [("a", "LA28", "organization"), ("a", "LA28", "organization"), ("b", "3M", "organization"),
+                     ("b", "G-7", "organization"), ("b", "LA28", "organization"), ("c", "3M", "organization"),
+                     ("c", "G7", "organization")]
+    assert key("G-7", "organization") == key("G7", "organization") == "g7"

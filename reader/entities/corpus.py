@@ -7,6 +7,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 
 from reader.entities.evidence import complete
+from reader.entities.missed import alphanumeric_organisations
 from reader.entities.ner import OTHER
 from reader.entities.refine import boundary_ok, table_label
 from reader.models import Mention
@@ -253,6 +254,7 @@ def propagate(texts: Mapping[str, str], mentions: Mapping[str, Sequence[Mention]
     spread = {f for f in candidates if f in types and
               not (types[f] == "person" and _not_a_person(f, lowered, capital)) and
               (votes.get(f, Counter()).total() or 0) + (f in surnames) * seen[f] >= MIN_SHARE * seen[f]}
+    coined = alphanumeric_organisations({doc: text for doc, text in texts.items() if doc in mentions})
     out: dict[str, list[Mention]] = {}
     for doc, ms in mentions.items():
         local_surnames = {_form(m.text).split()[-1] for m in ms if m.type == "person" and " " in m.text}
@@ -270,6 +272,10 @@ def propagate(texts: Mapping[str, str], mentions: Mapping[str, Sequence[Mention]
             if form in spread and not any(s < end and start < e for s, e in taken):
                 taken.append((start, end))
                 kept.append(Mention(start, end, text[start:end], types[form]))
+        for start, end in coined.get(doc, ()):
+            if not any(s < end and start < e for s, e in taken):
+                taken.append((start, end))
+                kept.append(Mention(start, end, text[start:end], "organization"))
         # Group mentions have voted; they are not entities the reader is shown.
         out[doc] = sorted((m for m in kept if m.type != OTHER), key=lambda m: (m.start, m.end))
     return out

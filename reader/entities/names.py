@@ -35,6 +35,7 @@ _SPACE = re.compile(r"\s+")
 _SUFFIX = re.compile(r"(?:,?\s+(?:jr|sr|ii|iii|iv|inc|incorporated|ltd|limited|llc|corp|corporation|co|company|plc|"
                      r"ag|sa|nv))+$", re.IGNORECASE)
 """Generational and company-form suffixes: "W. Mark Felt Sr" is "W. Mark Felt", "Apple Inc" is "Apple"."""
+_LETTERS_DIGITS = re.compile(r"\b([a-z]{1,5})-([0-9]{1,4})\b")
 _AND = re.compile(r"\s+(?:and|&)$", re.IGNORECASE)
 _NON_WORD = re.compile(r"[^\w\s&-]")
 _US_PREFIX = re.compile(r"^(?:u ?s(?: ?a)?|united states(?: of america)?) (?=\S+ \S)")
@@ -101,6 +102,7 @@ def key(surface: str, type_: str) -> str:
     name = re.sub(r"'s\b", "", name.replace(".", ""), flags=re.IGNORECASE)
     name = _AND.sub("", _SUFFIX.sub("", name)) or name  # "J.P. Morgan and Co Inc" is "J.P. Morgan"
     name = _SPACE.sub(" ", _NON_WORD.sub(" ", name.lower())).strip()
+    name = _LETTERS_DIGITS.sub(r"\1\2", name)  # "G-7" is the "G7"
     if type_ == "person":
         return name
     if type_ == "place":
