@@ -9,7 +9,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from reader.entities.evidence import complete
 from reader.entities.missed import alphanumeric_organisations
 from reader.entities.ner import OTHER
-from reader.entities.refine import boundary_ok, table_label
+from reader.entities.refine import boundary_ok, overlaps, table_label
 from reader.models import Mention
 
 _WORD = re.compile(r"\w+(?:[.'&-]\w+)*\.?")
@@ -269,11 +269,11 @@ def propagate(texts: Mapping[str, str], mentions: Mapping[str, Sequence[Mention]
         taken = [(m.start, m.end) for m in kept]
         text = texts.get(doc)
         for start, end, form in found.get(doc, ()) if text is not None else ():
-            if form in spread and not any(s < end and start < e for s, e in taken):
+            if form in spread and not overlaps(taken, start, end):
                 taken.append((start, end))
                 kept.append(Mention(start, end, text[start:end], types[form]))
         for start, end in coined.get(doc, ()):
-            if not any(s < end and start < e for s, e in taken):
+            if not overlaps(taken, start, end):
                 taken.append((start, end))
                 kept.append(Mention(start, end, text[start:end], "organization"))
         # Group mentions have voted; they are not entities the reader is shown.

@@ -5,11 +5,9 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from reader.entities.names import key
+from reader.entities.names import COMPANY_FORMS, key
 from reader.models import Mention
 
-COMPANY_FORMS = frozenset("inc incorporated corp corporation co company ltd limited plc llc ag sa nv spa bv".split())
-"""Last words that make a name a company's full name ("General Electric Co", "USG Corp")."""
 CLIP_MIN = 3
 """Fewest letters of a clipped word that stands for a longer one ("Fed" for "Federal")."""
 

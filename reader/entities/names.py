@@ -47,6 +47,9 @@ _ISATION = re.compile(r"(\w)is(ations?)\b")
 """-isation spellings, keyed as -ization (Organisation, Privatisation); only that ending, which no
 other word has ("Louise", "Wise" stay as they are), and never in a person's name."""
 _COMPANY = frozenset("inc incorporated corp corporation co company ltd limited plc llc group".split())
+COMPANY_FORMS = frozenset("inc incorporated corp corporation co company ltd limited plc llc ag sa nv spa bv".split())
+"""Last words that make a name a company's full name ("General Electric Co", "USG Corp"): _COMPANY's legal
+forms with the continental ones, without "group" (a "Working Group" is no company)."""
 
 
 def company_form_only(surface: str) -> bool:

@@ -68,7 +68,7 @@ def table_label(text: str, start: int, end: int) -> bool:
     return _ROW.match(text, end, min(len(text), end + 60)) is not None
 
 
-def _overlaps(taken: list[tuple[int, int]], start: int, end: int) -> bool:
+def overlaps(taken: list[tuple[int, int]], start: int, end: int) -> bool:
     return any(s < end and start < e for s, e in taken)
 
 
@@ -106,7 +106,7 @@ def _propagate(text: str, mentions: list[Mention]) -> list[Mention]:
         type_ = votes[form].most_common(1)[0][0]
         for match in re.finditer(re.escape(form), text):
             s, e = match.span()
-            if _overlaps(taken, s, e) or not boundary_ok(text, s, e):
+            if overlaps(taken, s, e) or not boundary_ok(text, s, e):
                 continue
             taken.append((s, e))
             added.append(Mention(s, e, form, type_))
@@ -187,7 +187,7 @@ def refine(text: str, mentions: list[Mention], lexicon: frozenset[str], original
                and not (t.type == "person" and any(c.isdigit() for c in t.text))]  # "JUL7", "APR7"
     # Team names of results lines replace whatever the model tagged over them.
     team_spans = teams(text)
-    trimmed = [m for m in trimmed if not _overlaps([(t.start, t.end) for t in team_spans], m.start, m.end)]
+    trimmed = [m for m in trimmed if not overlaps([(t.start, t.end) for t in team_spans], m.start, m.end)]
     trimmed += team_spans
     merged = _propagate(text, _agree(trimmed))
     name_words = {w for m in merged if m.type == "person" and " " in m.text for w in m.text.split()}
