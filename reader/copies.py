@@ -6,7 +6,7 @@ import hashlib
 import importlib.util
 import sqlite3
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import astuple
 from pathlib import Path
@@ -94,10 +94,17 @@ class CopyStage:
 
     def _sync(self, generation: str, progress: Callable[[str, int, int], None] | None) -> None:
         assert self._index is not None
-        articles = list(self.store.iter_articles())
+        total = self.store.count()
+
+        def read() -> Iterator[Article]:  # streamed: the index keeps shingles, never the articles
+            for done, article in enumerate(self.store.iter_articles(), 1):
+                if progress and done % 500 == 0:
+                    progress("wire copies", min(done, total), total)
+                yield article
+
         if progress:
-            progress("wire copies", 0, len(articles))
-        self._index.sync(articles)
+            progress("wire copies", 0, total)
+        self._index.sync(read())
         if self._index.problems:  # articles left out of wire copies: listed with their file's skip entries
             with self.guard(), self.store.transaction():
                 for article_id, reason in self._index.problems.items():
@@ -109,7 +116,7 @@ class CopyStage:
         except OSError:
             pass  # only a cache (a full disk, say): the index in memory is right, the next run makes it again
         if progress:
-            progress("wire copies", len(articles), len(articles))
+            progress("wire copies", total, total)
 
     def pairs(self, progress: Callable[[str, int, int], None] | None = None) -> list[Overlap]:
         """Every derived pair (label wholly or partially), largest reuse first.
@@ -128,7 +135,8 @@ class CopyStage:
             if self._pairs is None:
                 from reader.overlap import overlaps
 
-                self._pairs = overlaps(self.index(progress), self._article)
+                scored = (lambda done, total: progress("copy pairs", done, total)) if progress else None
+                self._pairs = overlaps(self.index(progress), self._article, progress=scored)
                 self._save_pairs(self._pairs, key)
             return self._pairs
 

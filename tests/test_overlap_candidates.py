@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import dataclasses
+from dataclasses import astuple
 
 import pytest
 
-from reader.overlap.candidates import CACHE_FILE, COMMON_FILE, OutletBoilerplate, OverlapIndex
+from reader.overlap.candidates import CACHE_FILE, COMMON_FILE, MAX_BODY, OutletBoilerplate, OverlapIndex
+from reader.overlap import candidates, pairs
 from reader.overlap.pairs import compare, overlaps
 from tests.test_overlap_support import make, seeds
 
@@ -157,3 +159,44 @@ def test_in_a_corpus_a_pair_that_aligns_no_passage_is_not_wire_copy():
     # verbatim gate (no 10-word passage) says not a copy, as the corpus rule does.
     alone = compare(table, story)
     assert alone.overlap.label == "non" and alone.features.longest_run < 10
+
+
+def _copies_corpus():
+    """Families of reworded copies, with one outlet's trailer and a story too long to be compared."""
+    arts = []
+    for s, story in enumerate(STORIES):
+        for c in range(4):
+            outlet = ("Daily", "Herald", "Post")[c % 3]
+            extra = ["The company declined to comment.", "Officials said more talks were planned.",
+                     "Shares in the group fell two percent.", "Unions called the move a betrayal."][c]
+            arts.append(make(f"s{s}c{c}", story, extra, TRAILER if outlet == "Daily" else "Ends.",
+                             outlet=outlet, date=f"2024-03-{s + c + 1:02d}"))
+    arts.append(make("huge", "word " * (MAX_BODY // 5 + 1), outlet="Post"))
+    return arts
+
+
+def test_two_shingling_processes_build_the_index_one_does(monkeypatch):
+    monkeypatch.setattr(candidates, "SHINGLE_CHUNK", 3)  # several tasks for each worker
+    arts = _copies_corpus()
+    one, two = OverlapIndex(), OverlapIndex()
+    assert one.sync(arts, processes=1) == two.sync(iter(arts), processes=2) == (len(arts) - 1, 0)
+    assert one.ids() == two.ids() and one.problems == two.problems and "huge" in one.problems
+    for article_id in one.ids():
+        a, b = one._records[article_id], two._records[article_id]
+        assert (a.outlet, a.date, a.sha256) == (b.outlet, b.date, b.sha256)
+        assert a.shingles.tolist() == b.shingles.tolist() and a.signature.tolist() == b.signature.tolist()
+    assert [astuple(c) for c in one.candidate_pairs()] == [astuple(c) for c in two.candidate_pairs()]
+
+
+def test_two_scoring_processes_give_the_pairs_one_does(monkeypatch):
+    monkeypatch.setattr(pairs, "CHUNK", 4)  # several tasks for each worker
+    arts = _copies_corpus()
+    index = OverlapIndex.rebuild(arts[:-1])
+    by_id = {a.id: a for a in arts}
+    seen = []
+    alone = overlaps(index, by_id, include_non=True, processes=1)
+    assert len(alone) == len(list(index.candidate_pairs())) > 4 * pairs.CHUNK
+    assert overlaps(index, by_id, include_non=True, processes=2, progress=lambda *p: seen.append(p)) == alone
+    assert seen and seen[-1] == (len(alone), len(alone))
+    assert {(o.a[:2], o.b[:2]) for o in overlaps(index, by_id, processes=2)} == {
+        (f"s{s}", f"s{s}") for s in range(len(STORIES))}  # the copies of each story, and nothing across

@@ -57,6 +57,13 @@ def test_kill_9_during_a_bulk_index_with_two_writers_leaves_no_process(many_file
     assert again.returncode == 0 and "2300 articles" in again.stdout, again.stderr
 
 
+def test_kill_9_during_the_wire_copy_pass_leaves_no_process(many_files, tmp_path):
+    home = text_indexed(many_files, tmp_path / "home")  # 2,300 articles: two processes shingle them
+    found = kill_trial(["overlaps"], many_files, home, children=2)
+    assert found["workers"] == 2, found
+    assert found["left"] == 0 and found["seconds_to_clean"] < 3, found
+
+
 def test_kill_9_of_the_app_during_ner_leaves_no_process(ner_text, tmp_path):
     home = text_indexed(ner_text, tmp_path / "home")
     found = app_kill_trial(ner_text, home, children=2)

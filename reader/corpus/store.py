@@ -18,6 +18,8 @@ from reader.models import Article, ArticleRow, Paragraph
 STORE_VERSION = "3"
 _NEWEST = "ORDER BY date IS NULL, date DESC, id"
 """List order: newest first, undated last, then by id."""
+_PAGE = 500
+"""Rows per query of a pass over every article (iter_articles)."""
 _RECOUNT_ALL = 50_000
 """From this many paragraph keys to count again, one grouping pass over all of them is cheaper."""
 
@@ -277,10 +279,16 @@ class Store:
         return self._article(row) if row else None
 
     def iter_articles(self, ids: Iterable[str] | None = None) -> Iterator[Article]:
+        """The articles by id (every one when None; by id order, a page at a time, so that a pass over
+        100,000 of them holds one page of rows, not the whole table; a sync committed between two pages
+        shows in the later ones, and the stages that read this key their results by the generation
+        they began with)."""
         if ids is None:
-            rows = self.db.execute("SELECT id, path, sha256, data FROM articles ORDER BY id")
-            for row in rows.fetchall():
-                yield self._article(row)
+            last = ""
+            while rows := self.db.execute("SELECT id, path, sha256, data FROM articles WHERE id > ? ORDER BY id "
+                                          "LIMIT ?", (last, _PAGE)).fetchall():
+                yield from map(self._article, rows)
+                last = rows[-1][0]
             return
         for article_id in ids:
             article = self.get(article_id)

@@ -141,8 +141,7 @@ def lexicon() -> frozenset[str]:
 
 def choose_processes(words: int) -> int:
     """Processes to use for `words` words of text: 2 only when the fork pays for itself."""
-    cores = os.cpu_count() or 1
-    return 2 if cores >= 2 and words >= MIN_WORDS_FOR_TWO_PROCESSES else 1
+    return children.processes_for(words, MIN_WORDS_FOR_TWO_PROCESSES)
 
 
 def extract(items: Iterable[tuple[str, str]], n_process: int | None = None,

@@ -91,19 +91,28 @@ def _ops(a_words, a_keys, b_words, b_keys) -> list[WordOp]:
             for tag, i1, i2, j1, j2 in matcher.get_opcodes()]
 
 
-def _similarity(a: list[str], b: list[str]) -> np.ndarray:
-    """Sentence-by-sentence similarity, 0–100: character ratio, or sorted-token ratio if clauses moved."""
+def _similarity(a: list[str], b: list[str], a_sorted: list[str], b_sorted: list[str]) -> np.ndarray:
+    """Sentence-by-sentence similarity, 0–100: character ratio, or sorted-token ratio if clauses moved.
+
+    The sorted-token ratio is the ratio of the sentences' `_sorted` forms (rapidfuzz's token_sort_ratio, to
+    the last digit), made once per text: token_sort_ratio in cdist sorts each sentence again for every pair,
+    which took half of scoring all the pairs of a corpus."""
     if not a or not b:
         return np.zeros((len(a), len(b)))
     plain = process.cdist(a, b, scorer=fuzz.ratio, workers=1)
-    reordered = process.cdist(a, b, scorer=fuzz.token_sort_ratio, workers=1)
+    reordered = process.cdist(a_sorted, b_sorted, scorer=fuzz.ratio, workers=1)
     return np.maximum(plain, reordered)
 
 
-def _match(a_norm: list[str], b_norm: list[str], a_skip: set[int], b_skip: set[int],
-           cutoff: float) -> dict[int, int]:
+def _sorted(norm: str) -> str:
+    """A sentence's words in sorted order, as token_sort_ratio compares them."""
+    return " ".join(sorted(norm.split()))
+
+
+def _match(a_norm: list[str], b_norm: list[str], a_sorted: list[str], b_sorted: list[str], a_skip: set[int],
+           b_skip: set[int], cutoff: float) -> dict[int, int]:
     """One-to-one sentence matching that maximises total similarity (reordering allowed)."""
-    scores = _similarity(a_norm, b_norm)
+    scores = _similarity(a_norm, b_norm, a_sorted, b_sorted)
     if scores.size == 0:
         return {}
     for i in a_skip:
@@ -120,11 +129,13 @@ def _match(a_norm: list[str], b_norm: list[str], a_skip: set[int], b_skip: set[i
 
 
 @lru_cache(maxsize=4096)
-def _prepare(text: str) -> tuple[list[Sentence], list[tuple[list[str], list[str]]], list[str]]:
-    """Sentences, their display words and keys, and their normalised text (cached: texts recur in pairs)."""
+def _prepare(text: str) -> tuple[list[Sentence], list[tuple[list[str], list[str]]], list[str], list[str]]:
+    """Sentences, their display words and keys, their normalised text and its words sorted (cached: texts
+    recur in pairs)."""
     sents = sentences(text)
     pieces = [_pieces(s.text) for s in sents]
-    return sents, pieces, [" ".join(k for k in keys if k) for _, keys in pieces]
+    norm = [" ".join(k for k in keys if k) for _, keys in pieces]
+    return sents, pieces, norm, [_sorted(n) for n in norm]
 
 
 def align(a_text: str, b_text: str, *, a_skip: set[int] | frozenset[int] = frozenset(),
@@ -141,10 +152,10 @@ def align(a_text: str, b_text: str, *, a_skip: set[int] | frozenset[int] = froze
     Returns:
         Segments in a's order, b-only sentences placed after the b sentence that precedes them.
     """
-    a_sents, a_pieces, a_norm = _prepare(a_text)
-    b_sents, b_pieces, b_norm = _prepare(b_text)
+    a_sents, a_pieces, a_norm, a_sorted = _prepare(a_text)
+    b_sents, b_pieces, b_norm, b_sorted = _prepare(b_text)
     a_skip, b_skip = set(a_skip), set(b_skip)
-    pairs = _match(a_norm, b_norm, a_skip, b_skip, cutoff)
+    pairs = _match(a_norm, b_norm, a_sorted, b_sorted, a_skip, b_skip, cutoff)
     groups = _groups(a_pieces, b_pieces, a_norm, b_norm, pairs, a_skip, b_skip, cutoff)
     if groups:
         (a_sents, a_pieces, a_norm, a_skip), (b_sents, b_pieces, b_norm, b_skip), pairs = _merged(

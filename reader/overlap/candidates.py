@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import os
 import pickle
 import tempfile
@@ -12,6 +13,7 @@ from pathlib import Path
 import numpy as np
 from datasketch import LeanMinHash, MinHash, MinHashLSH
 
+from reader import children
 from reader.models import Article
 from reader.overlap.text import NGRAM, shingle_hashes, tokens
 
@@ -84,6 +86,10 @@ MAX_BODY = 200_000
 """Characters of body beyond which an article is not a wire-copy candidate. Aligning a pair compares
 every sentence with every other and then solves an assignment (cubic in sentences): two texts of
 10 MB would take hours and gigabytes. Wire stories are a few thousand characters."""
+PARALLEL_ARTICLES = 2_000
+"""From this many new or changed articles in a sync, two processes shingle them (about 5 s of work)."""
+SHINGLE_CHUNK = 200
+"""Articles per task of a shingling worker."""
 
 
 class OverlapIndex:
@@ -127,15 +133,21 @@ class OverlapIndex:
 
     def add(self, article: Article) -> None:
         """Index `article` (replacing an earlier version with the same id)."""
-        if article.id in self._records:
-            self.remove(article.id)
-        hashes = shingle_hashes(tokens(article.body), self.ngram)
-        shingles = np.unique(hashes)
-        signature = self._signature(shingles)
-        self._records[article.id] = _Record(article.outlet, article.date, article.sha256, shingles, signature)
+        self._insert(article.id, article.outlet, article.date, article.sha256, *self._shingled(article.body))
+
+    def _shingled(self, body: str) -> tuple[np.ndarray, np.ndarray]:
+        """A body's sorted distinct shingles and their MinHash signature: all the CPU of adding an article."""
+        shingles = np.unique(shingle_hashes(tokens(body), self.ngram))
+        return shingles, self._signature(shingles)
+
+    def _insert(self, article_id: str, outlet: str | None, date: str | None, sha256: str,
+                shingles: np.ndarray, signature: np.ndarray) -> None:
+        if article_id in self._records:
+            self.remove(article_id)
+        self._records[article_id] = _Record(outlet, date, sha256, shingles, signature)
         if len(shingles):
-            self._lsh.insert(article.id, self._lean(signature))
-        self._forget_outlet(article.outlet)
+            self._lsh.insert(article_id, self._lean(signature))
+        self._forget_outlet(outlet)
 
     def _forget_outlet(self, outlet: str | None) -> None:
         self._common.pop(outlet or "", None)
@@ -163,34 +175,68 @@ class OverlapIndex:
         self._forget_outlet(rec.outlet)
         return True
 
-    def sync(self, articles: Iterable[Article]) -> tuple[int, int]:
+    def sync(self, articles: Iterable[Article], processes: int | None = None) -> tuple[int, int]:
         """Make the index hold exactly `articles`: add new or changed (by sha256), drop the rest.
+
+        Args:
+            articles: The corpus, read once (a stream: they are not all held).
+            processes: Processes that shingle the changed articles; None: two once PARALLEL_ARTICLES have
+                changed, on a machine with two cores (the LSH itself is filled here).
 
         Returns:
             (added or updated, removed).
         """
         seen: set[str] = set()
-        changed = 0
         self.problems = {}
-        for article in articles:
-            seen.add(article.id)
-            if self.sha256(article.id) != article.sha256:
+
+        def changed() -> Iterator[Article]:
+            for article in articles:
+                seen.add(article.id)
+                if self.sha256(article.id) == article.sha256:
+                    continue
                 if len(article.body) > MAX_BODY:
-                    if article.id in self._records:
-                        self.remove(article.id)
+                    self.remove(article.id)
                     self.problems[article.id] = f"left out of wire copies: longer than {MAX_BODY:,} characters"
                     continue
-                try:
-                    self.add(article)
-                except Exception as exc:  # noqa: BLE001 — per-article isolation: the others are still compared
-                    self._drop_half_added(article.id)
-                    self.problems[article.id] = f"left out of wire copies: {type(exc).__name__}"
-                    continue
-                changed += 1
+                yield article
+
+        source = changed()
+        first = list(itertools.islice(source, PARALLEL_ARTICLES))
+        if processes is None:
+            processes = children.processes_for(len(first), PARALLEL_ARTICLES)
+        tasks = _chunks(itertools.chain(first, source), SHINGLE_CHUNK)
+        results = children.imap(self._shingle_all, tasks, processes) if processes > 1 else map(self._shingle_all, tasks)
+        count = 0
+        try:
+            for chunk in results:
+                for (article_id, outlet, date, sha256), found in chunk:
+                    try:
+                        if isinstance(found, str):
+                            raise _Failed(found)
+                        self._insert(article_id, outlet, date, sha256, *found)
+                    except Exception as exc:  # noqa: BLE001 — per-article isolation: the others are still compared
+                        self._drop_half_added(article_id)
+                        why = str(exc) if isinstance(exc, _Failed) else type(exc).__name__
+                        self.problems[article_id] = f"left out of wire copies: {why}"
+                        continue
+                    count += 1
+        finally:
+            getattr(results, "close", lambda: None)()  # the workers end now on an error or a Ctrl-C
         gone = [i for i in self._records if i not in seen]
         for article_id in gone:
             self.remove(article_id)
-        return changed, len(gone)
+        return count, len(gone)
+
+    def _shingle_all(self, chunk: list[Article]) -> list[tuple[tuple, tuple[np.ndarray, np.ndarray] | str]]:
+        """Each article's key fields and its shingles and signature, or the name of what went wrong."""
+        out = []
+        for article in chunk:
+            key = (article.id, article.outlet, article.date, article.sha256)
+            try:
+                out.append((key, self._shingled(article.body)))
+            except Exception as exc:  # noqa: BLE001 — reported per article by sync
+                out.append((key, type(exc).__name__))
+        return out
 
     def _drop_half_added(self, article_id: str) -> None:
         """Forget whatever `add` stored before it failed (its record, its LSH entry)."""
@@ -228,6 +274,11 @@ class OverlapIndex:
                 cached = values[counts >= self.outlet_repeats]
             self._common[outlet] = cached
         return cached
+
+    def boilerplate(self) -> OutletBoilerplate:
+        """What a comparison needs of the index (see OutletBoilerplate), as it is now."""
+        outlets = {r.outlet for r in self._records.values() if r.outlet}
+        return OutletBoilerplate(frozenset(self._records), {o: self.common_shingles(o) for o in outlets})
 
     def effective_shingles(self, article_id: str) -> np.ndarray:
         """The article's shingles minus its outlet's boilerplate shingles."""
@@ -287,9 +338,8 @@ class OverlapIndex:
         folder = Path(cache_dir)
         folder.mkdir(parents=True, exist_ok=True)
         path = folder / CACHE_FILE
-        outlets = {r.outlet for r in self._records.values() if r.outlet}
-        common = {"params": self._params(), "ids": list(self._records),
-                  "common": {o: self.common_shingles(o) for o in outlets}}
+        boilerplate = self.boilerplate()
+        common = {"params": self._params(), "ids": list(self._records), "common": boilerplate.common}
         # The boilerplate file first: were the index write to fail, the generation marker (written by
         # the caller after both) still names the old state, and both files are made again.
         _dump_atomic(folder / COMMON_FILE, common)
@@ -328,6 +378,16 @@ class OverlapIndex:
         index = cls(**params)
         index.add_many(articles)
         return index
+
+
+class _Failed(Exception):
+    """What a worker's shingling of one article raised, by name."""
+
+
+def _chunks(items: Iterable[Article], size: int) -> Iterator[list[Article]]:
+    source = iter(items)
+    while chunk := list(itertools.islice(source, size)):
+        yield chunk
 
 
 def _dump_atomic(path: Path, state: dict) -> None:

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
+from functools import partial
 
 import numpy as np
 
+from reader import children
 from reader.models import Article, Overlap
 from reader.overlap.align import Alignment, align
 from reader.overlap.candidates import Candidate, OutletBoilerplate, OverlapIndex
@@ -16,6 +18,12 @@ from reader.overlap.text import NGRAM, sentences, shingle_hashes, shingle_set, t
 
 BOILERPLATE_COVER = 0.5
 """A sentence whose words are mostly inside outlet-boilerplate shingles is left out of the comparison."""
+PARALLEL_PAIRS = 2_000
+"""From this many candidate pairs, two processes score them (a fork and the articles' trip through a pipe
+cost about a second; 2,000 pairs take ten)."""
+CHUNK = 500
+"""Pairs per task of a worker: consecutive candidates share articles (one article and each of its
+candidates), so each task prepares most of its articles once."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,7 +77,8 @@ def containment(a_text: str, b_text: str, n: int = NGRAM) -> float:
 
 
 def compare(a: Article, b: Article, index: OverlapIndex | OutletBoilerplate | None = None,
-            thresholds: Thresholds | None = None, df: GramDF | None = None) -> Comparison:
+            thresholds: Thresholds | None = None, df: GramDF | None = None,
+            skips: dict[str, set[int]] | None = None) -> Comparison:
     """Align and label two articles (their bodies: boilerplate paragraphs are never compared).
 
     Args:
@@ -81,6 +90,8 @@ def compare(a: Article, b: Article, index: OverlapIndex | OutletBoilerplate | No
         thresholds: Label thresholds; the shipped calibration when None (the corpus rule when `df`
             is given, which separates derived from non-derived better on COUNTER).
         df: Character 4-gram document frequencies of the corpus, for the IDF-weighted `ci4`.
+        skips: A cache of each article's boilerplate sentences (by id) for many pairs against one
+            unchanging index; filled as pairs are compared.
     """
     if thresholds is None and df is not None:
         thresholds = corpus_thresholds()
@@ -89,8 +100,7 @@ def compare(a: Article, b: Article, index: OverlapIndex | OutletBoilerplate | No
     b_skip: set[int] = set()
     in_corpus = index is not None and a.id in index and b.id in index
     if in_corpus:
-        a_skip = boilerplate_sentences(a_text, index.common_shingles(a.outlet))
-        b_skip = boilerplate_sentences(b_text, index.common_shingles(b.outlet))
+        a_skip, b_skip = _skipped(a, index, skips), _skipped(b, index, skips)
     alignment = align(a_text, b_text, a_skip=a_skip, b_skip=b_skip)
     # The label is measured on what the alignment compared: an outlet's own repeated sentences (its
     # trailers, a recurring template such as a daily port report) are reuse nowhere, not even in the
@@ -113,9 +123,21 @@ def compare(a: Article, b: Article, index: OverlapIndex | OutletBoilerplate | No
     return Comparison(overlap, alignment, feats)
 
 
+def _skipped(article: Article, index: OverlapIndex | OutletBoilerplate, cache: dict[str, set[int]] | None
+             ) -> set[int]:
+    """`article`'s boilerplate sentences (see boilerplate_sentences), from `cache` when it has them."""
+    found = cache.get(article.id) if cache is not None else None
+    if found is None:
+        found = boilerplate_sentences(article.body, index.common_shingles(article.outlet))
+        if cache is not None:
+            cache[article.id] = found
+    return found
+
+
 def overlaps(index: OverlapIndex, article: Callable[[str], Article] | Mapping[str, Article], *,
              ids: Iterable[str] | None = None, min_share: float = 0.0, include_non: bool = False,
-             thresholds: Thresholds | None = None, df: GramDF | None = None) -> list[Overlap]:
+             thresholds: Thresholds | None = None, df: GramDF | None = None, processes: int | None = None,
+             progress: Callable[[int, int], None] | None = None) -> list[Overlap]:
     """Scored overlaps of the index's verified candidate pairs.
 
     Args:
@@ -126,28 +148,54 @@ def overlaps(index: OverlapIndex, article: Callable[[str], Article] | Mapping[st
         include_non: Also keep pairs labelled non (derived).
         thresholds: Label thresholds; the shipped calibration when None.
         df: Corpus document frequencies (see `compare`).
+        processes: Worker processes that score the pairs; None: two from PARALLEL_PAIRS pairs on a
+            machine with two cores. The articles are read here and sent with each task.
+        progress: Called with (pairs scored, pairs) after each task.
 
     Returns:
         Overlaps sorted by decreasing larger share, then ids.
     """
     get = article.__getitem__ if isinstance(article, Mapping) else article
     if ids is None:
-        cands: Iterable[Candidate] = index.candidate_pairs()
+        keys = [(cand.a, cand.b) for cand in index.candidate_pairs()]
     else:
         seen: set[tuple[str, str]] = set()
-        cands = []
         for article_id in ids:
             for cand in index.candidates_for(article_id):
-                key = tuple(sorted((cand.a, cand.b)))
-                if key not in seen:
-                    seen.add(key)
-                    cands.append(Candidate(key[0], key[1], cand.shared, cand.containment))
+                seen.add((min(cand.a, cand.b), max(cand.a, cand.b)))
+        keys = sorted(seen)
+    if processes is None:
+        processes = children.processes_for(len(keys), PARALLEL_PAIRS)
+    # A worker is given what `compare` reads of the index (its ids, each outlet's boilerplate), not the
+    # index: the forked copy of the LSH is never touched, so it stays shared with this process.
+    # The boilerplate sentences of an article are the same in each of its pairs: found once per process.
+    score = partial(_score, index.boilerplate() if processes > 1 else index, thresholds, df, {})
+    tasks = ((_articles(get, part), part) for part in (keys[i:i + CHUNK] for i in range(0, len(keys), CHUNK)))
+    results = children.imap(score, tasks, processes) if processes > 1 else map(score, tasks)
+    out, done = [], 0
+    try:
+        for found in results:
+            out.extend(o for o in found if (include_non or o.label != "non") and max(o.share_a, o.share_b) >= min_share)
+            done = min(done + CHUNK, len(keys))
+            if progress:
+                progress(done, len(keys))
+    finally:
+        getattr(results, "close", lambda: None)()  # the workers end now on an error or a Ctrl-C
+    return sorted(out, key=lambda o: (-max(o.share_a, o.share_b), o.a, o.b))
+
+
+def _articles(get: Callable[[str], Article], keys: list[tuple[str, str]]) -> dict[str, Article]:
+    return {article_id: get(article_id) for pair in keys for article_id in pair}
+
+
+def _score(index: OverlapIndex | OutletBoilerplate, thresholds: Thresholds | None, df: GramDF | None,
+           skips: dict[str, set[int]], task: tuple[dict[str, Article], list[tuple[str, str]]]) -> list[Overlap]:
+    """Every pair of one task, scored (in a worker or here); a pair that breaks alignment is left out."""
+    articles, keys = task
     out = []
-    for cand in cands:
+    for a, b in keys:
         try:
-            found = compare(get(cand.a), get(cand.b), index, thresholds, df).overlap
+            out.append(compare(articles[a], articles[b], index, thresholds, df, skips).overlap)
         except Exception:  # noqa: BLE001 — one pair that breaks alignment must not cost every other pair
             continue
-        if (include_non or found.label != "non") and max(found.share_a, found.share_b) >= min_share:
-            out.append(found)
-    return sorted(out, key=lambda o: (-max(o.share_a, o.share_b), o.a, o.b))
+    return out
