@@ -164,6 +164,7 @@ def overlaps(index: OverlapIndex, article: Callable[[str], Article] | Mapping[st
             for cand in index.candidates_for(article_id):
                 seen.add((min(cand.a, cand.b), max(cand.a, cand.b)))
         keys = sorted(seen)
+    keys = _grouped(keys)
     if processes is None:
         processes = children.processes_for(len(keys), PARALLEL_PAIRS)
     # A worker is given what `compare` reads of the index (its ids, each outlet's boilerplate), not the
@@ -182,6 +183,26 @@ def overlaps(index: OverlapIndex, article: Callable[[str], Article] | Mapping[st
     finally:
         getattr(results, "close", lambda: None)()  # the workers end now on an error or a Ctrl-C
     return sorted(out, key=lambda o: (-max(o.share_a, o.share_b), o.a, o.b))
+
+
+def _grouped(keys: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """The pairs with those of one connected group of articles (a story's copies) together: an article's
+    sentences and n-grams, cached by text in align and label, are then made about once, not once per pair
+    (the candidates come one article at a time, and its copies' own turns are thousands of pairs later)."""
+    parent: dict[str, str] = {}
+
+    def root(x: str) -> str:
+        parent.setdefault(x, x)
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for a, b in keys:
+        ra, rb = root(a), root(b)
+        if ra != rb:
+            parent[max(ra, rb)] = min(ra, rb)
+    return sorted(keys, key=lambda k: (root(k[0]), k))
 
 
 def _articles(get: Callable[[str], Article], keys: list[tuple[str, str]]) -> dict[str, Article]:
