@@ -46,11 +46,11 @@ BYLINES = ("okafor", "garcia", "patel", "tanaka", "rossi")  # surnames bench/mak
 ROWS = [  # (key, label, target at N=100,000)
     ("articles", "articles indexed", ""),
     ("text", "text: wire index --text-only, fresh home", ">= 1,000 docs/s"),
-    ("text_rss", "text: peak RSS, group sum / main", "< 1.5 GB"),
+    ("text_rss", "text: peak RSS, group sum (PSS) / main", "< 1.5 GB"),
     ("entities", "entities: wire index after text", ">= 15,000 words/s"),
-    ("entities_rss", "entities: peak RSS, group sum / main", "< 1.5 GB"),
+    ("entities_rss", "entities: peak RSS, group sum (PSS) / main", "< 1.5 GB"),
     ("overlaps", "overlaps: wire overlaps --json, all pairs", "< 5 min"),
-    ("overlaps_rss", "overlaps: peak RSS, group sum / main", "< 1.5 GB"),
+    ("overlaps_rss", "overlaps: peak RSS, group sum (PSS) / main", "< 1.5 GB"),
     ("nochange", "no-change sync in-process, median of 5", "< 0.5 s"),
     ("cli_word", "wire search WORD end to end, median of 5", "< 0.8 s"),
     ("cli_prefix", "wire search PREFIX* end to end, median of 5", "< 0.8 s"),
@@ -83,19 +83,33 @@ def pct(times: list[float], q: float) -> float:
 
 # --- processes ------------------------------------------------------------------------------------
 
-def vmrss(pid: int) -> int:
-    """VmRSS of `pid` in KiB (0 when it is gone)."""
+def _field_kib(path: str, field: str) -> int:
+    """A "Field:  N kB" line of a /proc file, in KiB (0 when the process is gone)."""
     try:
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
+        for line in Path(path).read_text().splitlines():
+            if line.startswith(field):
                 return int(line.split()[1])
     except OSError:
         pass
     return 0
 
 
-def group_rss(sid: int, leave_out: int | None = None) -> int:
-    return sum(vmrss(pid) for pid in session_members(sid) if pid != leave_out)
+def vmrss(pid: int) -> int:
+    """VmRSS of `pid` in KiB (0 when it is gone)."""
+    return _field_kib(f"/proc/{pid}/status", "VmRSS:")
+
+
+def pss(pid: int) -> int:
+    """Proportional set size of `pid` in KiB: a page shared by n processes counts 1/n, so the sum over a
+    group is the memory it really holds. VmRSS counts a forked worker's pages shared with its parent in
+    full, once per process."""
+    return _field_kib(f"/proc/{pid}/smaps_rollup", "Pss:")
+
+
+def group_rss(sid: int, leave_out: int | None = None) -> tuple[int, int]:
+    """The group's summed VmRSS and summed PSS, KiB."""
+    members = [pid for pid in session_members(sid) if pid != leave_out]
+    return sum(vmrss(pid) for pid in members), sum(pss(pid) for pid in members)
 
 
 def end_session(sid: int) -> None:
@@ -113,13 +127,14 @@ def run_stage(argv: list[str], corpus: Path, home: Path, stdout: Path | None = N
     maxrss_file = home.parent / f".{home.name}.maxrss"
     wrap = ["/usr/bin/time", "-f", "%M", "-o", str(maxrss_file)] if GNU_TIME.exists() else []
     errors = home.parent / f".{home.name}.stderr"  # a file, not a pipe: a full pipe would stall the child
-    started, peak = time.perf_counter(), 0
+    started, peak, peak_pss = time.perf_counter(), 0, 0
     with open(stdout or os.devnull, "wb") as out, open(errors, "wb") as err:
         proc = subprocess.Popen(wrap + wire_command(argv, corpus, home), stdin=subprocess.DEVNULL, stdout=out,
                                 stderr=err, start_new_session=True, cwd=ROOT)
         try:
             while proc.poll() is None:  # GNU time itself (~2 MB) is left out of the sum
-                peak = max(peak, group_rss(proc.pid, leave_out=proc.pid if wrap else None))
+                rss, shared = group_rss(proc.pid, leave_out=proc.pid if wrap else None)
+                peak, peak_pss = max(peak, rss), max(peak_pss, shared)
                 time.sleep(0.2)
         finally:
             end_session(proc.pid)
@@ -132,7 +147,7 @@ def run_stage(argv: list[str], corpus: Path, home: Path, stdout: Path | None = N
         last = maxrss_file.read_text().split()
         main_rss = int(last[-1]) if last and last[-1].isdigit() else None
         maxrss_file.unlink()
-    return {"seconds": seconds, "peak_kib": peak, "main_kib": main_rss, "code": proc.returncode,
+    return {"seconds": seconds, "peak_kib": peak, "pss_kib": peak_pss, "main_kib": main_rss, "code": proc.returncode,
             "stderr": err.strip().splitlines()[-3:]}
 
 
@@ -339,7 +354,7 @@ def app_figures(corpus: Path, home: Path, settled_home: bool) -> dict:
             cpu, _ = child.press(code, 100, 0.03)
             fig[key] = (max(0.0, cpu - idle) / 100 * 1000, cpu / 100 * 1000)
             if key == "key_j":
-                fig["app_rss"] = (*launched, vmrss(child.proc.pid), group_rss(child.proc.pid))
+                fig["app_rss"] = (*launched, vmrss(child.proc.pid), group_rss(child.proc.pid)[0])
         child.close()
     except SystemExit as exc:  # Child.wait_for gives up so
         fig["app_error"] = str(exc)
@@ -361,7 +376,8 @@ def show(key: str, built: dict, fig: dict) -> str:
         if stage["code"] != 0:
             return f"failed (exit {stage['code']})"
         if key.endswith("_rss"):
-            return f"{mb(stage['peak_kib'])} / {mb(stage['main_kib']) if stage['main_kib'] else '?'}"
+            shared = f" (PSS {mb(stage['pss_kib'])})" if stage.get("pss_kib") else ""
+            return f"{mb(stage['peak_kib'])}{shared} / {mb(stage['main_kib']) if stage['main_kib'] else '?'}"
         s = stage["seconds"]
         if key == "overlaps":
             return f"{s:,.1f} s, {stage.get('pairs', 0):,} pairs"

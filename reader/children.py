@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ctypes
+import gc
 import os
 import queue
 import signal
@@ -100,9 +101,14 @@ class Worker:
         # A KeyboardInterrupt raised while os.fork runs its at-fork hooks is printed as "ignored" and
         # dropped (seen: the Ctrl-C was lost, the sync went on): SIGINT waits until the fork is done.
         mask = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+        # Every object the parent holds goes to the collector's permanent generation for the fork: a
+        # worker's garbage collections would otherwise write to each one's header and so copy every
+        # page of the parent's heap (a wire-copy worker at 100,000 articles held 650 MB of its own).
+        gc.freeze()
         try:
             pid = os.fork()
         except OSError:
+            gc.unfreeze()
             signal.pthread_sigmask(signal.SIG_SETMASK, mask)
             for fd in (task_r, task_w, result_r, result_w):
                 os.close(fd)
@@ -112,6 +118,7 @@ class Worker:
                 _serve_forever(serve, parent, task_r, result_w, mask)
             finally:
                 os._exit(1)
+        gc.unfreeze()  # here the parent's objects are collected as before
         os.close(task_r)
         os.close(result_w)
         self.pid = pid

@@ -200,3 +200,12 @@ def test_two_scoring_processes_give_the_pairs_one_does(monkeypatch):
     assert seen and seen[-1] == (len(alone), len(alone))
     assert {(o.a[:2], o.b[:2]) for o in overlaps(index, by_id, processes=2)} == {
         (f"s{s}", f"s{s}") for s in range(len(STORIES))}  # the copies of each story, and nothing across
+
+
+def test_two_querying_processes_find_the_pairs_one_does(monkeypatch):
+    monkeypatch.setattr(candidates, "QUERY_CHUNK", 3)  # several tasks for each worker
+    index = OverlapIndex.rebuild(_copies_corpus()[:-1])
+    alone = [astuple(c) for c in index.candidate_pairs(processes=1)]
+    assert len(alone) > 6 and alone == [astuple(c) for c in index.candidate_pairs(processes=2)]
+    first = index.candidate_pairs(processes=2)
+    assert next(first) and first.close() is None  # stopping early ends the workers (no hang)

@@ -86,6 +86,8 @@ def diff_words(a: str, b: str) -> list[WordOp]:
 
 
 def _ops(a_words, a_keys, b_words, b_keys) -> list[WordOp]:
+    if a_keys == b_keys and a_keys:  # what SequenceMatcher gives, without its tables: most copied sentences
+        return [WordOp("equal", "".join(a_words), "".join(b_words))]
     matcher = difflib.SequenceMatcher(None, a_keys, b_keys, autojunk=False)
     return [WordOp(tag, "".join(a_words[i1:i2]), "".join(b_words[j1:j2]))
             for tag, i1, i2, j1, j2 in matcher.get_opcodes()]

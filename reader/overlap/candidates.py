@@ -90,6 +90,8 @@ PARALLEL_ARTICLES = 2_000
 """From this many new or changed articles in a sync, two processes shingle them (about 5 s of work)."""
 SHINGLE_CHUNK = 200
 """Articles per task of a shingling worker."""
+QUERY_CHUNK = 500
+"""Articles per task of a worker finding candidate pairs."""
 
 
 class OverlapIndex:
@@ -316,12 +318,26 @@ class OverlapIndex:
         found = [self.verify(article_id, other) for other in hits if other != article_id]
         return sorted((c for c in found if self._accept(c)), key=lambda c: (-c.containment, c.b))
 
-    def candidate_pairs(self) -> Iterator[Candidate]:
-        """Every verified pair once (a < b by id order), without comparing all pairs."""
-        for article_id in self._records:
-            for cand in self.candidates_for(article_id):
-                if article_id < cand.b:
-                    yield cand
+    def candidate_pairs(self, processes: int | None = None) -> Iterator[Candidate]:
+        """Every verified pair once (a < b by id order), without comparing all pairs.
+
+        Args:
+            processes: Forked workers that query the LSH, each for a share of the articles (the index is
+                only read there); None: two from PARALLEL_ARTICLES articles on a machine with two cores.
+        """
+        ids = list(self._records)
+        if processes is None:
+            processes = children.processes_for(len(ids), PARALLEL_ARTICLES)
+        tasks = (ids[i:i + QUERY_CHUNK] for i in range(0, len(ids), QUERY_CHUNK))
+        results = children.imap(self._pairs_of, tasks, processes) if processes > 1 else map(self._pairs_of, tasks)
+        try:
+            for found in results:
+                yield from found
+        finally:
+            getattr(results, "close", lambda: None)()  # the workers end now when the caller stops early
+
+    def _pairs_of(self, ids: list[str]) -> list[Candidate]:
+        return [cand for article_id in ids for cand in self.candidates_for(article_id) if article_id < cand.b]
 
     def record_date(self, article_id: str) -> str | None:
         rec = self._records.get(article_id)
