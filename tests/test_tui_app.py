@@ -497,3 +497,25 @@ async def test_an_article_opens_before_the_merged_names_and_they_fill_in(lib):
         gate.set()
         await until(pilot, lambda: reading.mentions != [], what="the names marked once loaded")
         assert reading.article.id == "001_herald_terminal.md"
+
+
+@pilot_test
+async def test_copies_scored_before_ner_are_marked_without_waiting_for_it(lib, monkeypatch):
+    """`wire overlaps` ran, NER did not: the copy marks (and `d`) are there at once, whatever the entity
+    stage does; here its child cannot even start."""
+    from reader.tui.screens import main_work
+
+    lib.sync()
+    lib.overlaps()
+    assert lib.copies_scored() and not lib.entities_finished()
+
+    def no_child(library):
+        raise OSError("no process left")
+
+    monkeypatch.setattr(main_work, "Stages", no_child)
+    app = make_app(lib)
+    async with app.run_test(size=(110, 40)) as pilot:
+        await settle(pilot)
+        articles, _reading, status = panes(app)
+        await until(pilot, lambda: articles.copies == COPIES)
+        assert "entities/copies failed" in status.notice and not lib.entities_finished()

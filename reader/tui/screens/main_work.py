@@ -124,11 +124,13 @@ class MainWork:
         """After the text is indexed: NER (entities fill in), then wire copies (marks fill in), in a child
         process (reader.background) that a quit stops at once; the results are read from the files it writes."""
         worker = get_current_worker()
-        if self.library.entities_finished() and self.library.copies_scored():
-            # Nothing to do (the corpus as last time): no child, the results are on disk.
-            self.post_message(SyncFinished(None, stage="entities"))
+        if self.library.copies_scored():
+            # The pairs of the corpus as it is are on disk (`wire overlaps`, an earlier run): marked now, not
+            # after NER, which can take an hour on a large archive (`d` said "no wire copies" until then).
             self.post_message(CopiesFound(self.library.copy_ids()))
-            return
+            if self.library.entities_finished():  # nothing to do: no child, the results are on disk
+                self.post_message(SyncFinished(None, stage="entities"))
+                return
         progress = {"entities": self._progress("entities"), "copies": self._progress("copies")}
         label = "entities"
         stages: Stages | None = None
