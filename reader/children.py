@@ -215,6 +215,15 @@ def _serve_forever(serve: Callable[[object], object], parent: int, task_fd: int,
             os._exit(0)
 
 
+def spread(serve: Callable[[object], object], tasks: Iterable[object], processes: int) -> Iterator[object]:
+    """`serve(task)` for each task, in order: in this process when `processes` is 1 (no fork for a small job),
+    else in `imap`'s workers. Close it (`contextlib.closing`) when stopping early: the workers end then."""
+    if processes <= 1:
+        yield from map(serve, tasks)
+    else:
+        yield from imap(serve, tasks, processes)  # closing this closes imap, which ends its workers
+
+
 def imap(serve: Callable[[object], object], tasks: Iterable[object], processes: int,
          should_stop: Callable[[], bool] | None = None, in_flight: int = 2) -> Iterator[object]:
     """`serve(task)` for each task, in order, in `processes` forked `Worker`s; closing the iterator

@@ -7,6 +7,7 @@ import os
 import pickle
 import tempfile
 from collections.abc import Iterable, Iterator
+from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -207,23 +208,20 @@ class OverlapIndex:
         if processes is None:
             processes = children.processes_for(len(first), PARALLEL_ARTICLES)
         tasks = _chunks(itertools.chain(first, source), SHINGLE_CHUNK)
-        results = children.imap(self._shingle_all, tasks, processes) if processes > 1 else map(self._shingle_all, tasks)
         count = 0
-        try:
+        with closing(children.spread(self._shingle_all, tasks, processes)) as results:  # workers end on a Ctrl-C
             for chunk in results:
-                for (article_id, outlet, date, sha256), found in chunk:
-                    try:
-                        if isinstance(found, str):
-                            raise _Failed(found)
-                        self._insert(article_id, outlet, date, sha256, *found)
-                    except Exception as exc:  # noqa: BLE001 — per-article isolation: the others are still compared
-                        self._drop_half_added(article_id)
-                        why = str(exc) if isinstance(exc, _Failed) else type(exc).__name__
-                        self.problems[article_id] = f"left out of wire copies: {why}"
-                        continue
-                    count += 1
-        finally:
-            getattr(results, "close", lambda: None)()  # the workers end now on an error or a Ctrl-C
+                for key, found in chunk:
+                    why = found if isinstance(found, str) else None  # the shingling failed (a worker's word)
+                    if why is None:
+                        try:
+                            self._insert(*key, *found)
+                            count += 1
+                            continue
+                        except Exception as exc:  # noqa: BLE001 — per-article isolation: the others go on
+                            why = type(exc).__name__
+                    self._drop_half_added(key[0])
+                    self.problems[key[0]] = f"left out of wire copies: {why}"
         gone = [i for i in self._records if i not in seen]
         for article_id in gone:
             self.remove(article_id)
@@ -329,12 +327,9 @@ class OverlapIndex:
         if processes is None:
             processes = children.processes_for(len(ids), PARALLEL_ARTICLES)
         tasks = (ids[i:i + QUERY_CHUNK] for i in range(0, len(ids), QUERY_CHUNK))
-        results = children.imap(self._pairs_of, tasks, processes) if processes > 1 else map(self._pairs_of, tasks)
-        try:
+        with closing(children.spread(self._pairs_of, tasks, processes)) as results:  # ends the workers early too
             for found in results:
                 yield from found
-        finally:
-            getattr(results, "close", lambda: None)()  # the workers end now when the caller stops early
 
     def _pairs_of(self, ids: list[str]) -> list[Candidate]:
         return [cand for article_id in ids for cand in self.candidates_for(article_id) if article_id < cand.b]
@@ -394,10 +389,6 @@ class OverlapIndex:
         index = cls(**params)
         index.add_many(articles)
         return index
-
-
-class _Failed(Exception):
-    """What a worker's shingling of one article raised, by name."""
 
 
 def _chunks(items: Iterable[Article], size: int) -> Iterator[list[Article]]:

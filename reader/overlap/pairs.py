@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
+from contextlib import closing
 from dataclasses import dataclass
 from functools import partial
 
@@ -11,7 +12,7 @@ import numpy as np
 from reader import children
 from reader.models import Article, Overlap
 from reader.overlap.align import Alignment, align
-from reader.overlap.candidates import Candidate, OutletBoilerplate, OverlapIndex
+from reader.overlap.candidates import OutletBoilerplate, OverlapIndex
 from reader.overlap.idf import GramDF
 from reader.overlap.label import Features, Thresholds, corpus_thresholds, features, label
 from reader.overlap.text import NGRAM, sentences, shingle_hashes, shingle_set, tokens
@@ -172,16 +173,13 @@ def overlaps(index: OverlapIndex, article: Callable[[str], Article] | Mapping[st
     # The boilerplate sentences of an article are the same in each of its pairs: found once per process.
     score = partial(_score, index.boilerplate() if processes > 1 else index, thresholds, df, {})
     tasks = ((_articles(get, part), part) for part in (keys[i:i + CHUNK] for i in range(0, len(keys), CHUNK)))
-    results = children.imap(score, tasks, processes) if processes > 1 else map(score, tasks)
     out, done = [], 0
-    try:
+    with closing(children.spread(score, tasks, processes)) as results:  # the workers end on an error or a Ctrl-C
         for found in results:
             out.extend(o for o in found if (include_non or o.label != "non") and max(o.share_a, o.share_b) >= min_share)
             done = min(done + CHUNK, len(keys))
             if progress:
                 progress(done, len(keys))
-    finally:
-        getattr(results, "close", lambda: None)()  # the workers end now on an error or a Ctrl-C
     return sorted(out, key=lambda o: (-max(o.share_a, o.share_b), o.a, o.b))
 
 
