@@ -17,19 +17,21 @@ from reader.entities import (
     MENTIONS_FILE,
     MERGE_VERSION,
     EntityTable,
+    MentionCache,
     Overrides,
     cached_mentions,
-    enrich,
     load_overrides,
+    missing,
     parse_overrides,
     pipeline_version,
+    tag_missing,
 )
 from reader.entities.view import VIEW_FILE, EntityView
 from reader.entities.view import write as write_view
 from reader.errors import writing
 from reader.index import Index
-from reader.locations import write_atomic
-from reader.models import Article, Entity, Mention
+from reader.locations import write_atomic, write_stream
+from reader.models import Entity, Mention
 
 T = TypeVar("T")
 
@@ -114,7 +116,7 @@ class EntityStage:
             self._view = (view, key)  # one assignment: another thread sees the old pair or the new one
         return view
 
-    def view(self, articles: list[Article] | None = None) -> EntityView | TableView:
+    def view(self) -> EntityView | TableView:
         """What readers ask of the merged entities, from a small file written beside the table: the top
         lists, counts over a search and one article's names, without loading the table in this process."""
         view = self._current_view()
@@ -124,7 +126,7 @@ class EntityStage:
             view = self._current_view()  # written by another thread while this one waited
             if view is None:
                 key = self._view_key()
-                table = self.table(articles)
+                table = self.table()
                 try:
                     self.cache_dir.mkdir(parents=True, exist_ok=True)
                     write_view(self.cache_dir / VIEW_FILE, key, table)
@@ -135,7 +137,7 @@ class EntityStage:
                     return TableView(table)
             return view
 
-    def table(self, articles: list[Article] | None = None) -> EntityTable:
+    def table(self) -> EntityTable:
         """The merged entities of what NER has done so far, with the user's aliases applied.
 
         Merging a large corpus takes seconds (≈8 s for Reuters-21578), so the merged table is kept
@@ -145,7 +147,7 @@ class EntityStage:
         with self._lock:
             base_key = self._base_now()
             if self._base is None or self._base_key != base_key:
-                self._base = self._load_base(base_key) or self._build_base(base_key, articles)
+                self._base = self._load_base(base_key) or self._build_base(base_key)
                 self._base_key, self._table = base_key, None
             aliases_key = self._aliases_key()
             if self._table is None or self._key != aliases_key:
@@ -165,13 +167,13 @@ class EntityStage:
         # The class as defined, not this module's name for it (which a test may replace to watch merges).
         return table if stored_key == key and isinstance(table, _aliases.EntityTable) else None
 
-    def _build_base(self, key: tuple, articles: list[Article] | None) -> EntityTable:
-        articles = articles if articles is not None else list(self.store.iter_articles())
-        table = EntityTable(self._mentions(lambda: cached_mentions(articles, self.cache_dir)))
+    def _build_base(self, key: tuple) -> EntityTable:
+        # The articles stream from the store: the corpus pass keeps their texts, not the articles.
+        table = EntityTable(self._mentions(lambda: cached_mentions(self.store.iter_articles(), self.cache_dir)))
         try:
             self.cache_dir.mkdir(parents=True, exist_ok=True)
-            write_atomic(self.cache_dir / "table.pickle",
-                          pickle.dumps((key, table), protocol=pickle.HIGHEST_PROTOCOL))
+            with write_stream(self.cache_dir / "table.pickle") as fh:  # no second copy of the table as bytes
+                pickle.dump((key, table), fh, protocol=pickle.HIGHEST_PROTOCOL)
         except OSError:
             pass  # a cache only (a full disk, say): the table is right, the next run merges again
         return table
@@ -197,9 +199,9 @@ class EntityStage:
     def _bump(self) -> None:
         write_atomic(self.cache_dir / "mentions.stamp", str(self._mentions_version() + 1).encode())
 
-    def pending(self, articles: list[Article]) -> int:
+    def pending(self) -> int:
         """How many articles still wait for NER."""
-        return len(articles) - len(self._mentions(lambda: cached_mentions(articles, self.cache_dir, corpus=False)))
+        return len(self._mentions(lambda: missing(MentionCache(self.cache_dir), self.store.iter_articles()))[1])
 
     # --- running ----------------------------------------------------------------------------
     def run(self, progress: Callable[[str, int, int], None] | None = None,
@@ -214,27 +216,39 @@ class EntityStage:
                 with self.guard():
                     self.view()
             return
-        articles = list(self.store.iter_articles())
         with writing("the entity cache", self.cache_dir / MENTIONS_FILE):
             self.cache_dir.mkdir(parents=True, exist_ok=True)
-            # Counting only: corpus=False skips the corpus-wide propagation pass, which the table does once.
-            before = len(self._mentions(lambda: cached_mentions(articles, self.cache_dir, corpus=False)))
             problems: list[tuple[str, str]] = []
-            done = self._mentions(lambda: enrich(
-                articles, self.cache_dir, progress=lambda done, total: tick("entities", done, total),
-                should_stop=should_stop, on_problem=lambda *problem: problems.append(problem)))
+            total, before, done = self._mentions(lambda: self._tag(tick, should_stop, problems.append))
         if problems:  # articles NER failed on: listed with their file's skip entries, still searchable
             with self.guard(), self.store.transaction():
                 for article_id, reason in problems:
                     self.store.note_problem(article_id, reason)
         with self.guard(), writing("the entity cache", self.cache_dir):
-            if len(done) != before:
+            if done != before:
                 self._bump()
-            table = self.table(articles)
-            self.reindex(table, articles, tick)
-            self.view(articles)  # readers (the app, the next command) ask it, never loading the table
-            if len(done) == len(articles):  # not after a stopped run: NER is still owed
+            self.reindex(self.table(), tick)
+            self.view()  # readers (the app, the next command) ask it, never loading the table
+            if done == total:  # not after a stopped run: NER is still owed
                 write_atomic(self.cache_dir / "finished.json", json.dumps(self._run_key()).encode())
+
+    def _tag(self, tick: Callable[[str, int, int], None], should_stop: Callable[[], bool] | None,
+             on_problem: Callable[[tuple[str, str]], None]) -> tuple[int, int, int]:
+        """NER for the articles the cache lacks, streamed from the store (one pass finds them, a second reads
+        them as NER asks: a whole corpus of articles and texts is never held). Returns (articles, cached before,
+        cached now)."""
+        cache = MentionCache(self.cache_dir)
+        total, todo, words = missing(cache, self.store.iter_articles())
+        before = total - len(todo)
+        tick("entities", before, total)
+        if not todo:
+            return total, before, before
+        from reader.entities.ner import choose_processes  # not spaCy: only running NER imports it
+
+        tagged = tag_missing(self.store.iter_articles(todo), cache, total, before,
+                             progress=lambda done, total: tick("entities", done, total), should_stop=should_stop,
+                             n_process=choose_processes(words), on_problem=lambda *problem: on_problem(problem))
+        return total, before, before + tagged
 
     def finished(self) -> bool:
         """A run finished for the corpus, NER cache, merging and aliases as they are now."""
@@ -260,24 +274,25 @@ class EntityStage:
         except (OSError, ValueError):
             return None
 
-    def reindex(self, table: EntityTable, articles: list[Article],
-                tick: Callable[[str, int, int], None]) -> int:
+    def reindex(self, table: EntityTable, tick: Callable[[str, int, int], None]) -> int:
         """Write entity fields for articles whose names changed (new NER, edited aliases.yaml)."""
-        changed = []
-        for article in articles:
-            terms = table.index_terms(article.id)
-            if json.dumps(terms, sort_keys=True) != json.dumps(self.store.terms_of(article.id), sort_keys=True):
-                changed.append((article, terms))
+        changed: dict[str, dict[str, list[str]]] = {}
+        for article_id in self.store.all_ids():
+            terms = table.index_terms(article_id)
+            if json.dumps(terms, sort_keys=True) != json.dumps(self.store.terms_of(article_id), sort_keys=True):
+                changed[article_id] = terms
         if not changed:
             return 0
         with self.guard(), self.store.transaction():
-            # One writer process, though the first run after a text build replaces every article: two, forked
+            # One writer process, though the first run after a text build replaces every article. Two, forked
             # from this process with the merged table in memory, took 30% more CPU and twice the memory (20,000
-            # articles: 164 against 127 CPU-s, 1.6 against 0.75 GB for the process group).
+            # articles: 164 against 127 CPU-s, 1.6 against 0.75 GB for the process group); forked after the
+            # table was let go, 20% less time at 100,000 (173 against 215 s) but 1.7 GB PSS for the group
+            # against 1.3: the parent's freed heap stays resident and the two pools come on top.
             with self.index.writer() as writer:
-                for done, (article, terms) in enumerate(changed, start=1):
-                    writer.replace(article, terms)
-                    self.store.set_terms(article.id, terms)
+                for done, article in enumerate(self.store.iter_articles(changed), start=1):
+                    writer.replace(article, changed[article.id])
+                    self.store.set_terms(article.id, changed[article.id])
                     if done % 100 == 0:
                         tick("entity fields", done, len(changed))
         return len(changed)

@@ -339,7 +339,7 @@ class Library:
 
     def entities_pending(self) -> int:
         """Articles that still wait for NER."""
-        return self.entity_stage.pending(self.articles())
+        return self.entity_stage.pending()
 
     def entities(self, type: str | None = None, query: str | None = None,  # noqa: A002
                  limit: int | None = None) -> list[Entity]:

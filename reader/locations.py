@@ -6,10 +6,11 @@ import hashlib
 import os
 import sqlite3
 import threading
-from collections.abc import Callable
-from contextlib import closing
+from collections.abc import Callable, Iterator
+from contextlib import closing, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 import platformdirs
 
@@ -60,20 +61,33 @@ def write_atomic(path: Path, data: bytes) -> None:
     """Write a derived file whole or leave the old one: a reader in another process never sees half of
     it, and a kill leaves at most a stray temporary (named after this process and thread, so two
     writers never share one)."""
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
+    with write_stream(path) as fh:
+        fh.write(data)
+
+
+@contextmanager
+def write_stream(path: Path) -> Iterator[BinaryIO]:
+    """`write_atomic` for a file written in pieces (a large pickle dumped straight to disk, not made as bytes
+    first): the file opened under a temporary name, renamed into place when the block ends without error."""
+    tmp = _temporary(path)
     try:
-        tmp.write_bytes(data)
+        with tmp.open("wb") as fh:
+            yield fh
         os.replace(tmp, path)
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
 
 
+def _temporary(path: Path) -> Path:
+    return path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
+
+
 def write_database_atomic(path: Path, fill: Callable[[sqlite3.Connection], None]) -> None:
     """Make a derived SQLite file whole or leave the old one, as `write_atomic` does for bytes: `fill(db)` writes
     a new database under a temporary name, renamed into place once committed. No journal and no sync: nothing
     reads it before the rename, and it is a cache (a reader holding the old file keeps reading that one)."""
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
+    tmp = _temporary(path)
     try:
         tmp.unlink(missing_ok=True)
         with closing(sqlite3.connect(tmp)) as db:

@@ -170,7 +170,8 @@ def test_merged_entities_are_reused_by_the_next_run(seeds_copy, home, monkeypatc
         raise AssertionError("the entity stage redid its work although nothing changed")
 
     monkeypatch.setattr(reader.enrich, "cached_mentions", must_not_look)
-    monkeypatch.setattr(reader.enrich, "enrich", must_not_look)
+    monkeypatch.setattr(reader.enrich, "missing", must_not_look)
+    monkeypatch.setattr(reader.enrich, "tag_missing", must_not_look)
     second.enrich()
     # An edited aliases.yaml is a change: the stage runs (re-keying and re-indexing the renamed name).
     monkeypatch.undo()

@@ -19,6 +19,9 @@ Public API:
     enrich(articles, cache_dir, progress=None, should_stop=None, n_process=None) -> {article_id: [Mention]}
         Resumable NER stage over `Article.body`, offsets into `Article.text`, cached in SQLite by
         article sha256 + `pipeline_version()`; commits every `COMMIT_EVERY` articles; thread-safe.
+    missing(cache, articles) -> (total, ids without mentions, their words); tag_missing(articles, cache, total,
+        done, ...) -> tagged: the same NER as `enrich` over a stream of articles (the entity stage reads them
+        from the store), holding none but those in flight.
     cached_mentions(articles, cache_dir, corpus=True) -> {article_id: [Mention]}
         What the cache already holds (no NER): for readers while `enrich` runs in the background.
         With `corpus`, the corpus-level pass is applied (`corpus_mentions`).
@@ -44,10 +47,11 @@ person, org, place and entity, each holding canonical names and aliases (`FIELDS
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
 
 from reader.entities.aliases import FIELDS, MERGE_VERSION, TYPES, EntityTable
-from reader.entities.cache import COMMIT_EVERY, MentionCache, enrich
+from reader.entities.cache import COMMIT_EVERY, PAGE, MentionCache, enrich, missing, tag_missing
 from reader.entities.cache import FILENAME as MENTIONS_FILE
 from reader.entities.corpus import propagate
 from reader.entities.overrides import EXAMPLE as ALIASES_EXAMPLE
@@ -57,28 +61,40 @@ from reader.entities.overrides import parse as parse_overrides
 from reader.entities.pipeline import annotate
 from reader.entities.pipeline import version as pipeline_version
 from reader.models import PARAGRAPH_SEP, Article, Mention
+from reader.pages import pages
 
 __all__ = [
     "ALIASES_EXAMPLE", "COMMIT_EVERY", "FIELDS", "MENTIONS_FILE", "MERGE_VERSION", "TYPES", "AliasesError",
     "EntityTable", "MentionCache", "Overrides", "annotate", "cached_mentions", "corpus_mentions", "enrich",
-    "load_overrides", "parse_overrides", "pipeline_version",
+    "load_overrides", "missing", "parse_overrides", "pipeline_version", "tag_missing",
 ]
 
 
-def cached_mentions(articles: list[Article], cache_dir: str | Path, corpus: bool = True
+def cached_mentions(articles: Iterable[Article], cache_dir: str | Path, corpus: bool = True
                     ) -> dict[str, list[Mention]]:
     """Mentions already in the cache, by article id; never runs NER.
 
     The cache holds each article's own mentions; with `corpus` (the default, what readers want) the
     corpus-level pass is applied on top, so a name the model found in one article is found in all.
+    `articles` is read a page at a time (it may stream from the store): only their texts are kept.
     """
-    mentions = MentionCache(cache_dir).get_many(articles)
-    return corpus_mentions(articles, mentions) if corpus else mentions
+    cache = MentionCache(cache_dir)
+    mentions: dict[str, list[Mention]] = {}
+    texts: dict[str, str] = {}
+    for page in pages(articles, PAGE):
+        found = cache.get_many(page)
+        mentions.update(found)
+        if corpus:
+            texts.update((a.id, _ner_text(a)) for a in page if a.id in found)
+    return propagate(texts, mentions) if corpus else mentions
 
 
-def corpus_mentions(articles: list[Article], mentions: dict[str, list[Mention]]) -> dict[str, list[Mention]]:
+def corpus_mentions(articles: Iterable[Article], mentions: dict[str, list[Mention]]) -> dict[str, list[Mention]]:
     """The corpus-level pass over per-article mentions (see `reader.entities.corpus.propagate`)."""
-    # Boilerplate is blanked (offsets kept): NER never saw it, so names are not propagated into it either.
-    texts = {a.id: PARAGRAPH_SEP.join(" " * len(p.text) if p.boilerplate else p.text for p in a.paragraphs)
-             for a in articles if a.id in mentions}
-    return propagate(texts, mentions)
+    return propagate({a.id: _ner_text(a) for a in articles if a.id in mentions}, mentions)
+
+
+def _ner_text(article: Article) -> str:
+    """The article's text with its boilerplate blanked (offsets kept): NER never saw it, so names are not
+    propagated into it either."""
+    return PARAGRAPH_SEP.join(" " * len(p.text) if p.boilerplate else p.text for p in article.paragraphs)

@@ -22,16 +22,22 @@ from reader.entities.names import key
 from reader.entities.overrides import Overrides
 from reader.models import Entity, Mention
 
+def _keyed(name: str) -> dict[str, str]:
+    # Each type keys a name its own way ("Britain" is the United Kingdom only as a place).
+    return {t: key(name, t) for t in TYPES}
+
+
 def _apply(clusters: list[_Cluster], overrides: Overrides) -> list[_Cluster]:
     """The user's merge, rename and hide, matched on names and aliases by key (case and titles ignored)."""
-    def keyed(name: str) -> dict[str, str]:
-        # Each type keys a name its own way ("Britain" is the United Kingdom only as a place).
-        return {t: key(name, t) for t in TYPES}
-
     def lookup(name: str) -> set[int]:
-        wanted = keyed(name)
+        wanted = _keyed(name)
         return {i for i, c in enumerate(clusters) for f in c.forms if key(f, c.type) == wanted[c.type]}
 
+    if not overrides.merge:
+        # Nothing merged: each entity is its base cluster, renamed or hidden on a shallow copy (the forms and
+        # mentions shared). Copying every cluster's counters took as much memory again as the base table.
+        out = [replace(c, name=canonical(c.forms, c.type)) for c in clusters]
+        return _named(out, overrides)
     union = _Union()
     chosen: dict[int, str] = {}
     noted: list[tuple[int, str, str]] = []
@@ -57,8 +63,13 @@ def _apply(clusters: list[_Cluster], overrides: Overrides) -> list[_Cluster]:
     for root, cluster in result.items():
         cluster.name = chosen.get(root) or canonical(cluster.forms, cluster.type)
         out.append(cluster)
-    renames = [(keyed(old), new) for old, new in overrides.rename.items()]
-    hides = [keyed(n) for n in overrides.hide]
+    return _named(out, overrides)
+
+
+def _named(out: list[_Cluster], overrides: Overrides) -> list[_Cluster]:
+    """The user's renames and hides applied to `out` (clusters of this table's own)."""
+    renames = [(_keyed(old), new) for old, new in overrides.rename.items()]
+    hides = [_keyed(n) for n in overrides.hide]
     for cluster in out:
         keys = {key(cluster.name, cluster.type)} | {key(f, cluster.type) for f in cluster.forms}
         for old, new in renames:
@@ -80,8 +91,11 @@ class EntityTable:
     def __init__(self, mentions: Mapping[str, Sequence[Mention]], overrides: Overrides | None = None,
                  _base: list[_Cluster] | None = None) -> None:
         self._base = _base if _base is not None else _cluster(mentions)
-        self._mentions = mentions
         self.overrides = overrides or Overrides()
+        self._derive()
+
+    def _derive(self) -> None:
+        """What the table answers from, made from the base clusters and the overrides (not pickled)."""
         self._clusters = [c for c in _apply(self._base, self.overrides) if not c.hidden]
         self._by_article: dict[str, list[int]] = defaultdict(list)
         self._by_key: dict[str, list[int]] = defaultdict(list)
@@ -94,7 +108,7 @@ class EntityTable:
 
     def with_overrides(self, overrides: Overrides | None) -> EntityTable:
         """The same mentions under other overrides, without clustering (or NER) again."""
-        return EntityTable(self._mentions, overrides, _base=self._base)
+        return EntityTable({}, overrides, _base=self._base)
 
     @staticmethod
     def _entity(cluster: _Cluster) -> Entity:
@@ -157,9 +171,13 @@ class EntityTable:
         return made
 
     def __getstate__(self) -> dict:
-        state = dict(self.__dict__)
-        state.pop("_counts", None)
-        return state
+        # The base clusters and the overrides only: the rest is made again on loading, and pickling it too
+        # (a second copy of every cluster, every article's list) took its memo hundreds of megabytes.
+        return {"_base": self._base, "overrides": self.overrides}
+
+    def __setstate__(self, state: dict) -> None:
+        self._base, self.overrides = state["_base"], state["overrides"]
+        self._derive()
 
     def clusters(self) -> Iterator[tuple[Entity, Mapping[str, Sequence[Mention]]]]:
         """Each entity (corpus counts) with its mentions by article, in the table's own order (the view's ids)."""

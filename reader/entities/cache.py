@@ -6,11 +6,13 @@ import hashlib
 import json
 import sqlite3
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import closing
 from pathlib import Path
 
 from reader.models import Article, Mention
+from reader.pages import pages
 
 FILENAME = "entities.sqlite3"
 COMMIT_EVERY = 32
@@ -154,30 +156,66 @@ def enrich(articles: Sequence[Article], cache_dir: str | Path,
     Returns:
         Article id -> mentions, for every article done (all of them unless stopped).
     """
-    from reader.entities.pipeline import annotate
-
     cache = MentionCache(cache_dir)
     result = cache.get_many(articles)
     todo = [a for a in articles if a.id not in result]
-    total = len(articles)
     if progress:
-        progress(total - len(todo), total)
-    if not todo:
-        return result
-    by_id = {a.id: a for a in todo}
+        progress(len(result), len(articles))
+    if todo:
+        tag_missing(todo, cache, len(articles), len(result), progress, should_stop, n_process, on_problem)
+        result.update(cache.get_many(todo))
+    return result
+
+
+def missing(cache: MentionCache, articles: Iterable[Article]) -> tuple[int, list[str], int]:
+    """(how many articles, the ids of those without cached mentions, their words), reading `articles` a page at
+    a time: a stage over 100,000 articles streams them from the store."""
+    total, todo, words = 0, [], 0
+    for page in pages(articles, PAGE):
+        found = cache.get_many(page)
+        total += len(page)
+        for article in page:
+            if article.id not in found:
+                todo.append(article.id)
+                words += article.words
+    return total, todo, words
+
+
+PAGE = 500
+"""Articles looked up in the cache at once."""
+
+
+def tag_missing(articles: Iterable[Article], cache: MentionCache, total: int, done: int,
+                progress: Callable[[int, int], None] | None = None,
+                should_stop: Callable[[], bool] | None = None,
+                n_process: int | None = None,
+                on_problem: Callable[[str, str], None] | None = None) -> int:
+    """NER for `articles` (read as NER asks for them, so that they stream from the store), their mentions
+    committed every COMMIT_EVERY; `done` of `total` were cached before. Returns how many it tagged (fewer when
+    stopped). Arguments as for `enrich`."""
+    from reader.entities.pipeline import annotate
+
+    held: deque[Article] = deque()  # read and not yet answered (a few batches), in order as annotate answers
     pending: list[tuple[Article, list[Mention]]] = []
+    tagged = 0
+
+    def source() -> Iterator[Article]:
+        for article in articles:
+            held.append(article)
+            yield article
 
     def flush() -> None:
+        nonlocal tagged
         cache.put_many(pending)
-        result.update((a.id, ms) for a, ms in pending)
+        tagged += len(pending)
         pending.clear()
         if progress:
-            progress(len(result), total)
+            progress(done + tagged, total)
 
-    stream = annotate(todo, n_process=n_process, should_stop=should_stop, on_problem=on_problem)  # a stop is seen mid-batch too
+    stream = annotate(source(), n_process=n_process, should_stop=should_stop, on_problem=on_problem)  # a stop is seen mid-batch too
     try:
-        for article_id, mentions in stream:
-            pending.append((by_id[article_id], mentions))
+        for _, mentions in stream:
+            pending.append((held.popleft(), mentions))
             if len(pending) >= COMMIT_EVERY:
                 flush()
             if should_stop and should_stop():
@@ -186,4 +224,4 @@ def enrich(articles: Sequence[Article], cache_dir: str | Path,
         stream.close()  # stops NER worker processes when the loop ends early
         if pending:
             flush()
-    return result
+    return tagged

@@ -6,6 +6,7 @@ import os
 import threading
 import time
 from bisect import bisect_right
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from functools import lru_cache, partial
 from importlib import metadata
@@ -165,8 +166,7 @@ def extract(items: Iterable[tuple[str, str]], n_process: int | None = None,
         n_process = choose_processes(sum(len(text.split()) for _, text in items))
     batches = _batches(items, batch_size)
     if n_process <= 1 and should_stop is None:
-        tagged = map(partial(_tag_batch, nlp), (texts for _, texts in batches))
-        keyed = ((keys, texts, spans) for (keys, texts), spans in zip(batches, tagged))
+        keyed = ((keys, texts, _tag_batch(nlp, texts)) for keys, texts in batches)
     else:
         # Worker processes of our own (reader.children), not spaCy's n_process: its workers outlived a
         # killed parent, and a Ctrl-C left them printing tracebacks while the parent hung on their
@@ -180,26 +180,34 @@ def extract(items: Iterable[tuple[str, str]], n_process: int | None = None,
         return
 
 
-def _batches(items: Iterable[tuple[str, str]], size: int) -> list[tuple[list[str], list[str]]]:
-    """(keys, texts) of `size` items at a time."""
-    out, keys, texts = [], [], []
+def _batches(items: Iterable[tuple[str, str]], size: int) -> Iterator[tuple[list[str], list[str]]]:
+    """(keys, texts) of `size` items at a time, read from `items` as they are asked for: a stage over
+    100,000 articles streams them from the store instead of holding every text."""
+    keys, texts = [], []
     for key, text in items:
         keys.append(key)
         texts.append(text)
         if len(texts) == size:
-            out.append((keys, texts))
+            yield keys, texts
             keys, texts = [], []
     if texts:
-        out.append((keys, texts))
-    return out
+        yield keys, texts
 
 
-def _in_workers(nlp, batches: list[tuple[list[str], list[str]]], processes: int,
+def _in_workers(nlp, batches: Iterable[tuple[list[str], list[str]]], processes: int,
                 should_stop: Callable[[], bool] | None) -> Iterator[tuple[list[str], list[str], list]]:
     serve = partial(_tag_batch, nlp, one_thread=processes > 1)
-    results = children.imap(serve, (texts for _, texts in batches), processes, should_stop)
+    sent: deque[tuple[list[str], list[str]]] = deque()  # the batches out with the workers, oldest first
+
+    def tasks() -> Iterator[list[str]]:
+        for batch in batches:
+            sent.append(batch)
+            yield batch[1]
+
+    results = children.imap(serve, tasks(), processes, should_stop)
     try:
-        for (keys, texts), spans in zip(batches, results):
+        for spans in results:
+            keys, texts = sent.popleft()  # results come back in the order the tasks went out
             yield keys, texts, spans
     finally:
         results.close()  # ends the workers now, not when the generator is collected

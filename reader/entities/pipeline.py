@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from bisect import bisect_right
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
+from itertools import chain
 
 from reader.entities import ner
 from reader.entities.casing import recase
@@ -33,13 +35,20 @@ def tag_texts(items: Iterable[tuple[str, str]], n_process: int | None = None,
             and the others go on.
     """
     lexicon = ner.lexicon()
-    originals = list(items)
-    cased = [_recase(text, lexicon) for _, text in originals]
-    for index, raw, problem in _tagged(cased, n_process, should_stop):
-        key, text = originals[index]
+    held: dict[int, tuple[str, str, str]] = {}
+    """Index -> (key, text, re-cased text), from when NER reads it until its mentions come back: the texts
+    stream through, so a stage over 100,000 articles holds a few batches of them, not all."""
+
+    def cased() -> Iterator[tuple[int, str]]:
+        for index, (key, text) in enumerate(items):
+            held[index] = (key, text, _recase(text, lexicon))
+            yield index, held[index][2]
+
+    for index, raw, problem in _tagged(cased(), n_process, should_stop):
+        key, text, recased = held.pop(index)
         if problem is None:
             try:
-                refined = refine(cased[index], raw, lexicon, original=text)
+                refined = refine(recased, raw, lexicon, original=text)
             except Exception as exc:  # noqa: BLE001 — one text's surprise must not end the run
                 refined, problem = [], f"names not extracted: {_describe(exc)}"
         else:
@@ -56,31 +65,37 @@ def _recase(text: str, lexicon: frozenset[str]) -> str:
         return text
 
 
-def _tagged(cased: list[str], n_process: int | None, should_stop: Callable[[], bool] | None
+def _tagged(texts: Iterator[tuple[int, str]], n_process: int | None, should_stop: Callable[[], bool] | None
             ) -> Iterator[tuple[int, list[Mention], str | None]]:
-    """(index, raw mentions, problem) for each text in order.
+    """(index, raw mentions, problem) for each (index, text), in order.
 
-    spaCy fails a whole batch when one text breaks it; the texts from there on are then tagged one
-    at a time, so that only the text that fails goes without mentions.
+    spaCy fails a whole batch when one text breaks it; the texts from there on (those it had read and not
+    answered, then the rest) are then tagged one at a time, so that only the text that fails goes without
+    mentions.
     """
-    done = 0
+    unanswered: deque[tuple[int, str]] = deque()
+
+    def read() -> Iterator[tuple[str, str]]:
+        for index, text in texts:
+            unanswered.append((index, text))
+            yield str(index), text
+
     try:
-        for index, raw in ner.extract(((str(i), text) for i, text in enumerate(cased)), n_process=n_process,
-                                      should_stop=should_stop):
-            yield int(index), raw, None
-            done = int(index) + 1
+        for _, raw in ner.extract(read(), n_process=n_process, should_stop=should_stop):
+            index, _ = unanswered.popleft()  # answers come in input order
+            yield index, raw, None
         return
     except Exception:  # noqa: BLE001 — retried below, one text at a time
         pass
-    for i in range(done, len(cased)):
+    for index, text in chain(list(unanswered), texts):
         if should_stop and should_stop():
             return
         try:
-            found = list(ner.extract([(str(i), cased[i])], n_process=1))
+            found = list(ner.extract([(str(index), text)], n_process=1))
         except Exception as exc:  # noqa: BLE001
-            yield i, [], f"names not extracted: {_describe(exc)}"
+            yield index, [], f"names not extracted: {_describe(exc)}"
             continue
-        yield i, found[0][1] if found else [], None
+        yield index, found[0][1] if found else [], None
 
 
 def _describe(exc: BaseException) -> str:

@@ -16,6 +16,7 @@ from datasketch import LeanMinHash, MinHash, MinHashLSH
 
 from reader import children
 from reader.models import Article
+from reader.pages import pages
 from reader.overlap.text import NGRAM, shingle_hashes, tokens
 
 NUM_PERM = 128
@@ -207,7 +208,7 @@ class OverlapIndex:
         first = list(itertools.islice(source, PARALLEL_ARTICLES))
         if processes is None:
             processes = children.processes_for(len(first), PARALLEL_ARTICLES)
-        tasks = _chunks(itertools.chain(first, source), SHINGLE_CHUNK)
+        tasks = pages(itertools.chain(first, source), SHINGLE_CHUNK)
         count = 0
         with closing(children.spread(self._shingle_all, tasks, processes)) as results:  # workers end on a Ctrl-C
             for chunk in results:
@@ -389,12 +390,6 @@ class OverlapIndex:
         index = cls(**params)
         index.add_many(articles)
         return index
-
-
-def _chunks(items: Iterable[Article], size: int) -> Iterator[list[Article]]:
-    source = iter(items)
-    while chunk := list(itertools.islice(source, size)):
-        yield chunk
 
 
 def _dump_atomic(path: Path, state: dict) -> None:
