@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import re
 
 from reader.corpus.formats import htmltext, xmlsafe
 from reader.corpus.formats.records import FormatError, RawRecord, pick, record_key, sha
@@ -55,7 +56,7 @@ def parse_feed(data: bytes, rel: str = "feed") -> tuple[list[RawRecord], list[di
             skipped.append({"path": where, "reason": "feed item has no content or summary"})
             continue
         fields = pick({"title": htmltext_one(entry.get("title", "")), "url": entry.get("link"),
-                       "byline": entry.get("author"), "outlet": outlet, "date": _date(entry),
+                       "byline": _author(entry.get("author", "")), "outlet": outlet, "date": _date(entry),
                        "tags": [t.get("term") for t in entry.get("tags", ()) if t.get("term")]})
         records.append(RawRecord(where, sha(("\x1f".join((key, *paragraphs))).encode("utf-8", "replace")),
                                  paragraphs, fields))
@@ -73,6 +74,12 @@ def _content(entry) -> str:
 def htmltext_one(text: str) -> str:
     """A title that may hold markup or entities, as one line of text."""
     return " ".join(htmltext.paragraphs(text)) if "<" in text or "&" in text else text
+
+
+def _author(author: str) -> str:
+    """RSS writes `email (Name)`: the name (feedparser's own split of it cuts letters off)."""
+    named = re.match(r"^\s*\S+@\S+\s+\((.+)\)\s*$", author)
+    return named.group(1).strip() if named else author
 
 
 def _date(entry) -> str | None:
