@@ -1,7 +1,7 @@
 """HTML extraction speed: generated ~200 KB news pages (nav, ads, scripts, comments, a 600–1,500-word story), read by
 the parser alone in one process and by `wire index --text-only` (the real sync path), in pages per second.
 
-    .venv/bin/python bench/formats_bench.py [--pages 400] [--sync-pages 2400] [--kb 200]
+    .venv/bin/python bench/formats_bench.py [--pages 400] [--sync-pages 1000] [--kb 200]
 """
 
 from __future__ import annotations
@@ -115,8 +115,8 @@ def bench_parser(folder: Path) -> dict:
 
 
 def bench_sync(folder: Path, home: Path) -> dict:
-    """`wire index --text-only --json` on the folder: scan, read, parse (two processes from PARALLEL_READ
-    files), store and index."""
+    """`wire index --text-only --json` on the folder: scan, read, parse (in two processes from PARALLEL_READ
+    files or PARALLEL_READ_BYTES bytes), store and index; the whole command's wall time, start-up included."""
     started = time.perf_counter()
     result = subprocess.run([sys.executable, "-m", "reader", "--corpus", str(folder), "--home", str(home), "index",
                              "--text-only", "--json"], capture_output=True, text=True, cwd=ROOT, check=False)
@@ -131,7 +131,7 @@ def bench_sync(folder: Path, home: Path) -> dict:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--pages", type=int, default=400, help="pages for the parser-alone run")
-    parser.add_argument("--sync-pages", type=int, default=2400, help="pages for the wire index run")
+    parser.add_argument("--sync-pages", type=int, default=1000, help="pages for the wire index run")
     parser.add_argument("--kb", type=int, default=200, help="size of each page")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
