@@ -63,7 +63,8 @@ def page(seed: int, kb: int = 200) -> str:
     html = f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>{title} | Harbour Herald</title>
 <meta property="og:title" content="{title}"><meta property="og:site_name" content="Harbour Herald">
-<meta name="author" content="{author}"><meta property="article:published_time" content="2026-11-{1 + seed % 28:02d}T08:30:00Z">
+<meta name="author" content="{author}">
+<meta property="article:published_time" content="2026-11-{1 + seed % 28:02d}T08:30:00Z">
 <link rel="canonical" href="https://herald.example/story/{seed}">
 <script type="application/ld+json">{json.dumps({"@type": "NewsArticle", "headline": title, "author": author})}</script>
 <style>{"body{margin:0} .ad{display:block} " * 40}</style>
@@ -71,7 +72,8 @@ def page(seed: int, kb: int = 200) -> str:
 </head><body>
 <header><nav class="menu"><ul>{nav}</ul></nav><div class="search"><form><input name="q"></form></div></header>
 {ads[1]}
-<main><article><h1>{title}</h1><div class="byline">By {author}</div><time datetime="2026-11-{1 + seed % 28:02d}">Nov</time>
+<main><article><h1>{title}</h1><div class="byline">By {author}</div>
+<time datetime="2026-11-{1 + seed % 28:02d}">Nov</time>
 {''.join(story)}
 </article>
 <aside class="related"><h3>Related stories</h3><ul>{related}</ul></aside>{ads[2]}

@@ -1,4 +1,4 @@
-"""Saved web pages (`.html`, `.htm`): the main text and its metadata by trafilatura; navigation, ads and comments left."""
+"""Saved web pages (`.html`, `.htm`): main text and metadata by trafilatura; navigation, ads and comments left out."""
 
 from __future__ import annotations
 

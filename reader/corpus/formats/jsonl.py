@@ -7,6 +7,7 @@ import json
 from reader.corpus.formats.records import FormatError, RawRecord, pick, record_key, sha
 from reader.corpus.formats.text import _utf16, clean, decode, split_paragraphs
 
+
 def parse(rel: str, data: bytes) -> tuple[list[RawRecord], list[dict]]:
     return parse_jsonl(rel, data)
 

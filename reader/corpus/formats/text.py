@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import re
 
+
 def _utf16(data: bytes) -> str | None:
-    """The UTF-16 codec of `data` when it has a UTF-16 BOM, or NULs in every other byte of its start."""
+    """The UTF-16 codec of `data` when it has a UTF-16 BOM, or its start has NULs on one side of each pair."""
     if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
         return "utf-16"
     head = data[:4096]
@@ -69,7 +70,6 @@ def _detected(data: bytes) -> str:
     if wide >= MOSTLY_UTF8 * bad:
         return loose.lstrip("\ufeff")
     import charset_normalizer  # here: most corpora are UTF-8, and `wire search` start-up is measured
-
     from charset_normalizer.utils import is_multi_byte_encoding
 
     matches = list(charset_normalizer.from_bytes(data[:256 * 1024]))

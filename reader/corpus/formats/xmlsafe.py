@@ -58,7 +58,6 @@ def parse(data: bytes, what: str):
         FormatError: naming `what` the file was read as, and why it is refused.
     """
     import defusedxml.ElementTree as safe  # here: only XML files need it
-
     from defusedxml import DefusedXmlException
 
     try:
