@@ -93,11 +93,8 @@ def print_article(article: Article, boilerplate: bool, tags: list[str] | None = 
     meta = " · ".join(inert(x) for x in (article.outlet, article.byline, article.date) if x)
     print(meta or "(no metadata)")
     print(inert(article.id))
-    if article.version is not None or article.story:
-        # Agency copy: an update of a story says so, and names the key its versions share.
-        kind = "update" if (article.version or 1) > 1 else "first version"
-        number = f"version {article.version} ({kind})" if article.version is not None else "version unknown"
-        print(f"{number} of story {inert(article.story)}" if article.story else number)
+    if article.version_label:  # agency copy: an update of a story says so, and names the key its versions share
+        print(inert(article.version_label))
     if article.url:
         print(inert(article.url))
     if tags:

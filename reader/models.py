@@ -61,6 +61,15 @@ class Article:
         return PARAGRAPH_SEP.join(p.text for p in self.paragraphs if not p.boilerplate)
 
     @property
+    def version_label(self) -> str | None:
+        """"version 2 (update) of story KEY" for agency copy that says its version, else None."""
+        if self.version is None and not self.story:
+            return None
+        kind = "update" if (self.version or 1) > 1 else "first version"
+        number = f"version {self.version} ({kind})" if self.version is not None else "version unknown"
+        return f"{number} of story {self.story}" if self.story else number
+
+    @property
     def words(self) -> int:
         return len(self.body.split())
 

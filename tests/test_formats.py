@@ -217,3 +217,36 @@ def test_formats_end_to_end_index_search_and_show(tmp_path):
     assert "version 2 (update) of story urn:newsml:northwire.example:20261202:bridge-closure" in text.stdout
     plain = run_wire("--corpus", str(corpus), "--home", str(home), "show", "story.html", "--json", timeout=300)
     assert json.loads(plain.stdout)["version"] is None
+
+
+def test_newsml_message_of_several_items_has_an_id_per_guid():
+    one = (FORMATS / "bridge-v1.xml").read_text(encoding="utf-8").split("?>", 1)[1]
+    two = (FORMATS / "bridge-v2.xml").read_text(encoding="utf-8").split("?>", 1)[1].replace(
+        "bridge-closure", "bridge-reopening")
+    message = ('<?xml version="1.0" encoding="UTF-8"?>\n<newsMessage xmlns="http://iptc.org/std/nar/2006-10-01/">'
+               f"<header><sent>2026-12-02T12:00:00Z</sent></header><itemSet>{one}{two}</itemSet></newsMessage>")
+    articles, skipped = load("wire.newsml", message.encode())
+    assert not skipped
+    assert [(a.id, a.version) for a in articles] == [
+        ("wire.newsml#urn:newsml:northwire.example:20261202:bridge-closure", 1),
+        ("wire.newsml#urn:newsml:northwire.example:20261202:bridge-reopening", 2)]
+
+
+def test_version_label_tells_an_update_from_a_first_version():
+    [first], _ = load("bridge-v1.xml")
+    [tram], _ = load("tram.nitf")
+    [page], _ = load("story.html")
+    assert first.version_label == "version 1 (first version) of story urn:newsml:northwire.example:20261202:" \
+                                  "bridge-closure"
+    assert tram.version_label == "version 3 (update) of story tram-extension"
+    assert page.version_label is None
+
+
+def test_html_page_in_a_single_byte_encoding():
+    """An undeclared cp1251 page (no meta charset) is read by our detection: trafilatura's own guess, given
+    the bytes, reads it as cp1250."""
+    russian = "Паромщики закончили забастовку в воскресенье после переговоров. " * 6
+    page = (FORMATS / "story.html").read_text(encoding="utf-8").replace('<meta charset="utf-8">', "")
+    page = page.replace("<p>Ferry crews on the harbour routes", f"<p>{russian}</p><p>Ferry crews on the harbour routes")
+    [a], _ = load("story.html", page.encode("cp1251"))
+    assert a.paragraphs[0].text == russian.strip()

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import re
+
 from reader.corpus.formats.records import FormatError, RawRecord, pick, sha
+from reader.corpus.formats.text import detect
 
 MAX_TREE = 200_000
 """Elements of a page parsed at most: a generated page of millions of nested divs is refused, not walked."""
@@ -13,10 +16,29 @@ _BLOCKS = ("p", "head", "quote", "code", "item", "row")
 def parse(rel: str, data: bytes) -> tuple[list[RawRecord], list[dict]]:
     """One article: trafilatura's main text, a paragraph per block, and its title, date, author (byline),
     site name (outlet), canonical URL and tags."""
-    paragraphs, fields = extract(data)
+    paragraphs, fields = extract(_text(data))
     if not paragraphs:
         raise FormatError("HTML page: no main text found (navigation and boilerplate only)")
     return [RawRecord(rel, sha(data), paragraphs, fields)], []
+
+
+_MARKUP = re.compile(rb"<(script|style)\b.*?</\1\s*>|<!--.*?-->|<[^>]*>", re.S | re.I)
+_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*[\w-]+""", re.I)
+
+
+def _text(data: bytes) -> bytes | str:
+    """The page for trafilatura: its bytes when they are UTF-8 or the page names its charset (which
+    trafilatura honours); else text decoded by our detection, which reads an undeclared cp1251 page as
+    cp1251 where trafilatura's guess takes it for cp1250."""
+    try:
+        data.decode("utf-8")
+        return data
+    except UnicodeDecodeError:
+        pass
+    if _CHARSET.search(data[:8192]) or data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        return data
+    words = _MARKUP.sub(b" ", data[:512 * 1024])
+    return data.decode(detect(words), errors="replace")
 
 
 _CONFIG = None

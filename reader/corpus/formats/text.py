@@ -66,33 +66,39 @@ def _detected(data: bytes) -> str:
     """Text that is not valid UTF-8, in the encoding it most likely has."""
     loose = data.decode("utf-8", errors="replace")
     bad = loose.count("\ufffd") - data.count(b"\xef\xbf\xbd")
-    wide = sum(1 for ch in loose if ch > "\x7f") - bad - data.count(b"\xef\xbf\xbd")
+    wide = len(loose) - len(loose.encode("ascii", errors="ignore")) - bad - data.count(b"\xef\xbf\xbd")
     if wide >= MOSTLY_UTF8 * bad:
         return loose.lstrip("\ufeff")
+    return data.decode(detect(data), errors="replace").lstrip("\ufeff")
+
+
+def detect(sample: bytes) -> str:
+    """The codec charset-normalizer finds for `sample` (bytes that are not UTF-8), else cp1252.
+
+    A caller with markup passes the text alone (html.py strips tags first): the detector weighs the
+    language of what it decodes, and a page of English markup outvotes a story in Russian.
+    """
     import charset_normalizer  # here: most corpora are UTF-8, and `wire search` start-up is measured
     from charset_normalizer.utils import is_multi_byte_encoding
 
-    matches = list(charset_normalizer.from_bytes(data[:256 * 1024]))
+    matches = list(charset_normalizer.from_bytes(sample[:256 * 1024]))
     if not matches:
-        return data.decode("cp1252", errors="replace")
+        return "cp1252"
     if is_multi_byte_encoding(matches[0].encoding):  # UTF-16 without BOM, GB18030, Shift JIS …: its word
-        return data.decode(matches[0].encoding, errors="replace").lstrip("\ufeff")
+        return matches[0].encoding
     least = min(m.chaos for m in matches)
     # The detector ranks close single-byte code pages by its language models, which a few accents do not
     # settle (it reads "São" as cp1250's "Săo"). Among those as clean as the best, the one that decodes the
     # most distinct bytes from 0xA0 up to letters wins (below, cp1252 has punctuation where DOS and Mac pages
     # have letters); on a tie cp1252, then the detector's order.
-    high = bytes(sorted({b for b in data[:256 * 1024] if b >= 0xa0}))
+    high = bytes(sorted({b for b in sample[:256 * 1024] if b >= 0xa0}))
     scored = []
     for rank, match in enumerate(matches):
         if match.chaos > least + 0.01 or is_multi_byte_encoding(match.encoding):
             continue
         letters = sum(ch.isalpha() for ch in high.decode(match.encoding, errors="replace"))
         scored.append((-letters, match.encoding not in PREFERRED, rank, match.encoding))
-    if not scored:
-        return data.decode("cp1252", errors="replace")
-    codec = min(scored)[3]
-    return data.decode(codec, errors="replace").lstrip("\ufeff")
+    return min(scored)[3] if scored else "cp1252"
 
 
 EARLY_BREAK = 0.85
