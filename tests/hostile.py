@@ -206,6 +206,11 @@ KINDS: dict[str, Callable[[Path], None]] = {
     "atom_external_parameter_entity": _write("xxe.atom", b'<?xml version="1.0"?>\n<!DOCTYPE feed [<!ENTITY % p '
                                              b'SYSTEM "file:///etc/passwd"> %p;]>\n<feed xmlns="http://www.w3.org/'
                                              b'2005/Atom"><title>t</title></feed>\n'),
+    "xml_external_dtd": _write("dtd.xml", b'<?xml version="1.0"?>\n<!DOCTYPE nitf SYSTEM "file:///etc/passwd">\n'
+                               b"<nitf><body><body.content><p>The dtd is never read.</p></body.content></body></nitf>"),
+    "rss_external_dtd": _write("dtd.rss", b'<?xml version="1.0"?>\n<!DOCTYPE rss SYSTEM "file:///etc/passwd">\n'
+                               b"<rss><channel><title>T</title><item><title>Item</title><guid>d1</guid>"
+                               b"<description>The dtd is never read.</description></item></channel></rss>"),
     "xml_not_well_formed": _write("broken.xml", b'<?xml version="1.0"?>\n<nitf><body><p>Unclosed'),
     "xml_unknown_root": _write("catalog.xml", b'<?xml version="1.0"?>\n<catalog><book>Not news</book></catalog>\n'),
     "xml_not_xml": _write("plain.xml", b"Just words in a file named .xml\n"),

@@ -185,6 +185,14 @@ def test_xml_parsing_refuses_entity_bombs_and_external_entities():
         xmlsafe.parse(hostile._external("nitf", "<nitf><body><p>&xxe;</p></body></nitf>"), "NITF")
 
 
+@pytest.mark.parametrize("kind", ["xml_external_dtd", "rss_external_dtd"])
+def test_an_external_dtd_is_never_read(tmp_path, kind):
+    [name] = hostile.make(tmp_path, [kind]) and [p.name for p in tmp_path.iterdir()]
+    articles, _ = load(name, (tmp_path / name).read_bytes())
+    assert [a.text for a in articles] == ["The dtd is never read."]
+    assert not any("root:" in a.text for a in articles)
+
+
 def test_formats_end_to_end_index_search_and_show(tmp_path):
     corpus, home = tmp_path / "corpus", tmp_path / "home"
     shutil.copytree(FORMATS, corpus)
