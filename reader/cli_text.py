@@ -93,6 +93,8 @@ def print_article(article: Article, boilerplate: bool, tags: list[str] | None = 
     meta = " · ".join(inert(x) for x in (article.outlet, article.byline, article.date) if x)
     print(meta or "(no metadata)")
     print(inert(article.id))
+    if article.version_label:  # agency copy: an update of a story says so, and names the key its versions share
+        print(inert(article.version_label))
     if article.url:
         print(inert(article.url))
     if tags:

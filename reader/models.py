@@ -40,10 +40,15 @@ class Article:
     """ISO 8601 date (YYYY-MM-DD) or None when unknown."""
     url: str | None = None
     tags: tuple[str, ...] = ()
+    version: int | None = None
+    """The story's version number when the file says (NewsML-G2 `version`, NITF `du-key`): 2 and up is an
+    update of an earlier article with the same `story`."""
+    story: str | None = None
+    """The key a story's versions share (NewsML-G2 guid, NITF du-key or doc-id), or None."""
 
     def __reduce__(self):  # as Paragraph's
         return Article, (self.id, self.path, self.title, self.paragraphs, self.sha256, self.outlet, self.byline,
-                         self.date, self.url, self.tags)
+                         self.date, self.url, self.tags, self.version, self.story)
 
     @property
     def text(self) -> str:
@@ -54,6 +59,15 @@ class Article:
     def body(self) -> str:
         """The reporting only (no boilerplate): what is searched, compared and sent to NER."""
         return PARAGRAPH_SEP.join(p.text for p in self.paragraphs if not p.boilerplate)
+
+    @property
+    def version_label(self) -> str | None:
+        """"version 2 (update) of story KEY" for agency copy that says its version, else None."""
+        if self.version is None and not self.story:
+            return None
+        kind = "update" if (self.version or 1) > 1 else "first version"
+        number = f"version {self.version} ({kind})" if self.version is not None else "version unknown"
+        return f"{number} of story {self.story}" if self.story else number
 
     @property
     def words(self) -> int:
@@ -77,6 +91,8 @@ class Article:
             "byline": self.byline,
             "date": self.date,
             "url": self.url,
+            "version": self.version,
+            "story": self.story,
             "text": self.text,
             "paragraphs": [{"text": p.text, "boilerplate": p.boilerplate} for p in self.paragraphs],
         }

@@ -182,6 +182,9 @@ def _write_index(index: Index, store: Store, fresh: list[str], gone: set[str], r
 PARALLEL_READ = 2000
 """From this many files to read, two processes read and parse them: on a first build the parse
 would otherwise run alone on one core before the index writers get both."""
+PARALLEL_READ_BYTES = 32 * 1024 * 1024
+"""Or from this many bytes to read: saved web pages are ~200 KB each and cost trafilatura ~25 ms, so 160
+of them are worth a second process (which costs ~1 s to start), where 2,000 small text files are not."""
 READ_CHUNK = 64
 """Files per task sent to a reading process."""
 
@@ -258,7 +261,7 @@ def _read_all(jobs: list) -> Iterator[tuple[FileStat, tuple[str, object]]]:
     The processes are reader.children's, not a ProcessPoolExecutor's: they ignore Ctrl-C (the parent
     stops them), and end on their pipe's EOF when the parent stops early or is killed.
     """
-    if len(jobs) < PARALLEL_READ:
+    if len(jobs) < PARALLEL_READ and sum(job[1].size for job in jobs) < PARALLEL_READ_BYTES:
         yield from map(_read_one, jobs)
         return
     chunks = children.imap(_read_chunk, (jobs[i:i + READ_CHUNK] for i in range(0, len(jobs), READ_CHUNK)), 2)

@@ -97,6 +97,41 @@ def _long_words(n_chars: int) -> str:
     return "\n\n".join(para for _ in range(n_chars // len(para) + 1))
 
 
+def _laughs(root: str) -> bytes:
+    """A billion-laughs document: ten entities, each ten of the one before (10^9 "lol"s when expanded)."""
+    lines = ['<!ENTITY lol0 "lol">'] + [f'<!ENTITY lol{i} "{f"&lol{i - 1};" * 10}">' for i in range(1, 10)]
+    return (f'<?xml version="1.0"?>\n<!DOCTYPE {root} [\n' + "\n".join(lines) + f"\n]>\n"
+            f"<{root}><title>&lol9;</title><p>&lol9;</p></{root}>\n").encode()
+
+
+def _external(root: str, body: str) -> bytes:
+    """A document whose entity is a local file: its text must never reach an article."""
+    return (f'<?xml version="1.0"?>\n<!DOCTYPE {root} [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>\n'
+            f"{body}\n").encode()
+
+
+_RSS_XXE = ("<rss version=\"2.0\"><channel><title>Leak</title><item><title>&xxe;</title><guid>x1</guid>"
+            "<description>Secret: &xxe;</description></item></channel></rss>")
+
+
+def _gzip_bomb() -> bytes:
+    """200 KB of gzip that unpacks to 1 GB of zeros, written in chunks (never 1 GB in memory)."""
+    import zlib
+
+    packer = zlib.compressobj(9, zlib.DEFLATED, 16 + zlib.MAX_WBITS)
+    zeros = bytes(16 * 2**20)
+    return b"".join(packer.compress(zeros) for _ in range(64)) + packer.flush()
+
+
+def _gzip(data: bytes) -> bytes:
+    import gzip
+
+    return gzip.compress(data)
+
+
+_HTML_DEEP = ("<html><body>" + "<div>" * 100_000 + "deep" + "</div>" * 100_000 + "</body></html>").encode()
+
+
 KINDS: dict[str, Callable[[Path], None]] = {
     # --- encodings --------------------------------------------------------------------------
     "utf16_bom_txt": _write("utf16-bom.txt", _BODY.encode("utf-16")),
@@ -162,6 +197,55 @@ KINDS: dict[str, Callable[[Path], None]] = {
     "jsonl_bad_dates": _jsonl("dates.jsonl", {"text": "a", "date": "2026-02-30"}, {"text": "b", "date": "9999-99-99"},
                               {"text": "c", "date": 1e300}, {"text": "d", "date": "0000-01-01"}),
     "jsonl_crlf_bom": _write("crlf.jsonl", b'\xef\xbb\xbf{"text": "Windows line."}\r\n{"text": "Second."}\r\n'),
+    # --- news formats: XML, feeds, pages, mail, tables, compression ---------------------------
+    "xml_billion_laughs": _write("laughs.xml", _laughs("nitf")),
+    "rss_billion_laughs": _write("laughs.rss", _laughs("rss")),
+    "xml_external_entity": _write("xxe.xml", _external("nitf", "<nitf><body><body.content><p>&xxe;</p>"
+                                                              "</body.content></body></nitf>")),
+    "rss_external_entity": _write("xxe.rss", _external("rss", _RSS_XXE)),
+    "atom_external_parameter_entity": _write("xxe.atom", b'<?xml version="1.0"?>\n<!DOCTYPE feed [<!ENTITY % p '
+                                             b'SYSTEM "file:///etc/passwd"> %p;]>\n<feed xmlns="http://www.w3.org/'
+                                             b'2005/Atom"><title>t</title></feed>\n'),
+    "xml_external_dtd": _write("dtd.xml", b'<?xml version="1.0"?>\n<!DOCTYPE nitf SYSTEM "file:///etc/passwd">\n'
+                               b"<nitf><body><body.content><p>The dtd is never read.</p></body.content></body></nitf>"),
+    "rss_external_dtd": _write("dtd.rss", b'<?xml version="1.0"?>\n<!DOCTYPE rss SYSTEM "file:///etc/passwd">\n'
+                               b"<rss><channel><title>T</title><item><title>Item</title><guid>d1</guid>"
+                               b"<description>The dtd is never read.</description></item></channel></rss>"),
+    "xml_not_well_formed": _write("broken.xml", b'<?xml version="1.0"?>\n<nitf><body><p>Unclosed'),
+    "xml_unknown_root": _write("catalog.xml", b'<?xml version="1.0"?>\n<catalog><book>Not news</book></catalog>\n'),
+    "xml_not_xml": _write("plain.xml", b"Just words in a file named .xml\n"),
+    "newsml_no_text": _write("picture.xml", b'<newsItem xmlns="http://iptc.org/std/nar/2006-10-01/" guid="g" '
+                             b'version="1"><itemMeta><itemClass qcode="ninat:picture"/></itemMeta></newsItem>'),
+    "newsml_bad_version": _write("badversion.newsml", b'<newsItem guid="g2" version="x&#10;y"><contentMeta><headline>'
+                                 b'H</headline></contentMeta><contentSet><inlineXML><p>Text.</p></inlineXML>'
+                                 b'</contentSet></newsItem>'),
+    "rss_malformed": _write("malformed.rss", b"<rss><channel><title>Half a feed<item><title>Oops"),
+    "rss_no_items": _write("empty.rss", b'<?xml version="1.0"?><rss version="2.0"><channel><title>None'
+                           b'</title></channel></rss>'),
+    "feed_binary": _write("binary.atom", bytes(range(256)) * 8),
+    "html_binary": _write("binary.html", b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 16),
+    "html_empty": _write("empty.html", b""),
+    "html_nav_only": _write("nav.html", b"<html><body><nav><a href='/'>Home</a><a href='/x'>News</a></nav>"
+                            b"</body></html>"),
+    "html_deep": _write("deep.html", _HTML_DEEP),
+    "html_script_only": _write("script.html", b"<html><head><script>" + b"var a=1;" * 50_000 + b"</script></head>"
+                               b"<body></body></html>"),
+    "eml_not_mail": _write("junk.eml", bytes(range(1, 256)) * 4),
+    "eml_bad_headers": _write("bad.eml", b"From: =?x-unknown?q?=ZZ?=\nDate: not a date\nSubject: =?utf-8?b?!!!?=\n"
+                              b"Content-Type: text/plain; charset=x-no-such-charset\n"
+                              b"Content-Transfer-Encoding: base64\n\n%%%not base64%%%\n"),
+    "csv_no_text_column": _write("no-text.csv", b"a,b,c\n1,2,3\n"),
+    "csv_broken_quotes": _write("quotes.csv", b'text,title\n"never closed,T\n"x""y",z\n'),
+    "csv_huge_cell": _write("huge-cell.csv", b"text,title\n" + b"w " * 400_000 + b",Big\n"),
+    "json_not_articles": _write("numbers.json", b"[1, 2, 3, {\"no\": \"text\"}]"),
+    "json_invalid": _write("invalid.json", b"{\"text\": \"unterminated"),
+    "json_deep": _write("deep.json", b"[" * 100_000 + b"]" * 100_000),
+    "gzip_bomb": _write("bomb.txt.gz", _gzip_bomb()),
+    "gzip_truncated": _write("truncated.txt.gz", _gzip(_BODY.encode() * 50)[:60]),
+    "gzip_corrupt": _write("corrupt.jsonl.gz", b"\x1f\x8b\x08\x00" + bytes(range(200))),
+    "gzip_nested": _write("twice.txt.gz.gz", _gzip(_gzip(_BODY.encode()))),
+    "gzip_unknown_inner": _write("archive.tar.gz", _gzip(b"not a tar")),
+    "gzip_not_gzip": _write("fake.md.gz", _md("title: Not compressed")),
     # --- names ------------------------------------------------------------------------------
     "name_non_utf8": _write(b"caf\xe9-\xff.txt", _BODY.encode()),
     "name_newline": _write("two\nlines.txt", _BODY.encode()),

@@ -35,9 +35,9 @@ def test_search_json_shape_on_bundled_corpus():
 
 def test_show_json_shape():
     out = wire_json("show", "000")
-    assert set(out) == {"id", "path", "title", "outlet", "byline", "date", "url", "text", "paragraphs",
-                        "entities", "tags", "note"}  # DESIGN's keys, then the user's tags and note
-    assert (out["tags"], out["note"]) == ([], None)
+    assert set(out) == {"id", "path", "title", "outlet", "byline", "date", "url", "version", "story", "text",
+                        "paragraphs", "entities", "tags", "note"}  # DESIGN's keys, then the user's tags and note
+    assert (out["tags"], out["note"], out["version"], out["story"]) == ([], None, None, None)  # not agency XML
     assert (out["outlet"], out["date"], out["byline"]) == ("CNN", "2026-02-06", "Michael Williams")
     assert all(set(p) == {"text", "boilerplate"} for p in out["paragraphs"])
     assert out["text"] == "\n\n".join(p["text"] for p in out["paragraphs"])

@@ -106,7 +106,7 @@ def test_jsonl_records_and_bad_lines():
 def test_scan_recurses_and_explains_skips():
     files, skipped = scan(DATA / "corpus")
     assert set(files) == {"plain.txt", "front.md", "batch.jsonl", "nested/wire.txt"}
-    assert skipped == [{"path": "notes.csv", "reason": "unsupported file type"}]
+    assert skipped == [{"path": "notes.ods", "reason": "unsupported file type"}]
     files, skipped = scan(SEEDS)
     assert len(files) == 4 and skipped[0]["path"] == "README.md"
 

@@ -24,6 +24,7 @@ S000, S001, S002, S003 = (f"{n}.txt" for n in ("000_5f74f607dbe86133", "001_a04a
                                                 "002_2d012b5b27f1047f", "003_7ef0ccdbbfe8a9fc"))
 
 # Untrusted text: a formula title, markup at the start of paragraph lines, table rows, controls.
+# The Markdown body is rendered to text, so the markup meant to reach the export is written escaped.
 INJECT_MD = """---
 title: '=HYPERLINK("http://evil.example","click")'
 date: 2025-05-01
@@ -31,9 +32,9 @@ outlet: '@Outlet'
 byline: '-42'
 url: https://example.org/a
 ---
-Text with a <b>tag</b> in it and a\\backslash.
+Text with a \\<b>tag\\</b> in it and a\\backslash.
 
-> not a quote
+\\> not a quote
 
 Shr 22 cts vs 15 cts
 Net 1.2 mln vs 900,000
@@ -149,8 +150,8 @@ def test_jsonl_lines_carry_show_fields_marks_and_copies(seeded, capsys):
     assert records[S002]["copies"] == [{"id": S001, "label": pair["label"], "share": share[S002]}]
     assert pair["label"] in ("wholly", "partially") and records[S000]["copies"] == []
     first = records[S000]
-    assert set(first) == {"id", "path", "title", "outlet", "byline", "date", "url", "text", "paragraphs",
-                          "entities", "tags", "note", "read", "starred", "copies"}
+    assert set(first) == {"id", "path", "title", "outlet", "byline", "date", "url", "version", "story", "text",
+                          "paragraphs", "entities", "tags", "note", "read", "starred", "copies"}
     assert (first["outlet"], first["read"], first["starred"]) == ("CNN", False, False)
     assert (first["tags"], first["note"]) == ([], None)
     casey = next(e for e in first["entities"] if e["name"] == "Casey Wasserman")

@@ -46,3 +46,15 @@ def test_start_up_does_not_load_the_heavy_stages(module):
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == ""
+
+
+def test_start_up_does_not_load_the_format_readers():
+    """trafilatura, feedparser, lxml, markdown-it, charset-normalizer and defusedxml load only when a file of
+    their kind is read: `wire search` start-up is measured (issue 11) and must not grow with them."""
+    heavy = {"trafilatura", "feedparser", "lxml", "markdown_it", "charset_normalizer", "defusedxml", "htmldate",
+             "justext", "courlan"}
+    code = ("import importlib, sys\nimportlib.import_module('reader.cli')\nimportlib.import_module('reader.corpus')\n"
+            f"print(' '.join(sorted(set(m.split('.')[0] for m in sys.modules) & set({sorted(heavy)!r}))))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == ""

@@ -20,7 +20,7 @@ def test_first_sync_then_nothing_to_do(corpus_copy, home):
     lib = open_lib(corpus_copy, home)
     first = lib.sync()
     assert (first.articles, first.added, first.updated, first.removed) == (5, 5, 0, 0)
-    assert {s["path"] for s in first.skipped} == {"notes.csv", "batch.jsonl#2", "batch.jsonl#3"}
+    assert {s["path"] for s in first.skipped} == {"notes.ods", "batch.jsonl#2", "batch.jsonl#3"}
     again = lib.sync()
     assert (again.articles, again.added, again.updated, again.removed) == (5, 0, 0, 0)
     assert again.skipped == first.skipped  # skip reasons are remembered, not lost on a no-change sync

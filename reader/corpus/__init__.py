@@ -16,7 +16,7 @@ from reader.models import Article, Paragraph
 
 __all__ = ["FileStat", "scan", "load_file", "build_article", "FormatError"]
 
-PARSER_VERSION = "3"
+PARSER_VERSION = "4"
 """Bump when parsing or cleaning changes, so that every file is parsed again."""
 
 _NOT_ARTICLES = ("readme", "license", "licence", "changelog")
@@ -160,5 +160,7 @@ def build_article(record: RawRecord, rel: str, reference: dt.date, raw_text: str
     if not title:
         lede_text = next((p.text for p in paragraphs if not p.boilerplate), "")
         title = derive_title(lede_text) if lede_text else Path(rel).stem
+    version = fields.get("version")
     return Article(record.id, rel, title, paragraphs, record.sha256, outlet, fields.get("byline"), date,
-                   fields.get("url"), tuple(fields.get("tags", ())))
+                   fields.get("url"), tuple(fields.get("tags", ())), version if isinstance(version, int) else None,
+                   fields.get("story"))

@@ -227,6 +227,8 @@ class Store:
             "url": article.url, "tags": list(article.tags),
             "paragraphs": [[p.text, p.boilerplate] for p in article.paragraphs],
         }
+        if article.version is not None or article.story is not None:  # agency copy only: most rows go without
+            data["version"], data["story"] = article.version, article.story
         self.db.execute("INSERT INTO articles VALUES (?, ?, ?, ?, ?, ?, ?)",
                         (article.id, article.path, article.title, article.outlet, article.date, article.sha256,
                          json.dumps(data, ensure_ascii=False)))
@@ -353,7 +355,8 @@ class Store:
         data = json.loads(blob)
         paragraphs = tuple(Paragraph(text, bool(flag)) for text, flag in data["paragraphs"])
         return self.mark_repeated(Article(article_id, path, data["title"], paragraphs, sha, data["outlet"],
-                                          data["byline"], data["date"], data["url"], tuple(data["tags"])))
+                                          data["byline"], data["date"], data["url"], tuple(data["tags"]),
+                                          data.get("version"), data.get("story")))
 
     def mark_repeated(self, article: Article) -> Article:
         """The article with paragraphs repeated across its outlet's articles marked as boilerplate."""

@@ -166,6 +166,8 @@ class ReadingView(VerticalScroll, can_focus=True):
         if self.tags:
             out.append("\ntags: " + ", ".join(inert(t) for t in self.tags), part("reading-view--tags"))
         out.append("\n" + inert(article.id), part("reading-view--meta"))
+        if article.version_label:  # agency copy: "version 2 (update) of story KEY"
+            out.append("\n" + inert(article.version_label), part("reading-view--meta"))
         if article.url:
             # A terminal link (OSC 8) when the URL is safe to put in one; `o` opens it, `y` copies it.
             link = openable_url(article.url)

@@ -1,0 +1,81 @@
+"""Markdown (`.md`, `.markdown`): optional YAML front matter, the body rendered to plain text (markdown-it-py)."""
+
+from __future__ import annotations
+
+import re
+
+import yaml
+
+from reader import yamlsafe
+from reader.corpus.formats.records import FormatError, RawRecord, pick, sha
+from reader.corpus.formats.text import clean, decode, split_paragraphs
+
+_FRONT = re.compile(r"^---[ \t]*\n(.*?)\n(?:---|\.\.\.)[ \t]*(?:\n|$)", re.S)
+MAX_FRONT = 256 * 1024
+"""Front matter is a few lines of metadata; a bigger block is not read (the body still is)."""
+
+
+def parse_md(rel: str, data: bytes) -> list[RawRecord]:
+    """Markdown with optional YAML front matter (title, date, outlet, byline, url, tags)."""
+    text = clean(decode(data)).lstrip("\ufeff")
+    fields: dict = {}
+    front = _FRONT.match(text)
+    if front:
+        if len(front.group(1)) <= MAX_FRONT:
+            try:
+                # Lenient: a date that cannot be (2026-02-30) or `!!float abc` stays text, then fails
+                # to parse as a date and is left out; alias bombs and deep nesting raise.
+                meta = yamlsafe.load(front.group(1), lenient=True)
+            except yaml.YAMLError as exc:
+                mark = getattr(exc, "problem_mark", None)
+                where = f" (line {mark.line + 2})" if mark else ""
+                problem = getattr(exc, "problem", None)
+                problem = f": {problem.splitlines()[0]}" if problem else ""
+                raise FormatError(f"invalid YAML front matter{where}{problem}") from None
+            if meta is not None and not isinstance(meta, dict):
+                raise FormatError("front matter is not a mapping")
+            fields = pick(meta or {})
+        text = text[front.end():]
+    return [RawRecord(rel, sha(data), split_paragraphs(render(text)), fields)]
+
+
+def parse(rel: str, data: bytes) -> tuple[list[RawRecord], list[dict]]:
+    return parse_md(rel, data), []
+
+
+_PARSER = None
+
+
+def render(text: str) -> str:
+    """Markdown as plain text, one block (paragraph, heading, list item, quote, code block) a paragraph.
+
+    Link text is kept and its URL dropped (a tracking query is not words to search, nor to show); emphasis
+    markers, heading hashes, list bullets and quote marks are layout. Raw HTML tags are dropped, their text
+    kept. Lines inside a block keep their breaks, so that split_paragraphs joins wrapped lines and keeps
+    the rows of a table, as it does for text files.
+    """
+    global _PARSER
+    if _PARSER is None:
+        from markdown_it import MarkdownIt  # here: only a Markdown file needs it (start-up is measured)
+
+        _PARSER = MarkdownIt("commonmark")
+    blocks = []
+    for token in _PARSER.parse(text):
+        if token.type == "inline":
+            blocks.append("".join(_inline(child) for child in token.children or ()))
+        elif token.type in ("fence", "code_block"):
+            blocks.append(token.content)
+    return "\n\n".join(b.strip("\n") for b in blocks if b.strip())
+
+
+def _inline(token) -> str:
+    """The words of one inline token: text and code as written, a line break as one, markup as nothing."""
+    if token.type in ("text", "code_inline"):
+        return token.content
+    if token.type == "softbreak":
+        return "\n"
+    if token.type == "hardbreak":
+        return "\n"
+    if token.type == "image":  # its alt text is a caption at best; the file name is not words
+        return ""
+    return ""  # link_open/close, em/strong markers, html_inline tags
