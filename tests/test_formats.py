@@ -155,6 +155,18 @@ def test_markdown_rendered_to_text_link_text_kept_url_gone():
     assert render("A [link](https://x.example/?utm_source=y) and ![img](pic.jpg) *here*.") == "A link and  here."
 
 
+@pytest.mark.parametrize(("markdown", "text"), [
+    # CommonMark reads these as HTML tags; in news copy they are names (Reuters writes companies so).
+    ("Shares of <Petroleo Brasileiro SA> rose.", "Shares of <Petroleo Brasileiro SA> rose."),
+    ("<ChemLawn Corp>\nsaid it would sell.", "<ChemLawn Corp>\nsaid it would sell."),
+    ("<div>Some <b>bold</b> words</div>\n\nafter", "Some bold words\n\nafter"),  # real HTML: its text kept
+    ("Ranked:\n\n1. Lagos\n2. Cairo", "Ranked:\n\n1. Lagos\n\n2. Cairo"),  # an ordered list keeps its numbers
+    ("- one\n- two", "one\n\ntwo"),
+])
+def test_markdown_keeps_what_is_text(markdown, text):
+    assert render(markdown) == text
+
+
 @pytest.mark.parametrize(("name", "start"), [
     ("cyrillic.txt", "\u041c\u044d\u0440 \u0433\u043e\u0440\u043e\u0434\u0430"),  # cp1251
     ("polish.txt", "Burmistrz \u0141odzi powiedzia\u0142 we wtorek, \u017ce nowy prom"),  # ISO-8859-2

@@ -7,6 +7,15 @@ from html.parser import HTMLParser
 BLOCKS = frozenset(("p", "div", "li", "dt", "dd", "blockquote", "pre", "h1", "h2", "h3", "h4", "h5", "h6", "tr",
                     "table", "ul", "ol", "section", "article", "header", "footer", "figure", "figcaption", "hr"))
 HIDDEN = frozenset(("script", "style", "template", "noscript", "head", "title", "iframe", "object", "svg"))
+ELEMENTS = BLOCKS | HIDDEN | frozenset("""
+a abbr address area aside audio b base bdi bdo big body br button canvas caption center cite code col colgroup
+data datalist del details dfn dialog dir dl em embed fieldset font form frame frameset html i img input ins kbd
+label legend link main map mark menu meta meter nav nobr noframes ol optgroup option output param picture
+progress q rp rt ruby s samp search select slot small source span strike strong sub summary sup tbody td
+textarea tfoot th thead time track tt u var video wbr
+""".split())
+"""Every HTML element's name: in Markdown, `<b>` is markup, but `<Petroleo Brasileiro SA>` (Reuters' way of
+writing a company's name) is text."""
 
 
 class _Paragraphs(HTMLParser):

@@ -8,6 +8,7 @@ import yaml
 
 from reader import yamlsafe
 from reader.corpus.formats.records import FormatError, RawRecord, pick, sha
+from reader.corpus.formats.htmltext import ELEMENTS, paragraphs
 from reader.corpus.formats.text import clean, decode, split_paragraphs
 
 _FRONT = re.compile(r"^---[ \t]*\n(.*?)\n(?:---|\.\.\.)[ \t]*(?:\n|$)", re.S)
@@ -60,22 +61,37 @@ def render(text: str) -> str:
 
         _PARSER = MarkdownIt("commonmark")
     blocks = []
+    number = None  # an ordered list item's number: "2. Rates rose" keeps its "2."
     for token in _PARSER.parse(text):
-        if token.type == "inline":
-            blocks.append("".join(_inline(child) for child in token.children or ()))
+        if token.type == "list_item_open":
+            number = f"{token.info}{token.markup} " if token.info else None
+        elif token.type == "inline":
+            words = "".join(_inline(child) for child in token.children or ())
+            blocks.append(f"{number}{words}" if number and words.strip() else words)
+            number = None
         elif token.type in ("fence", "code_block"):
             blocks.append(token.content)
+        elif token.type == "html_block":
+            blocks.append(token.content if not _is_markup(token.content) else "\n\n".join(paragraphs(token.content)))
     return "\n\n".join(b.strip("\n") for b in blocks if b.strip())
+
+
+_TAG = re.compile(r"\s*</?([A-Za-z][A-Za-z0-9-]*)")
+
+
+def _is_markup(html: str) -> bool:
+    """Whether raw HTML in Markdown is an HTML element's tag (`<b>`, `</div>`), not text that looks like one:
+    `<Petroleo Brasileiro SA>` is how Reuters writes a company's name, and CommonMark reads it as a tag."""
+    tag = _TAG.match(html)
+    return bool(tag) and tag.group(1).lower() in ELEMENTS or html.lstrip().startswith("<!--")
 
 
 def _inline(token) -> str:
     """The words of one inline token: text and code as written, a line break as one, markup as nothing."""
     if token.type in ("text", "code_inline"):
         return token.content
-    if token.type == "softbreak":
+    if token.type in ("softbreak", "hardbreak"):
         return "\n"
-    if token.type == "hardbreak":
-        return "\n"
-    if token.type == "image":  # its alt text is a caption at best; the file name is not words
-        return ""
-    return ""  # link_open/close, em/strong markers, html_inline tags
+    if token.type == "html_inline" and not _is_markup(token.content):
+        return token.content  # `<ChemLawn Corp>`: a name in angle brackets, not a tag
+    return ""  # link_open/close, em/strong markers, HTML tags, images (alt text is a caption at best)
