@@ -7,6 +7,7 @@ import os
 import stat
 import time
 from collections.abc import Callable, Iterator
+from contextlib import closing
 from pathlib import Path
 
 from reader import children
@@ -261,13 +262,10 @@ def _read_all(jobs: list) -> Iterator[tuple[FileStat, tuple[str, object]]]:
     The processes are reader.children's, not a ProcessPoolExecutor's: they ignore Ctrl-C (the parent
     stops them), and end on their pipe's EOF when the parent stops early or is killed.
     """
-    if len(jobs) < PARALLEL_READ and sum(job[1].size for job in jobs) < PARALLEL_READ_BYTES:
-        yield from map(_read_one, jobs)
-        return
-    chunks = children.imap(_read_chunk, (jobs[i:i + READ_CHUNK] for i in range(0, len(jobs), READ_CHUNK)), 2)
-    try:
+    processes = max(children.processes_for(len(jobs), PARALLEL_READ),
+                    children.processes_for(sum(job[1].size for job in jobs), PARALLEL_READ_BYTES))
+    tasks = (jobs[i:i + READ_CHUNK] for i in range(0, len(jobs), READ_CHUNK))
+    with closing(children.spread(_read_chunk, tasks, processes)) as chunks:  # a stop or an error ends the workers
         for chunk in chunks:
             yield from chunk
-    finally:
-        chunks.close()  # a stop or an error: the workers end now
 
