@@ -151,7 +151,9 @@ def print_explanation(explained: dict) -> None:
         print(_fit(f"  {inert(ev['form'])} -> {inert(ev['joined'])}: {ev['why']}", width))
         where = f"{ev['times']}×" + (f", e.g. {', '.join(map(inert, ev['articles']))}" if ev["articles"] else "")
         print(_fit(f"      {where}", width))
-    print(_fit("wrong? rename, hide or merge it in aliases.yaml", width))
+    if explained.get("apart"):
+        print(_fit("kept apart by your aliases.yaml from: " + ", ".join(map(inert, explained["apart"])), width))
+    print(_fit("wrong? rename, hide, merge or keep apart in aliases.yaml", width))
 
 
 def print_searches(found: list[SavedSearch]) -> None:

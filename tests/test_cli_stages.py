@@ -317,3 +317,29 @@ def test_explain_says_which_forms_were_merged_and_why():
     assert max(cell_width(line) for line in done.stdout.splitlines()) <= 60
     missing = run_wire("entities", "--explain", "Nobody At All")
     assert missing.returncode == 1 and missing.stderr.startswith("wire: error: no entity goes by")
+
+
+def test_apart_in_aliases_yaml_undoes_a_merge():
+    from reader.library import Library
+
+    lib = Library.open()
+    aliases = lib.entity_stage.aliases
+    lib.close()
+    assert wire_json("entities", "--explain", "Wasserman")["entity"]["name"] == "Casey Wasserman"
+    aliases.parent.mkdir(parents=True, exist_ok=True)
+    aliases.write_text("apart:\n  - [Casey Wasserman, Wasserman]\n", encoding="utf-8")
+    people = {e["name"]: e for e in wire_json("entities", "--type", "person")["entities"]}
+    assert "Wasserman" in people and "Wasserman" not in people["Casey Wasserman"]["aliases"]
+    explained = wire_json("entities", "--explain", "Wasserman")
+    assert explained["entity"]["name"] == "Wasserman" and explained["apart"] == ["Casey Wasserman"]
+    assert not [e for e in explained["evidence"] if e["joined"] == "Casey Wasserman"]
+    done = run_wire("entities", "--explain", "Wasserman")
+    assert "kept apart by your aliases.yaml from: Casey Wasserman" in done.stdout
+    # The search fields follow: the lone surname's articles are no longer Casey Wasserman's.
+    full = wire_json("search", 'person:"Casey Wasserman"', "--limit", "50")["total"]
+    lone = wire_json("search", 'person:"Wasserman"', "--limit", "50")["total"]
+    assert 0 < full and 0 < lone
+    aliases.write_text("apart:\n  - [Casey Wasserman]\n", encoding="utf-8")  # malformed: the last good kept
+    done = run_wire("entities", "--explain", "Wasserman")
+    assert "apart' entry must list two names or more" in done.stderr
+    assert "kept apart by your aliases.yaml" in done.stdout

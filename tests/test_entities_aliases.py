@@ -155,6 +155,8 @@ def test_overrides_parse_and_validate():
     assert parsed.merge == ((("U.S.", "United States"), None), (("A", "B"), "C"))
     assert parsed.rename == {"LA28": "LA 2028"} and parsed.hide == ("Games",)
     assert parse_overrides("") == parse_overrides("merge:\nhide:\n")
+    apart = parse_overrides("apart:\n  - [GE, [GEC, General Electric Co Plc]]\n  - [Fed, Federal Reserve Bank]\n")
+    assert apart.apart == ((("GE",), ("GEC", "General Electric Co Plc")), (("Fed",), ("Federal Reserve Bank",)))
 
 
 @pytest.mark.parametrize("text, message", [
@@ -165,6 +167,9 @@ def test_overrides_parse_and_validate():
     ("hide:\n  - A\nalias:\n  - B\n", "aliases.yaml:3: unknown key 'alias'"),
     ("merge:\n  - names: [A]\n    nom: B\n", "aliases.yaml:2: a 'merge' entry must be"),
     ("!!python/object:os.system x\n", "aliases.yaml:1: invalid YAML"),
+    ("apart:\n  - [GE]\n", "aliases.yaml:2: an 'apart' entry must list two names or more"),
+    ("apart:\n  - [GE, []]\n", "aliases.yaml:2: an 'apart' entry must list two names or more"),
+    ("apart: GE\n", "aliases.yaml:1: 'apart' must be a list of lists of names"),
 ])
 def test_malformed_overrides_name_file_and_line(text, message):
     with pytest.raises(AliasesError) as info:
@@ -343,3 +348,36 @@ def test_explain_names_the_evidence_of_each_merge():
     assert any("aliases.yaml" in text for _, _, text in why)
     assert ["Federal Reserve Board", "FEDERAL RESERVE BOARD"] in explained["written_alike"]
     assert table.explain("Nobody") is None
+
+
+def _general_electric() -> EntityTable:
+    """Reuters' GE and the British GEC, joined by the merging (their full names key alike)."""
+    return EntityTable({
+        "a": mentions_of(("General Electric Co", "organization"), ("GE", "organization")),
+        "b": mentions_of(("General Electric Co", "organization"), ("General Electric", "organization")),
+        "c": mentions_of(("General Electric Co Plc", "organization"), ("GEC", "organization")),
+        "d": mentions_of(("General Electric Co Plc", "organization"), ("GEC", "organization")),
+    })
+
+
+def test_apart_takes_each_later_side_out_with_its_mentions():
+    table = _general_electric()
+    assert len(table.entities()) == 1  # the wrong merge, as the merging makes it
+    split = table.with_overrides(parse_overrides("apart:\n  - [General Electric Co, [General Electric Co Plc, GEC]]\n"))
+    by_name = {e.name: e for e in split.entities()}
+    assert set(by_name) == {"General Electric Co", "General Electric Co Plc"}
+    assert by_name["General Electric Co Plc"].aliases == ("GEC",) and by_name["General Electric Co Plc"].articles == 2
+    assert set(by_name["General Electric Co"].aliases) == {"General Electric", "GE"}  # the first keeps the rest
+    assert split.index_terms("c")["org"] == ["General Electric Co Plc", "GEC"]
+    explained = split.explain("GEC")
+    assert explained["apart"] == ["General Electric Co"] and explained["entity"]["name"] == "General Electric Co Plc"
+    assert len(table.entities()) == 1  # the base table is left as it was
+
+
+def test_apart_wins_over_a_merge_and_leaves_other_entities_alone():
+    table = _general_electric().with_overrides(parse_overrides(
+        "merge:\n  - [GE, GEC]\napart:\n  - [GE, GEC]\n"))
+    gec = table.resolve("organization", "GEC")
+    assert len(table.entities()) == 2 and gec.name == "GEC" and gec.aliases == () and gec.articles == 2
+    untouched = EntityTable({"x": mentions_of(("Karen Bass", "person"))})
+    assert untouched.with_overrides(parse_overrides("apart:\n  - [GE, GEC]\n")).entities() == untouched.entities()

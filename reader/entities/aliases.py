@@ -17,6 +17,7 @@ from reader.entities.merging import (  # noqa: F401 — _cluster_of: tables pick
     _Union,
     canonical,
 )
+from reader.entities import apart
 from reader.entities.explain import explain
 from reader.entities.names import key
 from reader.entities.overrides import Overrides
@@ -28,7 +29,8 @@ def _keyed(name: str) -> dict[str, str]:
 
 
 def _apply(clusters: list[_Cluster], overrides: Overrides) -> list[_Cluster]:
-    """The user's merge, rename and hide, matched on names and aliases by key (case and titles ignored)."""
+    """The user's merge, apart, rename and hide, matched on names and aliases by key (case and titles ignored;
+    `apart` prefers forms written as named). `apart` comes after `merge`, so it wins over it."""
     def lookup(name: str) -> set[int]:
         wanted = _keyed(name)
         return {i for i, c in enumerate(clusters) for f in c.forms if key(f, c.type) == wanted[c.type]}
@@ -37,7 +39,7 @@ def _apply(clusters: list[_Cluster], overrides: Overrides) -> list[_Cluster]:
         # Nothing merged: each entity is its base cluster, renamed or hidden on a shallow copy (the forms and
         # mentions shared). Copying every cluster's counters took as much memory again as the base table.
         out = [replace(c, name=canonical(c.forms, c.type)) for c in clusters]
-        return _named(out, overrides)
+        return _named(apart.split(out, overrides.apart), overrides)
     union = _Union()
     chosen: dict[int, str] = {}
     noted: list[tuple[int, str, str]] = []
@@ -63,7 +65,7 @@ def _apply(clusters: list[_Cluster], overrides: Overrides) -> list[_Cluster]:
     for root, cluster in result.items():
         cluster.name = chosen.get(root) or canonical(cluster.forms, cluster.type)
         out.append(cluster)
-    return _named(out, overrides)
+    return _named(apart.split(out, overrides.apart), overrides)
 
 
 def _named(out: list[_Cluster], overrides: Overrides) -> list[_Cluster]:

@@ -18,6 +18,7 @@ REASONS = {
     "acronym": "an acronym in capitals whose letters spell this name, the corpus's only (or far commonest) one",
     "lone": "used alone, it stands for this name in nearly every article that writes both",
     "aliases.yaml": "your aliases.yaml merges them",
+    "apart": "your aliases.yaml keeps them apart",
 }
 """What each kind of evidence means, as `--explain` says it."""
 EXAMPLES = 3
@@ -57,6 +58,7 @@ def explain(name: str, type_: str, forms: Mapping[str, int], evidence: list) -> 
         "forms": [{"form": f, "mentions": n} for f, n in sorted(forms.items(), key=lambda x: (-x[1], x[0]))],
         "written_alike": [group for group in alike.values() if len(group) > 1],
         "evidence": [{"form": a, "joined": b, "why": REASONS.get(why, why), "times": n, "articles": list(ex)}
-                     for a, b, why, n, ex in evidence if a != b],
+                     for a, b, why, n, ex in evidence if a != b and why != "apart"],
+        "apart": sorted({b for _, b, why, _, _ in evidence if why == "apart"}),
         "name": name,
     }

@@ -1,4 +1,4 @@
-"""The user's aliases.yaml: merge, rename and hide entities, validated with file and line in errors."""
+"""The user's aliases.yaml: merge, rename, hide and keep apart entities, validated with file and line in errors."""
 
 from __future__ import annotations
 
@@ -21,6 +21,10 @@ rename:
 # hide: names to drop from lists and search fields.
 hide:
   - Games
+# apart: names wrongly merged into one entity; each after the first leaves it with its mentions
+# (a list of names leaves together, as one entity).
+apart:
+  - [General Electric Co, [General Electric Co Plc, GEC]]
 """
 
 
@@ -35,11 +39,14 @@ class AliasesError(Exception):
 
 @dataclass(frozen=True)
 class Overrides:
-    """Parsed aliases.yaml. `merge` holds (names, canonical name or None) pairs."""
+    """Parsed aliases.yaml. `merge` holds (names, canonical name or None) pairs; `apart`, groups of names
+    that the merging joined and that are different entities."""
 
     merge: tuple[tuple[tuple[str, ...], str | None], ...] = ()
     rename: dict[str, str] = field(default_factory=dict)
     hide: tuple[str, ...] = ()
+    apart: tuple[tuple[tuple[str, ...], ...], ...] = ()
+    """Each entry's sides, each side's names."""
 
 
 def _name(node: yaml.Node) -> str | None:
@@ -79,11 +86,11 @@ def parse(text: str, path: str | Path = "aliases.yaml") -> Overrides:
         raise AliasesError(path, node.start_mark.line + 1, message)
 
     if not isinstance(root, yaml.MappingNode):
-        fail(root, "expected a mapping with keys merge, rename, hide")
-    merge, rename, hide = [], {}, []
+        fail(root, "expected a mapping with keys merge, rename, hide, apart")
+    merge, rename, hide, apart = [], {}, [], []
     for key_node, value in root.value:
         section = key_node.value if isinstance(key_node, yaml.ScalarNode) else None
-        if section in ("merge", "rename", "hide") and value.tag == "tag:yaml.org,2002:null":
+        if section in ("merge", "rename", "hide", "apart") and value.tag == "tag:yaml.org,2002:null":
             continue  # an empty section, as left by deleting its last entry
         if section == "merge":
             if not isinstance(value, yaml.SequenceNode):
@@ -114,9 +121,19 @@ def parse(text: str, path: str | Path = "aliases.yaml") -> Overrides:
             if names is None:
                 fail(key_node, "'hide' must be a list of names")
             hide.extend(names)
+        elif section == "apart":
+            if not isinstance(value, yaml.SequenceNode):
+                fail(key_node, "'apart' must be a list of lists of names")
+            for item in value.value:
+                # Each element a name, or a list of names that stay together: [GE, [GEC, GEC Plc]].
+                sides = [(_name(n),) if isinstance(n, yaml.ScalarNode) else tuple(_names(n) or ())
+                         for n in (item.value if isinstance(item, yaml.SequenceNode) else ())]
+                if len(sides) < 2 or not all(side and all(side) for side in sides):
+                    fail(item, "an 'apart' entry must list two names or more (a list of names for one side)")
+                apart.append(tuple(sides))
         else:
-            fail(key_node, f"unknown key {key_node.value!r} (expected merge, rename, hide)")
-    return Overrides(tuple(merge), rename, tuple(hide))
+            fail(key_node, f"unknown key {key_node.value!r} (expected merge, rename, hide, apart)")
+    return Overrides(tuple(merge), rename, tuple(hide), tuple(apart))
 
 
 def load(path: str | Path) -> Overrides:
