@@ -142,16 +142,24 @@ def test_a_ctrl_c_taken_by_another_thread_still_ends_a_blocked_wait():
     helper = threading.Thread(target=time.sleep, args=(3,), daemon=True)
     helper.start()
     timer = threading.Timer(0.2, signal.pthread_kill, (helper.ident, signal.SIGINT))
+    # Without the action the read below would wait forever (a suite run hung here once, with SIGINT found
+    # ignored in the process): this unblocks it after 10 s, and the test fails instead of hanging.
+    rescue = threading.Timer(10, os.write, (write_end, b"late"))
+    # The handler a command has (an earlier test in this process may have left another one behind).
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
     started = time.monotonic()
     try:
         with pytest.raises(KeyboardInterrupt):
             with on_sigint(lambda: os.write(write_end, b"x")):
                 timer.start()
-                os.read(read_end, 1)  # without the action this waits until the end of time
+                rescue.start()
+                os.read(read_end, 1)  # without the action this waits until the rescue
                 time.sleep(0.5)  # the pending KeyboardInterrupt is raised at the next bytecodes
         assert time.monotonic() - started < 2
     finally:
         timer.cancel()
+        rescue.cancel()
+        signal.signal(signal.SIGINT, previous)
         os.close(read_end)
         os.close(write_end)
 
