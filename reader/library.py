@@ -420,6 +420,10 @@ class Library:
         """The aligned diff of two articles (ids or unique prefixes)."""
         return self.copy_stage.diff(self.article(a), self.article(b))
 
+    def article_ids(self) -> list[str]:
+        """Every article's id (no text read)."""
+        return self.store.all_ids()
+
     def articles(self) -> list[Article]:
         return list(self.store.iter_articles())
 

@@ -8,6 +8,7 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 from reader.corpus import SUPPORTED
+from reader.errors import WireError
 
 TEMPORARY = ("~", ".swp", ".swx", ".part", ".partial", ".tmp", ".temp", ".crdownload", ".download", ".filepart")
 """Endings of files that are not (yet) articles: editors' backups and swap files, downloads in progress.
@@ -22,7 +23,7 @@ MAX_WAIT = 5.0
 """Seconds a batch may keep growing (a long copy, a file written slowly) before it is handed on anyway."""
 
 
-class WatchUnavailable(Exception):
+class WatchUnavailable(WireError):
     """The folder cannot be watched (gone, unreadable, the inotify limit reached); the message is one line."""
 
 
