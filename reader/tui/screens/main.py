@@ -53,7 +53,9 @@ class MainScreen(MainActions, MainMoves, MainReview, MainSearches, MainWork, Scr
     HELP_TITLE = "Reading"
     HELP = ("q goes back (and quits from the list); / searches; l shows every article, the unread, the starred; "
             "J/K the next or previous article; S saves the search, listed with its counts atop the entity sidebar; "
-            "d compares an article with its wire copies; T the timeline (Enter on it lists a day, week or month).")
+            "d compares an article with its wire copies; T the timeline (Enter on it lists a day, week or month). "
+            "Files added to the corpus folder come in by themselves while the status line says live "
+            "(watch: false in config.yaml turns that off; R rescans).")
     BINDINGS = [
         # Priority: the binding runs as the key arrives, before the keys typed after it are routed
         # (to whatever has focus at that moment), so `/ferry` typed in one burst all lands in the bar.
