@@ -67,6 +67,8 @@ def app_drops(corpus: Path, home: Path, drops: int, settled: bool) -> list[float
             started = _drop(folder, f"{title.replace(' ', '_')}.md", title, day=1 + n % 28)
             took.append(_seen(child, title, mark) + child.started - started)
         child.settle_cpu(timeout=300)
+        idle = child.idle_cpu(10.0)
+        print(f"    idle CPU of the app with the watch running: {idle * 100:.1f} ms a second")
         quit_s = child.quit_time()
         print(f"    quit (ctrl+q) with the watch running: {quit_s * 1000:.0f} ms (target < 300 ms)")
     finally:
@@ -143,7 +145,8 @@ def main() -> None:
     started = time.perf_counter()
     subprocess.run(wire_command(["index"], corpus, home), check=True, stdout=subprocess.DEVNULL)
     articles = sum(1 for p in corpus.rglob("*") if p.is_file() and not p.name.startswith("."))
-    print(f"corpus: {corpus} ({articles} files), indexed with entities in {time.perf_counter() - started:.0f} s")
+    print(f"corpus: {corpus} ({articles} files), indexed with entities in {time.perf_counter() - started:.0f} s; "
+          f"load average {Path('/proc/loadavg').read_text().split()[0]}")
     try:
         print("app, a file dropped once the app is idle:")
         _figures("    write to title on screen", app_drops(corpus, home, args.drops, settled=True))

@@ -172,6 +172,10 @@ class MainScreen(MainActions, MainMoves, MainReview, MainSearches, MainWork, Scr
             self._resync = True
             return
         self._syncing = True
+        # The entity and copy stages' child holds the corpus lock while it writes (the merged entities into
+        # the index: seconds on a large corpus), and the sync would wait for it: stopped now, it resumes
+        # after this sync (run_enrichment, from SyncFinished) where its last commit left it.
+        self.workers.cancel_group(self, "enrich")
         self.run_sync()
 
     def on_corpus_changed(self, message: CorpusChanged) -> None:
