@@ -11,7 +11,7 @@ try:  # a Ctrl-C while these load (a second on a busy machine) is an interruptio
     from collections.abc import Sequence
     from contextlib import nullcontext
 
-    from reader import __version__, cli_lists, cli_review, cli_state, cli_text, cli_timeline
+    from reader import __version__, cli_lists, cli_review, cli_state, cli_text, cli_timeline, cli_watch
     from reader.children import die_with_parent
     from reader.cli_text import print_json as _emit
     from reader.errors import DiskFull, WireError
@@ -112,6 +112,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="print JSON")
 
     cli_timeline.add_parser(sub, common)
+    cli_watch.add_parser(sub, common)
     cli_state.add_parser(sub, common)
 
     p = sub.add_parser("show", parents=common, help="print one article")
@@ -290,7 +291,8 @@ def _diff(lib: Library, args, report, bar: ProgressBar) -> None:
 
 _COMMANDS = {"index": _index, "search": _search, "show": _show, "entities": _entities,
              "overlaps": _overlaps, "diff": _diff, "export": cli_lists.run_export,
-             "searches": cli_lists.run_searches, "timeline": cli_timeline.run, "state": cli_state.run,
+             "searches": cli_lists.run_searches, "timeline": cli_timeline.run, "watch": cli_watch.run,
+             "state": cli_state.run,
              "tag": cli_review.run_tag, "note": cli_review.run_note}
 
 

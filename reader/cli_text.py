@@ -22,6 +22,12 @@ def print_json(obj: dict) -> None:
     sys.stdout.write(json_inert(json.dumps(obj, ensure_ascii=False, indent=2)) + "\n")
 
 
+def print_json_line(obj: dict) -> None:
+    """One JSON object on one line (a stream of them: `wire watch --json`), flushed at once."""
+    sys.stdout.write(json_inert(json.dumps(obj, ensure_ascii=False)) + "\n")
+    sys.stdout.flush()
+
+
 COLOR_CHOICES = ("auto", "always", "never")
 
 
@@ -76,13 +82,18 @@ def print_hits(result, color: bool) -> None:
     outlet_w = min(18, max(6, *(cell_width(h.outlet or "") for h in result.hits)))
     title_w = max(10, width - 4 - 11 - outlet_w - 3)
     for n, hit in enumerate(result.hits, start=1):
-        outlet = _pad(_fit(inert(hit.outlet or "-"), outlet_w), outlet_w)
-        print(f"{n:>3} {hit.date or '—':<10} {outlet}  {_fit(inert(hit.title), title_w)}")
+        print(f"{n:>3} {hit_line(hit, outlet_w, title_w)}")
         print(f"    {_fit(inert(hit.id), width - 4)}")
         for line in _marked(hit, width - 6, color)[:3]:
             print(f"      {line}")
     shown = len(result.hits)
     print(f"{shown} of {result.total} article{'s' if result.total != 1 else ''}")
+
+
+def hit_line(hit, outlet_w: int = 18, title_w: int = 60) -> str:
+    """A hit's (or an ArticleRow's) line: date, outlet and title in columns, made inert."""
+    outlet = _pad(_fit(inert(hit.outlet or "-"), outlet_w), outlet_w)
+    return f"{hit.date or '—':<10} {outlet}  {_fit(inert(hit.title), title_w)}"
 
 
 def print_article(article: Article, boilerplate: bool, tags: list[str] | None = None,

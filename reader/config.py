@@ -33,6 +33,9 @@ class Config:
     sync: str = "auto"
     """auto: commands check the corpus folder and read what changed before they answer; manual: they
     answer from the index as last synced (by `wire index`, the app, cron) and say when that was."""
+    watch: bool = True
+    """The app watches the corpus folder and brings new, changed and removed articles in as they arrive;
+    false: only at launch and on `R` (a folder on a network share, a corpus that never changes)."""
     source: Path | None = None
     """The file these settings came from, if any."""
 
@@ -44,6 +47,7 @@ _KEYS = {
     "aliases": (str, lambda v, base: _path(v, base)),
     "keymap": (dict, None),  # read from its nodes (see _keymap): each entry's line is kept for warnings
     "sync": (str, lambda v, base: v),
+    "watch": (bool, lambda v, base: v),
 }
 SYNC_MODES = ("auto", "manual")
 assert set(_KEYS) == {f.name for f in fields(Config)} - {"source", "keymap_where", "warnings"}

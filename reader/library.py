@@ -27,6 +27,7 @@ from reader.sync import VERSION as SYNC_VERSION
 from reader.sync import Progress, Scan, SyncCancelled, sync  # noqa: F401 — SyncCancelled is re-exported
 from reader.synclock import StopWaiting, SyncLock
 from reader.textsafe import inert
+from reader.watch import CorpusWatch
 
 if TYPE_CHECKING:
     from reader.copies import CopyStage
@@ -180,6 +181,17 @@ class Library:
             write_atomic(self.cache / self._SYNCED, f"{time.time():.3f}".encode())
         except OSError:
             pass  # a read-only or full cache: --no-sync's note then gives an older time, never a later one
+
+    def watch(self, should_stop: Callable[[], bool] | None = None,
+              on_ready: Callable[[], None] | None = None) -> CorpusWatch:
+        """The corpus folder's changes as they happen (`CorpusWatch.batches`), this program's own folders left out
+        (a home inside the corpus); each batch wants a `sync`, which takes the lock as any other."""
+        where = self.locations
+        return CorpusWatch(self.corpus, (where.cache_dir, where.data_dir, where.config_dir), should_stop, on_ready)
+
+    def generation(self) -> str:
+        """Changes whenever a sync (in this process or another) changed articles: a list to reload."""
+        return self.store.generation()
 
     def last_sync(self) -> SyncReport:
         """What the index holds, as last synced, without looking at the folder (`--no-sync`, `sync: manual`)."""
@@ -407,6 +419,10 @@ class Library:
     def diff(self, a: str, b: str) -> Comparison:
         """The aligned diff of two articles (ids or unique prefixes)."""
         return self.copy_stage.diff(self.article(a), self.article(b))
+
+    def article_ids(self) -> list[str]:
+        """Every article's id (no text read)."""
+        return self.store.all_ids()
 
     def articles(self) -> list[Article]:
         return list(self.store.iter_articles())

@@ -110,6 +110,16 @@ class Rows(Sequence[ArticleRow]):
     def __contains__(self, item) -> bool:
         return self.index_of(item.id if isinstance(item, ArticleRow) else item) is not None
 
+    def nearest(self, index: int, other: Rows) -> int | None:
+        """Where in `other` (this list read again) the cursor goes when the article on line `index` here has
+        gone from it: to the nearest that has not, the next one down first (as mutt after a delete)."""
+        ids = self.ids
+        for distance in range(1, max(index + 1, len(ids) - index)):
+            for line in (index + distance, index - distance):
+                if 0 <= line < len(ids) and (found := other.index_of(ids[line])) is not None:
+                    return found
+        return None
+
     def get(self, article_id: str) -> ArticleRow | None:
         """The row of an article in this list, or None."""
         index = self.index_of(article_id)

@@ -160,13 +160,19 @@ class Session:
         return self.sort
 
     # --- rows ----------------------------------------------------------------------------------------
-    def listed_without_search(self) -> Rows:
-        """The rows when nothing needs the index: every article, kept to the view."""
+    def listed_without_search(self, keep_listed: bool = False) -> Rows:
+        """The rows when nothing needs the index: every article, kept to the view.
+
+        Args:
+            keep_listed: the same list read again (new articles came): those listed now stay in it, as
+                they would have until the view changed (an article just read stays in the unread view).
+        """
         if self.view == "all":
             return self.all_rows
         marked = self.read if self.view == "unread" else self.starred
         keep = self.view == "starred"
-        return self.all_rows.subset(lambda article_id: (article_id in marked) == keep)
+        listed = self.rows if keep_listed and self.rows_query == self.query else Rows.of([])
+        return self.all_rows.subset(lambda article_id: (article_id in marked) == keep or article_id in listed)
 
     def show(self, rows: Rows, query: str) -> None:
         self.rows, self.rows_query = rows, query

@@ -29,11 +29,18 @@ def test_values_and_relative_paths(tmp_path):
     assert c.theme == "textual-ansi" and c.keymap == {"quit": "ctrl+q"} and c.source == cfg
 
 
+def test_watch_is_on_unless_turned_off(tmp_path):
+    cfg = tmp_path / "config.yaml"
+    cfg.write_text("watch: false\n")
+    assert Config().watch and not load_config(cfg, cfg).watch
+
+
 @pytest.mark.parametrize("text, message", [
     ("theme: [1, 2\n", ":2: invalid YAML"),
     ("theme: x\nkeymap: 3\n", ":2: 'keymap' must be a dict"),
     ("- a\n- b\n", ":1: the config must be a mapping"),
     ("\n\nthem: x\n", ":3: unknown setting 'them' (did you mean 'theme'?)"),
+    ("watch: sometimes\n", ":1: 'watch' must be a bool"),
 ])
 def test_errors_name_file_and_line(tmp_path, text, message):
     cfg = tmp_path / "config.yaml"

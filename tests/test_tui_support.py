@@ -44,18 +44,24 @@ def open_library(home: Path, config_text: str | None = None) -> Library:
     return Library(CORPUS.resolve(), Locations.resolve(home), config)
 
 
+def busy(app) -> list:
+    """The workers running, but the watch of the corpus folder: it runs for as long as the screen does."""
+    return [w for w in app.workers if w.is_running and w.group != "watch"]
+
+
 async def settle(pilot, rounds: int = 30) -> None:
     """Wait until no worker runs and the messages they posted are handled (handlers start new workers)."""
     app = pilot.app
     for _ in range(rounds):
         try:
-            await app.workers.wait_for_complete()
+            if running := busy(app):  # (an empty list would mean every worker to Textual)
+                await app.workers.wait_for_complete(running)
         except WorkerCancelled:
             pass  # an exclusive worker replaced by a newer one: expected, keep waiting for the rest
         await pilot.pause()
-        if not any(w.is_running for w in app.workers):
+        if not busy(app):
             await pilot.pause()
-            if not any(w.is_running for w in app.workers):
+            if not busy(app):
                 return
 
 
@@ -78,7 +84,8 @@ def started(app) -> bool:
     return (status.total == ARTICLES and status.busy == "" and bool(screen.query_one(ArticleList).copies)
             and any((options.get_option_at_index(i).id or "search").split("\t")[0] != "search"
                     for i in range(options.option_count))  # an entity listed, not just a saved search
-            and not any(w.is_running for w in app.workers))
+            and status.watching == screen.library.config.watch  # the folder watched (or not, as configured)
+            and not busy(app))
 
 
 async def ready(pilot) -> None:

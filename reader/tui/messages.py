@@ -21,6 +21,12 @@ class ListingLoaded(Message):
     starred: set[str]
     outlets: int = 2
     """How many outlets the corpus names, counted up to 2: with one, the list has no outlet column."""
+    generation: str = ""
+    """The store's generation the rows were read at: a sync by anyone that changes it calls for a reload."""
+    arrived: int = 0
+    """Articles listed now that the previous listing did not have (0 for the first one)."""
+    removed: int = 0
+    """Articles the previous listing had that are gone."""
 
 
 @dataclass
@@ -34,6 +40,24 @@ class SyncProgressed(Message):
     def can_replace(self, message: Message) -> bool:
         # A flood of progress ticks collapses into the newest one.
         return isinstance(message, SyncProgressed)
+
+
+@dataclass
+class CorpusChanged(Message):
+    """The watched corpus folder changed (`files` added, changed or removed, quiet since): a sync is due."""
+
+    files: int
+
+    def can_replace(self, message: Message) -> bool:
+        return isinstance(message, CorpusChanged)  # one sync answers any number of them
+
+
+@dataclass
+class WatchChanged(Message):
+    """The watch of the corpus folder started (`watching`), or stopped for `error` (one line)."""
+
+    watching: bool
+    error: str | None = None
 
 
 @dataclass

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -21,11 +23,13 @@ from reader.textsafe import inert
 from reader.tui.keys import key_shown
 from reader.tui.messages import (
     CopiesFound,
+    CorpusChanged,
     EntitiesCounted,
     ListingLoaded,
     SearchFinished,
     SyncFinished,
     SyncProgressed,
+    WatchChanged,
 )
 from reader.tui.screens.main_actions import MainActions
 from reader.tui.screens.main_moves import MainMoves
@@ -49,7 +53,9 @@ class MainScreen(MainActions, MainMoves, MainReview, MainSearches, MainWork, Scr
     HELP_TITLE = "Reading"
     HELP = ("q goes back (and quits from the list); / searches; l shows every article, the unread, the starred; "
             "J/K the next or previous article; S saves the search, listed with its counts atop the entity sidebar; "
-            "d compares an article with its wire copies; T the timeline (Enter on it lists a day, week or month).")
+            "d compares an article with its wire copies; T the timeline (Enter on it lists a day, week or month). "
+            "Files added to the corpus folder come in by themselves while the status line says live "
+            "(watch: false in config.yaml turns that off; R rescans).")
     BINDINGS = [
         # Priority: the binding runs as the key arrives, before the keys typed after it are routed
         # (to whatever has focus at that moment), so `/ferry` typed in one burst all lands in the bar.
@@ -101,6 +107,14 @@ class MainScreen(MainActions, MainMoves, MainReview, MainSearches, MainWork, Scr
         self._save_position: Timer | None = None
         self._last_sync: SyncReport | None = None
         """The report of the last finished text sync (None until one finished)."""
+        self._syncing = False
+        """A text sync runs: another one asked for meanwhile (`R`, the watch) waits for it (`_resync`)."""
+        self._resync = False
+        self._generation = ""
+        """The store's generation the list was read at (ListingLoaded)."""
+        self._reloaded = False
+        """The rows on their way answer a reload of the same list (a sync), not a new query: the cursor
+        then goes to a neighbour if its article went."""
 
     def compose(self) -> ComposeResult:
         yield StatusBar(id="status").data_bind(MainScreen.view, MainScreen.sort)
@@ -130,16 +144,48 @@ class MainScreen(MainActions, MainMoves, MainReview, MainSearches, MainWork, Scr
         articles.set_marks(session.read, session.starred, session.copies)
         articles.show_outlet = message.outlets > 1  # one outlet says nothing a column could: fold it away
         keep, self._restore = (self._restore, None) if message.rows else (None, self._restore)
-        self.query_one(StatusBar).total = len(message.rows)
+        status = self.query_one(StatusBar)
+        status.total = len(message.rows)
+        self._generation = message.generation
+        if message.arrived or message.removed:
+            said = [f"+{message.arrived} new"] if message.arrived else []
+            said += [f"{message.removed} removed"] if message.removed else []
+            status.arrivals = f"{', '.join(said)} {time.strftime('%H:%M')}"
         self.count_searches()
         if not self._synced:
             self._synced = True
-            self.call_after_refresh(self.run_sync)
+            if self.library.config.watch:
+                self.watch_corpus()  # set up before the first sync reads the folder: nothing falls between
+            self.call_after_refresh(self.sync_corpus)
+        reload = bool(session.rows_query is not None and session.rows)
         if session.searching:
+            self._reloaded = reload
             self.search(session.query, session.sort, debounce=0)
         else:
-            self._show_rows(session.listed_without_search(), keep, session.query)
+            # The rows listed now stay in the unread view (newsboat's rule, see Session), new ones join them.
+            self._show_rows(session.listed_without_search(keep_listed=True), keep, session.query, near=reload)
             self.count_entities(session.query)
+
+    def sync_corpus(self) -> None:
+        """Sync now, or once the sync running has finished (one waiting sync answers any number of asks)."""
+        if self._syncing:
+            self._resync = True
+            return
+        self._syncing = True
+        # The entity and copy stages' child holds the corpus lock while it writes (the merged entities into
+        # the index: seconds on a large corpus), and the sync would wait for it: stopped now, it resumes
+        # after this sync (run_enrichment, from SyncFinished) where its last commit left it.
+        self.workers.cancel_group(self, "enrich")
+        self.run_sync()
+
+    def on_corpus_changed(self, message: CorpusChanged) -> None:
+        self.sync_corpus()
+
+    def on_watch_changed(self, message: WatchChanged) -> None:
+        status = self.query_one(StatusBar)
+        status.watching = message.watching
+        if message.error:
+            status.notice = message.error
 
     def on_sync_progressed(self, message: SyncProgressed) -> None:
         self.query_one(StatusBar).busy = f"{message.stage} {message.done}/{message.total}"
@@ -147,6 +193,11 @@ class MainScreen(MainActions, MainMoves, MainReview, MainSearches, MainWork, Scr
     def on_sync_finished(self, message: SyncFinished) -> None:
         status = self.query_one(StatusBar)
         status.busy = ""
+        if message.stage == "sync":
+            self._syncing = False
+            if self._resync:  # files changed while it ran: read them now
+                self._resync = False
+                self.sync_corpus()
         if message.error:
             status.notice = message.error
             return
@@ -162,14 +213,17 @@ class MainScreen(MainActions, MainMoves, MainReview, MainSearches, MainWork, Scr
             first = wrong[0]
             more = f" and {len(wrong) - 1} more" if len(wrong) > 1 else ""
             status.notice = f"skipped {first['path']}: {first['reason']}{more} (wire index lists them)"
-        if report and (report.added or report.updated or report.removed or not self.session.all_rows):
+        # Or another process (`wire index`, `wire watch`) synced the files this sync then found in place.
+        if report and (report.added or report.updated or report.removed or not self.session.all_rows
+                       or self.library.generation() != self._generation):
             self.load_listing()
         self.run_enrichment()
 
     def on_search_finished(self, message: SearchFinished) -> None:
         if message.query != self.session.query or message.sort != self.session.sort:
             return  # a result for a query the user has already changed
-        self._show_rows(self.library.rows(message.ids), query=message.query)
+        near, self._reloaded = self._reloaded, False
+        self._show_rows(self.library.rows(message.ids), query=message.query, near=near)
         self.query_one(StatusBar).notice = message.notice or ""
         self.count_entities(message.query)
 
@@ -185,10 +239,10 @@ class MainScreen(MainActions, MainMoves, MainReview, MainSearches, MainWork, Scr
         if self.current_article_id in session.copies:  # open before the copies were known: list them now
             self.list_copies(self.current_article_id, shown=True)
 
-    def _show_rows(self, rows: Rows, keep: str | None = None, query: str = "") -> None:
+    def _show_rows(self, rows: Rows, keep: str | None = None, query: str = "", near: bool = False) -> None:
         self.session.show(rows, query)
         articles = self.query_one(ArticleList)
-        articles.set_rows(rows, keep)
+        articles.set_rows(rows, keep, near)
         self.update_timeline()
         status = self.query_one(StatusBar)
         status.shown = len(rows)
@@ -241,8 +295,9 @@ class MainScreen(MainActions, MainMoves, MainReview, MainSearches, MainWork, Scr
             self.state.set_last_selected(self.library.corpus, article_id)
 
         self._save_position = self.set_timer(1.0, save)
-        if self.has_class("-split"):
-            # Holding j must not open every article on the way: preview once the cursor rests.
+        if self.has_class("-split") and article_id != self.current_article_id:
+            # Holding j must not open every article on the way: preview once the cursor rests. The article
+            # shown already is not opened again (a list reloaded under it must leave the reading where it is).
             if self._preview is not None:
                 self._preview.stop()
             self._preview = self.set_timer(0.12, lambda: self.load_article(article_id))
@@ -337,7 +392,7 @@ class MainScreen(MainActions, MainMoves, MainReview, MainSearches, MainWork, Scr
     def action_rescan(self) -> None:
         """Pick up files added, changed or removed in the corpus folder since the app opened."""
         self.query_one(StatusBar).notice = ""
-        self.run_sync()
+        self.sync_corpus()
 
     def action_toggle_sidebar(self) -> None:
         """`e` goes to the names: shows the sidebar and puts the keyboard in it; from there, hides it."""

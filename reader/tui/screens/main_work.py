@@ -20,6 +20,7 @@ from reader.tui.messages import (
     ArticleLoaded,
     CopiesFound,
     CopiesListed,
+    CorpusChanged,
     EntitiesCounted,
     ExportFinished,
     ListingLoaded,
@@ -28,7 +29,9 @@ from reader.tui.messages import (
     SearchFinished,
     SyncFinished,
     SyncProgressed,
+    WatchChanged,
 )
+from reader.watch import WatchUnavailable
 
 SEARCH_DEBOUNCE = 0.15
 """Seconds of quiet typing before a search runs; a new keystroke cancels the waiting worker."""
@@ -46,8 +49,25 @@ class MainWork:
     @work(thread=True, group="listing", exclusive=True, exit_on_error=False, description="Loading the list")
     def load_listing(self) -> None:
         # Ids and dates only (a list-order index): each line is read from the store when it is drawn.
-        self.post_message(ListingLoaded(self.library.rows(), self.state.read_ids(), self.state.starred_ids(),
-                                        self.library.outlets()))
+        generation = self.library.generation()  # before the rows: a sync committing between is then seen again
+        rows, before = self.library.rows(), self.session.all_rows
+        # What came and went, for the status line (a pass over the ids here, not on the UI thread).
+        arrived = sum(1 for i in rows.ids if before.index_of(i) is None) if before.ids else 0
+        removed = len(before) + arrived - len(rows) if before.ids else 0
+        self.post_message(ListingLoaded(rows, self.state.read_ids(), self.state.starred_ids(),
+                                        self.library.outlets(), generation, arrived, removed))
+
+    @work(thread=True, group="watch", exclusive=True, exit_on_error=False, description="Watching the corpus folder")
+    def watch_corpus(self) -> None:
+        """Post CorpusChanged for each batch of changes in the corpus folder until the screen goes (a quit:
+        the watch sees the cancellation within reader.watch.STEP_MS)."""
+        worker = get_current_worker()
+        watch = self.library.watch(lambda: worker.is_cancelled, lambda: self.post_message(WatchChanged(True)))
+        try:
+            for files in watch.batches():
+                self.post_message(CorpusChanged(len(files)))
+        except WatchUnavailable as exc:
+            self.post_message(WatchChanged(False, f"not watching the folder: {exc} (R rescans)"))
 
     @work(thread=True, group="index", exclusive=True, exit_on_error=False, description="Syncing the corpus")
     def run_sync(self) -> None:

@@ -103,14 +103,22 @@ class ArticleList(ScrollView, can_focus=True):
         """Shown in place of rows when there are none (why the list is empty, and what to do)."""
 
     # --- data in ------------------------------------------------------------------------------
-    def set_rows(self, rows: Rows, keep: str | None = None) -> None:
-        """Show `rows`; the cursor stays on `keep` (else on the current article) when it is among them."""
+    def set_rows(self, rows: Rows, keep: str | None = None, near: bool = False) -> None:
+        """Show `rows`; the cursor stays on `keep` (else on the current article) when it is among them.
+
+        Args:
+            near: `rows` is the list shown read again (a sync): if the current article has gone, the
+                cursor goes to its nearest neighbour still listed, not to the top.
+        """
         current = keep or self.current_id
+        old, line = self.rows, self.cursor
         self.rows = rows
         self._lines.clear()
         self.virtual_size = Size(self.size.width, len(rows))
         self.set_reactive(ArticleList.cursor, -1)  # force the watcher: the row under the cursor changed
         found = rows.index_of(current) if current else None
+        if found is None and near and current and 0 <= line < len(old):
+            found = old.nearest(line, rows)
         self.cursor = found if found is not None else 0
         # The scroll just done clamps to the old height when the list grew in this call (the first
         # listing, restoring the last article deep in it): scroll again once the new size is laid out.

@@ -39,6 +39,10 @@ class StatusBar(Widget):
     busy: reactive[str] = reactive("")
     """What runs in the background, e.g. `indexing 400/21578`; empty when idle."""
     notice: reactive[str] = reactive("")
+    watching: reactive[bool] = reactive(False)
+    """The corpus folder is watched: new files come in by themselves (`live`)."""
+    arrivals: reactive[str] = reactive("")
+    """What the last reload brought, e.g. `+2 new 13:05`."""
     view: reactive[str] = reactive("all")
     """What the list keeps: all, unread or starred (bound to MainScreen.view)."""
     sort: reactive[str] = reactive("relevance")
@@ -61,6 +65,9 @@ class StatusBar(Widget):
             text.append(f"  {self.total} articles")
         if self.shown:
             text.append(f", {self.unread} unread  row {self.position}")
+        if self.watching or self.arrivals:
+            live = " ".join(["live"] * self.watching + [self.arrivals] * bool(self.arrivals))
+            text.append(f"  {live}", part("status-bar--busy"))
         if self.busy:
             text.append(f"  {self.busy}", part("status-bar--busy"))
         if self.notice:
