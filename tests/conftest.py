@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -13,6 +14,12 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data"
 SEEDS = ROOT / "corpus"
+
+# A suite started in the background by a shell without job control (`./test.sh &` in a script) inherits SIGINT
+# ignored, and so does every `wire` it starts: the Ctrl-C tests would then hang or fail for a reason of the
+# launch, not of the code. They test what a terminal's Ctrl-C does, so the suite runs with the default handler.
+if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
+    signal.signal(signal.SIGINT, signal.default_int_handler)
 
 
 @pytest.fixture(autouse=True)
