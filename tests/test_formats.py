@@ -9,6 +9,8 @@ import shutil
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from reader.corpus import load_file
 from reader.corpus.formats import FormatError, decode, parse_file, render, xmlsafe
@@ -270,3 +272,13 @@ def test_html_page_in_a_single_byte_encoding():
     page = page.replace("<p>Ferry crews on the harbour routes", f"<p>{russian}</p><p>Ferry crews on the harbour routes")
     [a], _ = load("story.html", page.encode("cp1251"))
     assert a.paragraphs[0].text == russian.strip()
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from([*"ab Z9.,;:'\"?()-+=/%$\n\u00a0\u2028é", "  ", "\n\n", "\n  \n", "    ", "1. ", "word"]),
+                max_size=40).map("".join))
+def test_plain_markdown_is_read_as_the_parser_reads_it(text):
+    from reader.corpus.formats import markdown
+
+    if not markdown._MARKUP.search(text):  # the fast path: no syntax at all
+        assert markdown._plain(text) == markdown._parsed(text)
