@@ -22,6 +22,13 @@ class DiskFull(WireError):
         super().__init__(f"no space left on device while writing {what} ({path})")
 
 
+def describe(exc: BaseException, width: int = 120) -> str:
+    """An exception as one short line, for a skip reason: its type and the first `width` characters of the first
+    line of its message."""
+    message = str(exc).splitlines()[0][:width] if str(exc) else ""
+    return f"{type(exc).__name__}: {message}" if message else type(exc).__name__
+
+
 _SQLITE_FULL = 13
 _SQLITE_IOERR_WRITE = 778
 """SQLite reports ENOSPC as SQLITE_FULL, but any other failed write (EFBIG past a file size limit among

@@ -14,6 +14,7 @@ from reader import children
 from reader.corpus import PARSER_VERSION, FileStat, FormatError, load_file, scan
 from reader.corpus.boilerplate import paragraph_keys
 from reader.corpus.store import STORE_VERSION, Store
+from reader.errors import describe
 from reader.index import BULK_THRESHOLD, SCHEMA_VERSION, Index
 from reader.models import SyncReport
 
@@ -141,7 +142,7 @@ class _Refused(Exception):
 
     def __init__(self, article_id: str, exc: Exception) -> None:
         super().__init__(article_id)
-        self.article_id, self.reason = article_id, f"not indexed: {_describe(exc)}"
+        self.article_id, self.reason = article_id, f"not indexed: {describe(exc)}"
 
 
 def _write_index(index: Index, store: Store, fresh: list[str], gone: set[str], relabelled: set[str],
@@ -242,14 +243,8 @@ def _read_one(job: tuple[Path, FileStat, str | None, Path | None]) -> tuple[File
     except RecursionError:
         articles, bad = [], [{"path": st.path, "reason": "structure nested too deeply to parse"}]
     except Exception as exc:  # noqa: BLE001 — the safety net: one file's surprise must not stop the sync
-        articles, bad = [], [{"path": st.path, "reason": f"cannot parse: {_describe(exc)}"}]
+        articles, bad = [], [{"path": st.path, "reason": f"cannot parse: {describe(exc)}"}]
     return st, ("parsed", (articles, bad, sha, keys))
-
-
-def _describe(exc: BaseException) -> str:
-    """An exception as one short line: its type and the first line of its message."""
-    message = str(exc).splitlines()[0][:120] if str(exc) else ""
-    return f"{type(exc).__name__}: {message}" if message else type(exc).__name__
 
 
 def _read_chunk(jobs: list) -> list[tuple[FileStat, tuple[str, object]]]:

@@ -10,6 +10,7 @@ from itertools import chain
 from reader.entities import ner
 from reader.entities.casing import recase
 from reader.entities.refine import refine
+from reader.errors import describe
 from reader.models import PARAGRAPH_SEP, Article, Mention
 
 PIPELINE_VERSION = "7"
@@ -50,7 +51,7 @@ def tag_texts(items: Iterable[tuple[str, str]], n_process: int | None = None,
             try:
                 refined = refine(recased, raw, lexicon, original=text)
             except Exception as exc:  # noqa: BLE001 — one text's surprise must not end the run
-                refined, problem = [], f"names not extracted: {_describe(exc)}"
+                refined, problem = [], f"names not extracted: {describe(exc, 100)}"
         else:
             refined = []
         if problem and on_problem:
@@ -93,14 +94,9 @@ def _tagged(texts: Iterator[tuple[int, str]], n_process: int | None, should_stop
         try:
             found = list(ner.extract([(str(index), text)], n_process=1))
         except Exception as exc:  # noqa: BLE001
-            yield index, [], f"names not extracted: {_describe(exc)}"
+            yield index, [], f"names not extracted: {describe(exc, 100)}"
             continue
         yield index, found[0][1] if found else [], None
-
-
-def _describe(exc: BaseException) -> str:
-    message = str(exc).splitlines()[0][:100] if str(exc) else ""
-    return f"{type(exc).__name__}: {message}" if message else type(exc).__name__
 
 
 MAX_CHUNK = 10_000
