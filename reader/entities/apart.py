@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from reader.entities.explain import top_form
-from reader.entities.merging import _Cluster, canonical
+from reader.entities.merging import TYPES, _Cluster, canonical
 from reader.entities.names import display, key
 
 Side = tuple[str, ...]
@@ -23,10 +23,18 @@ def split(clusters: list[_Cluster], groups: tuple[tuple[Side, ...], ...]) -> lis
     """Each entity holding forms of two sides or more of an entry is split: the forms of each side after the
     first leave it, with their mentions, as one entity per side; the first side keeps the rest. Clusters not
     split are the same objects."""
+    if not groups:
+        return clusters
+    # Each side's keys by type, made once: a cluster is looked at closely only when two sides key like its forms
+    # (an exact name keys as its form does), not once per name for every cluster of the corpus.
+    keyed = [[{t: {key(name, t) for name in side} for t in TYPES} for side in sides] for sides in groups]
     out = []
     for cluster in clusters:
+        keys = {key(f, cluster.type) for f in cluster.forms}
+        hit = [sides for sides, side_keys in zip(groups, keyed, strict=True)
+               if sum(1 for k in side_keys if k[cluster.type] & keys) >= 2]
         leaving: list[set[str]] = []
-        for sides in groups:
+        for sides in hit:
             present, taken = [], set()
             for side in sides:
                 forms = {f for name in side for f in forms_named(cluster, name, taken)}
