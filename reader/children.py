@@ -215,6 +215,21 @@ def _serve_forever(serve: Callable[[object], object], parent: int, task_fd: int,
             os._exit(0)
 
 
+def release_freed() -> None:
+    """Collect garbage, then hand the C heap's free pages back to the system (glibc's `malloc_trim`).
+
+    Freed memory stays in the process otherwise: after a large structure is let go (the wire-copy index,
+    1 GB at 100,000 articles), the parent kept 615 of its 1,050 MB resident, and the workers forked next
+    counted it again; trimmed, 313 MB. A no-op where there is no glibc.
+    """
+    gc.collect()
+    if sys.platform.startswith("linux"):
+        try:
+            ctypes.CDLL("libc.so.6").malloc_trim(0)
+        except (OSError, AttributeError):  # musl and other C libraries: no malloc_trim
+            pass
+
+
 def spread(serve: Callable[[object], object], tasks: Iterable[object], processes: int) -> Iterator[object]:
     """`serve(task)` for each task, in order: in this process when `processes` is 1 (no fork for a small job),
     else in `imap`'s workers. Close it (`contextlib.closing`) when stopping early: the workers end then."""
@@ -228,6 +243,9 @@ def imap(serve: Callable[[object], object], tasks: Iterable[object], processes: 
          should_stop: Callable[[], bool] | None = None, in_flight: int = 2) -> Iterator[object]:
     """`serve(task)` for each task, in order, in `processes` forked `Worker`s; closing the iterator
     (or any exception, Ctrl-C included) ends the workers at once.
+
+    Task i goes to worker i % processes, always (callers keep related tasks on one worker's caches by it):
+    the tasks go out round-robin, and a worker is given its next task when its oldest result is read.
 
     Args:
         in_flight: tasks queued per worker, so that it never waits while the parent reads its result.

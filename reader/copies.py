@@ -12,6 +12,7 @@ from dataclasses import astuple
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
+from reader import children
 from reader.corpus.store import Store
 from reader.locations import read_only, write_atomic, write_database_atomic
 from reader.models import Article, Family, Overlap
@@ -133,10 +134,17 @@ class CopyStage:
                 self._pairs, self._pairs_for = self._ask(key, lambda db: [Overlap(*row) for row in db.execute(
                     f"SELECT {_COLUMNS} FROM pairs ORDER BY rank")]), key
             if self._pairs is None:
-                from reader.overlap import overlaps
+                from reader.overlap.pairs import candidate_keys, score
 
+                index = self.index(progress)
+                keys, boilerplate = candidate_keys(index), index.boilerplate()
+                # The pairs need only the boilerplate of the index: let the rest go (1 GB at 100,000 articles,
+                # held by this process while its workers score) before the workers fork. A diff reads the
+                # boilerplate file, and a later sync loads the index again (seconds).
+                self._index = index = None
+                children.release_freed()
                 scored = (lambda done, total: progress("copy pairs", done, total)) if progress else None
-                self._pairs = overlaps(self.index(progress), self._article, progress=scored)
+                self._pairs = score(keys, boilerplate, self.store.get, progress=scored)
                 self._save_pairs(self._pairs, key)
             return self._pairs
 
@@ -214,11 +222,6 @@ class CopyStage:
                 if found is not None:
                     return found
             return self.index()
-
-    def _article(self, article_id: str) -> Article:
-        article = self.store.get(article_id)
-        assert article is not None, article_id
-        return article
 
 
 def _load(read: Callable):

@@ -8,7 +8,9 @@ import sys
 from hypothesis import given
 from hypothesis import strategies as st
 
-from reader.overlap.text import normalize, sentences, shingle_hashes, shingle_set, tokens
+import numpy as np
+
+from reader.overlap.text import normalize, sentences, shared_count, shingle_hashes, shingle_set, tokens
 from tests.test_overlap_support import ROOT, fixture
 
 
@@ -78,3 +80,11 @@ def test_a_line_break_inside_a_paragraph_ends_a_sentence():
     assert [s.text for s in sentences(text)] == ["Shr 22 cts vs 15 cts", "Net 1,200,000 vs 900,000",
                                                   "Revs 12.3 mln vs 10.1 mln", "Next paragraph here."]
     assert [s.paragraph for s in sentences(text)] == [0, 0, 0, 1]
+
+
+@given(st.sets(st.integers(0, 2**64 - 1), max_size=60), st.sets(st.integers(0, 2**64 - 1), max_size=60),
+       st.sets(st.integers(0, 2**64 - 1), max_size=20))
+def test_shared_count_is_the_size_of_the_intersection(left, right, both):
+    a = np.array(sorted(left | both), dtype=np.uint64)
+    b = np.array(sorted(right | both), dtype=np.uint64)
+    assert shared_count(a, b) == shared_count(b, a) == len((left | both) & (right | both))

@@ -109,6 +109,17 @@ def test_closing_a_busy_worker_ends_it_on_the_eof_not_the_fallback_kill():
     assert not Path(f"/proc/{worker.pid}").exists()
 
 
+def test_imap_gives_task_i_to_worker_i_mod_processes():
+    import os
+
+    from reader.children import imap
+
+    pids = list(imap(lambda _: os.getpid(), range(9), processes=2))
+    assert pids[0] != pids[1] and pids[0::2] == [pids[0]] * 5 and pids[1::2] == [pids[1]] * 4
+    pids = list(imap(lambda _: os.getpid(), range(7), processes=3))
+    assert len(set(pids[:3])) == 3 and all(pids[i] == pids[i % 3] for i in range(7))
+
+
 def test_imap_keeps_order_reports_errors_and_stops_on_request():
     from reader.children import Stopped, WorkerError, imap
 

@@ -7,6 +7,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 import numpy as np
 from rapidfuzz import fuzz, process
@@ -64,15 +65,38 @@ class Alignment:
         return self.reused_b / self.words_b if self.words_b else 0.0
 
 
-def _pieces(sentence: str) -> tuple[list[str], list[str]]:
-    """Display words (with trailing spaces, so they join back to the text) and their comparison keys."""
+class _Words(NamedTuple):
+    """A sentence's words: as shown (with trailing spaces, so they join back to the text), their comparison
+    keys, and what every pair it is in asks of them, made once per sentence."""
+
+    words: list[str]
+    keys: list[str]
+    tokens: int
+    """Tokens in the keys (see _count)."""
+    vocabulary: frozenset[str]
+    """The distinct keys, for the many-to-one runs (`_groups`)."""
+
+
+_SEPARATOR = "\ue000"
+"""A private-use character, which NFKC, casefold and the token table all keep as it is: the words of a
+sentence joined by it are normalised in one call, and split back."""
+
+
+def _pieces(sentence: str) -> _Words:
+    """A sentence split into display words and comparison keys (see _Words)."""
     words = _WORD.findall(sentence)
-    return words, [normalize(w).strip() for w in words]
+    if _SEPARATOR in sentence:  # the text holds the separator itself: one word at a time
+        keys = [normalize(w).strip() for w in words]
+    else:
+        # The separator is a starter that composes with nothing, so no normalisation step crosses it:
+        # the same keys as normalising each word, at a twentieth of the calls.
+        keys = [k.strip() for k in normalize(_SEPARATOR.join(words)).split(_SEPARATOR)]
+    return _Words(words, keys, _count(keys), frozenset(keys) - {""})
 
 
 def _count(keys: Sequence[str]) -> int:
     # A display word like "دیا،زمبابوے" holds two tokens; "—" holds none. Count tokens, as shares do.
-    return sum(len(k.split()) for k in keys)
+    return len(" ".join(keys).split())
 
 
 def diff_words(a: str, b: str) -> list[WordOp]:
@@ -80,17 +104,24 @@ def diff_words(a: str, b: str) -> list[WordOp]:
 
     Joining the `a` texts of the ops gives `a` back (likewise `b`), so renderers lose nothing.
     """
-    a_words, a_keys = _pieces(a)
-    b_words, b_keys = _pieces(b)
-    return _ops(a_words, a_keys, b_words, b_keys)
+    return _ops(_pieces(a), _pieces(b))[0]
 
 
-def _ops(a_words, a_keys, b_words, b_keys) -> list[WordOp]:
-    if a_keys == b_keys and a_keys:  # what SequenceMatcher gives, without its tables: most copied sentences
-        return [WordOp("equal", "".join(a_words), "".join(b_words))]
-    matcher = difflib.SequenceMatcher(None, a_keys, b_keys, autojunk=False)
-    return [WordOp(tag, "".join(a_words[i1:i2]), "".join(b_words[j1:j2]))
-            for tag, i1, i2, j1, j2 in matcher.get_opcodes()]
+def _ops(a: _Words, b: _Words) -> tuple[list[WordOp], int, int, int]:
+    """The word diff of two sentences, and what its equal runs hold: tokens of a, tokens of b, the longest
+    run (in a's tokens). Counted on the keys, which are what `normalize` makes of each word."""
+    if a.keys == b.keys and a.keys:  # what SequenceMatcher gives, without its tables: most copied sentences
+        return [WordOp("equal", "".join(a.words), "".join(b.words))], a.tokens, b.tokens, a.tokens
+    matcher = difflib.SequenceMatcher(None, a.keys, b.keys, autojunk=False)
+    ops, shared_a, shared_b, longest = [], 0, 0, 0
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        ops.append(WordOp(tag, "".join(a.words[i1:i2]), "".join(b.words[j1:j2])))
+        if tag == "equal":
+            n = _count(a.keys[i1:i2])
+            shared_a += n
+            shared_b += _count(b.keys[j1:j2])
+            longest = max(longest, n)
+    return ops, shared_a, shared_b, longest
 
 
 def _similarity(a: list[str], b: list[str], a_sorted: list[str], b_sorted: list[str]) -> np.ndarray:
@@ -131,13 +162,20 @@ def _match(a_norm: list[str], b_norm: list[str], a_sorted: list[str], b_sorted: 
 
 
 @lru_cache(maxsize=4096)
-def _prepare(text: str) -> tuple[list[Sentence], list[tuple[list[str], list[str]]], list[str], list[str]]:
+def _prepare(text: str) -> tuple[list[Sentence], list[_Words], list[str], list[str]]:
     """Sentences, their display words and keys, their normalised text and its words sorted (cached: texts
     recur in pairs)."""
     sents = sentences(text)
     pieces = [_pieces(s.text) for s in sents]
-    norm = [" ".join(k for k in keys if k) for _, keys in pieces]
+    norm = [" ".join(k for k in piece.keys if k) for piece in pieces]
     return sents, pieces, norm, [_sorted(n) for n in norm]
+
+
+def prepared_sentences(text: str) -> tuple[list[Sentence], list[str]]:
+    """`sentences(text)` and each one's normalised words joined by spaces, from the cache the alignment
+    keeps: a pair's boilerplate and its label read the texts just aligned."""
+    sents, _pieces_, norm, _sorted_ = _prepare(text)
+    return sents, norm
 
 
 def align(a_text: str, b_text: str, *, a_skip: set[int] | frozenset[int] = frozenset(),
@@ -166,22 +204,18 @@ def align(a_text: str, b_text: str, *, a_skip: set[int] | frozenset[int] = froze
     shared = reused_b = longest = 0
     pair_ops: dict[int, list[WordOp]] = {}
     for i, j in pairs.items():
-        ops = _ops(*a_pieces[i], *b_pieces[j])
-        pair_ops[i] = ops
-        for op in ops:
-            if op.kind == "equal":
-                n = _count(normalize(op.a).split())
-                shared += n
-                reused_b += _count(normalize(op.b).split())
-                longest = max(longest, n)
+        pair_ops[i], n_a, n_b, run = _ops(a_pieces[i], b_pieces[j])
+        shared += n_a
+        reused_b += n_b
+        longest = max(longest, run)
 
     shown = dict(pairs)
     for i, j in _twins(a_norm, b_norm, pairs).items():  # shown as the same text, counted nowhere
         shown[i] = j
-        pair_ops[i] = _ops(*a_pieces[i], *b_pieces[j])
+        pair_ops[i] = _ops(a_pieces[i], b_pieces[j])[0]
     segments, ops_out = _order(a_sents, b_sents, shown, pair_ops, a_norm, b_norm)
-    words_a = sum(_count(k) for i, (_, k) in enumerate(a_pieces) if i not in a_skip)
-    words_b = sum(_count(k) for j, (_, k) in enumerate(b_pieces) if j not in b_skip)
+    words_a = sum(p.tokens for i, p in enumerate(a_pieces) if i not in a_skip)
+    words_b = sum(p.tokens for j, p in enumerate(b_pieces) if j not in b_skip)
     return Alignment(tuple(segments), tuple(ops_out), words_a, words_b, shared, reused_b, longest, len(pairs))
 
 
@@ -213,8 +247,8 @@ def _groups(a_pieces, b_pieces, a_norm: list[str], b_norm: list[str], pairs: dic
     free_b = [j for j in range(len(b_norm)) if j not in matched_b and j not in b_skip]
     if not free_a or not free_b:
         return []
-    a_words = {i: set(a_pieces[i][1]) - {""} for i in free_a}
-    b_words = {j: set(b_pieces[j][1]) - {""} for j in free_b}
+    a_words = {i: a_pieces[i].vocabulary for i in free_a}
+    b_words = {j: b_pieces[j].vocabulary for j in free_b}
     # Most pairs stop here: the sentences left over on the two sides share next to no words.
     if len(set().union(*a_words.values()) & set().union(*b_words.values())) < GROUP_MIN_WORDS:
         return []
@@ -233,8 +267,8 @@ def _groups(a_pieces, b_pieces, a_norm: list[str], b_norm: list[str], pairs: dic
     return groups
 
 
-def _runs_for(singles: list[int], single_words: dict[int, set[str]], single_norm: list[str],
-              pool: list[int], pool_words: dict[int, set[str]], pool_norm: list[str],
+def _runs_for(singles: list[int], single_words: dict[int, frozenset[str]], single_norm: list[str],
+              pool: list[int], pool_words: dict[int, frozenset[str]], pool_norm: list[str],
               cutoff: float) -> list[tuple[float, int, range]]:
     """For each sentence in `singles`, the best run of 2..GROUP_MAX consecutive sentences of `pool`,
     each mostly made of its words, whose joined text is at least `cutoff` similar to it."""

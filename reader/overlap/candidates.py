@@ -17,7 +17,7 @@ from datasketch import LeanMinHash, MinHash, MinHashLSH
 from reader import children
 from reader.models import Article
 from reader.pages import pages
-from reader.overlap.text import NGRAM, shingle_hashes, tokens
+from reader.overlap.text import NGRAM, shared_count, shingle_hashes, tokens
 
 NUM_PERM = 128
 LSH_THRESHOLD = 0.05
@@ -301,7 +301,7 @@ class OverlapIndex:
     def verify(self, a: str, b: str) -> Candidate:
         """Exact shingle containment of two indexed articles (outlet boilerplate excluded)."""
         sa, sb = self.effective_shingles(a), self.effective_shingles(b)
-        shared = int(np.intersect1d(sa, sb, assume_unique=True).size) if len(sa) and len(sb) else 0
+        shared = shared_count(sa, sb)
         smaller = min(len(sa), len(sb))
         return Candidate(a, b, shared, shared / smaller if smaller else 0.0)
 

@@ -13,7 +13,7 @@ import yaml
 
 from reader.overlap.align import Alignment
 from reader.overlap.idf import GramDF, char_grams, logit, weighted_containment
-from reader.overlap.text import ngram_hashes, token_hashes, tokens
+from reader.overlap.text import ngram_hashes, shared_count, token_hashes, tokens
 
 LABELS = ("wholly", "partially", "non")
 THRESHOLDS_FILE = Path(__file__).with_name("thresholds.yaml")
@@ -90,7 +90,8 @@ def ngram_sets(text: str) -> tuple[int, tuple[np.ndarray, ...]]:
 
 
 def _containment(d: np.ndarray, s: np.ndarray) -> float:
-    return int(np.intersect1d(d, s, assume_unique=True).size) / len(d) if len(d) else 0.0
+    """Share of `d`'s n-grams found in `s` (both sorted and distinct, from ngram_sets)."""
+    return shared_count(d, s) / len(d) if len(d) else 0.0
 
 
 _char_grams = lru_cache(maxsize=8192)(char_grams)
@@ -116,6 +117,7 @@ _NOT_LATIN = re.compile(r"[^\W\d_\u0000-\u024f]")
 """A letter past Latin Extended-B: Cyrillic, Greek, Arabic, Devanagari, CJK …"""
 
 
+@lru_cache(maxsize=8192)
 def latin_share(text: str, sample: int = 4000) -> float:
     """Share of the letters of `text` (its first `sample` characters) that are Latin script; 1.0 for a
     text without letters. Per pair scored, so C-speed: an ASCII text is answered at once."""

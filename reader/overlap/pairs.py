@@ -5,17 +5,18 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from contextlib import closing
 from dataclasses import dataclass
-from functools import partial
+from functools import lru_cache, partial
 
 import numpy as np
 
 from reader import children
 from reader.models import Article, Overlap
-from reader.overlap.align import Alignment, align
+from reader.overlap.align import Alignment, align, prepared_sentences
 from reader.overlap.candidates import OutletBoilerplate, OverlapIndex
 from reader.overlap.idf import GramDF
 from reader.overlap.label import Features, Thresholds, corpus_thresholds, features, label
-from reader.overlap.text import NGRAM, sentences, shingle_hashes, shingle_set, tokens
+from reader.overlap.schedule import local_order, shares
+from reader.overlap.text import NGRAM, shared_count, shingle_hashes, shingle_set, tokens
 
 BOILERPLATE_COVER = 0.5
 """A sentence whose words are mostly inside outlet-boilerplate shingles is left out of the comparison."""
@@ -23,6 +24,8 @@ PARALLEL_PAIRS = 2_000
 """From this many candidate pairs, two processes score them (a fork and the articles' trip through a pipe
 cost about a second; 2,000 pairs take ten)."""
 CHUNK = 500
+ARTICLES_KEPT = 8_192
+"""Articles kept by the process that reads them for the workers' tasks (about 50 MB at wire-story length)."""
 """Pairs per task of a worker: consecutive candidates share articles (one article and each of its
 candidates), so each task prepares most of its articles once."""
 
@@ -40,27 +43,29 @@ def boilerplate_sentences(text: str, common: np.ndarray, n: int = NGRAM) -> set[
     """Indices of `text`'s sentences that are mostly covered by the shingles in `common` (sorted)."""
     if not len(common):
         return set()
-    sents = sentences(text)
-    lengths = [len(tokens(s.text)) for s in sents]
-    hashes = shingle_hashes([t for s in sents for t in tokens(s.text)], n)
+    _, norm = prepared_sentences(text)  # made once per text, and the alignment needs them next
+    words = [joined.split() for joined in norm]
+    lengths = [len(w) for w in words]
+    hashes = shingle_hashes([t for w in words for t in w], n)
     covered = np.zeros(sum(lengths), dtype=bool)
     # `common` is sorted (np.unique): binary search instead of np.isin, which would re-sort it per call.
     pos = np.minimum(np.searchsorted(common, hashes), len(common) - 1)
     for start in np.flatnonzero(common[pos] == hashes):
         covered[start:start + n] = True
-    out, pos = set(), 0
-    for i, length in enumerate(lengths):
-        if length and covered[pos:pos + length].mean() >= BOILERPLATE_COVER:
-            out.add(i)
-        pos += length
-    return out
+    # Each sentence's covered share at once, from a running count of covered words.
+    counts = np.asarray(lengths)
+    ends = np.cumsum(counts)
+    running = np.concatenate(([0], np.cumsum(covered)))
+    with np.errstate(invalid="ignore", divide="ignore"):  # a sentence of no words is never boilerplate
+        share = (running[ends] - running[ends - counts]) / counts
+    return {int(i) for i in np.flatnonzero((counts > 0) & (share >= BOILERPLATE_COVER))}
 
 
 def _without(text: str, skip: set[int]) -> str:
     """`text` without the sentences numbered in `skip` (see boilerplate_sentences)."""
     if not skip:
         return text
-    return "\n\n".join(s.text for i, s in enumerate(sentences(text)) if i not in skip)
+    return "\n\n".join(s.text for i, s in enumerate(prepared_sentences(text)[0]) if i not in skip)
 
 
 def derived_side(a: Article, b: Article) -> str | None:
@@ -74,7 +79,7 @@ def containment(a_text: str, b_text: str, n: int = NGRAM) -> float:
     """Word n-gram containment of two texts: shared shingles / shingles of the smaller side."""
     sa, sb = shingle_set(tokens(a_text), n), shingle_set(tokens(b_text), n)
     smaller = min(len(sa), len(sb))
-    return int(np.intersect1d(sa, sb, assume_unique=True).size) / smaller if smaller else 0.0
+    return shared_count(sa, sb) / smaller if smaller else 0.0
 
 
 def compare(a: Article, b: Article, index: OverlapIndex | OutletBoilerplate | None = None,
@@ -139,12 +144,43 @@ def overlaps(index: OverlapIndex, article: Callable[[str], Article] | Mapping[st
              ids: Iterable[str] | None = None, min_share: float = 0.0, include_non: bool = False,
              thresholds: Thresholds | None = None, df: GramDF | None = None, processes: int | None = None,
              progress: Callable[[int, int], None] | None = None) -> list[Overlap]:
-    """Scored overlaps of the index's verified candidate pairs.
+    """Scored overlaps of the index's verified candidate pairs (`candidate_keys`, then `score`).
 
     Args:
         index: The candidate index.
         article: Looks an article up by id (a mapping or a function such as `Library.article`).
         ids: Only pairs involving these articles (e.g. the ones just added); all pairs when None.
+        min_share, include_non, thresholds, df, processes, progress: as for `score`.
+
+    Returns:
+        Overlaps sorted by decreasing larger share, then ids.
+    """
+    return score(candidate_keys(index, ids), index, article, min_share=min_share, include_non=include_non,
+                 thresholds=thresholds, df=df, processes=processes, progress=progress)
+
+
+def candidate_keys(index: OverlapIndex, ids: Iterable[str] | None = None) -> list[tuple[str, str]]:
+    """The (a, b) ids of every verified candidate pair, a < b; only those involving `ids` when given."""
+    if ids is None:
+        return [(cand.a, cand.b) for cand in index.candidate_pairs()]
+    seen: set[tuple[str, str]] = set()
+    for article_id in ids:
+        for cand in index.candidates_for(article_id):
+            seen.add((min(cand.a, cand.b), max(cand.a, cand.b)))
+    return sorted(seen)
+
+
+def score(keys: list[tuple[str, str]], index: OverlapIndex | OutletBoilerplate,
+          article: Callable[[str], Article] | Mapping[str, Article], *, min_share: float = 0.0,
+          include_non: bool = False, thresholds: Thresholds | None = None, df: GramDF | None = None,
+          processes: int | None = None, progress: Callable[[int, int], None] | None = None) -> list[Overlap]:
+    """Every pair of `keys` aligned and labelled.
+
+    Args:
+        keys: The pairs (see `candidate_keys`).
+        index: The candidate index, or only what comparisons read of it (`OverlapIndex.boilerplate()`),
+            so that a caller can let the index go before the workers fork.
+        article: Looks an article up by id (a mapping or a function such as `Library.article`).
         min_share: Keep pairs where max(share_a, share_b) is at least this.
         include_non: Also keep pairs labelled non (derived).
         thresholds: Label thresholds; the shipped calibration when None.
@@ -156,25 +192,22 @@ def overlaps(index: OverlapIndex, article: Callable[[str], Article] | Mapping[st
     Returns:
         Overlaps sorted by decreasing larger share, then ids.
     """
-    get = article.__getitem__ if isinstance(article, Mapping) else article
-    if ids is None:
-        keys = [(cand.a, cand.b) for cand in index.candidate_pairs()]
-    else:
-        seen: set[tuple[str, str]] = set()
-        for article_id in ids:
-            for cand in index.candidates_for(article_id):
-                seen.add((min(cand.a, cand.b), max(cand.a, cand.b)))
-        keys = sorted(seen)
-    keys = _grouped(keys)
+    # The articles are read here, and a task's articles are mostly the last tasks' too: reading and decoding
+    # them again was a third of this process's work at 20,000 articles, on the cores the workers need.
+    # (Workers reading the store themselves fail: SQLite keeps each file's lock state in the process, and a
+    # fork's copy of it is wrong; "locking protocol".)
+    get = lru_cache(maxsize=ARTICLES_KEPT)(article.__getitem__ if isinstance(article, Mapping) else article)
+    keys = local_order(keys)
     if processes is None:
         processes = children.processes_for(len(keys), PARALLEL_PAIRS)
     # A worker is given what `compare` reads of the index (its ids, each outlet's boilerplate), not the
     # index: the forked copy of the LSH is never touched, so it stays shared with this process.
     # The boilerplate sentences of an article are the same in each of its pairs: found once per process.
-    score = partial(_score, index.boilerplate() if processes > 1 else index, thresholds, df, {})
-    tasks = ((_articles(get, part), part) for part in (keys[i:i + CHUNK] for i in range(0, len(keys), CHUNK)))
+    common = index.boilerplate() if processes > 1 and isinstance(index, OverlapIndex) else index
+    scorer = partial(_score, common, thresholds, df, {})
+    tasks = ((_articles(get, part), part) for part in shares(keys, processes, CHUNK))
     out, done = [], 0
-    with closing(children.spread(score, tasks, processes)) as results:  # the workers end on an error or a Ctrl-C
+    with closing(children.spread(scorer, tasks, processes)) as results:  # the workers end on an error or a Ctrl-C
         for found in results:
             out.extend(o for o in found if (include_non or o.label != "non") and max(o.share_a, o.share_b) >= min_share)
             done = min(done + CHUNK, len(keys))
@@ -183,33 +216,14 @@ def overlaps(index: OverlapIndex, article: Callable[[str], Article] | Mapping[st
     return sorted(out, key=lambda o: (-max(o.share_a, o.share_b), o.a, o.b))
 
 
-def _grouped(keys: list[tuple[str, str]]) -> list[tuple[str, str]]:
-    """The pairs with those of one connected group of articles (a story's copies) together: an article's
-    sentences and n-grams, cached by text in align and label, are then made about once, not once per pair
-    (the candidates come one article at a time, and its copies' own turns are thousands of pairs later)."""
-    parent: dict[str, str] = {}
-
-    def root(x: str) -> str:
-        parent.setdefault(x, x)
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
-    for a, b in keys:
-        ra, rb = root(a), root(b)
-        if ra != rb:
-            parent[max(ra, rb)] = min(ra, rb)
-    return sorted(keys, key=lambda k: (root(k[0]), k))
-
-
 def _articles(get: Callable[[str], Article], keys: list[tuple[str, str]]) -> dict[str, Article]:
     return {article_id: get(article_id) for pair in keys for article_id in pair}
 
 
 def _score(index: OverlapIndex | OutletBoilerplate, thresholds: Thresholds | None, df: GramDF | None,
-           skips: dict[str, set[int]], task: tuple[dict[str, Article], list[tuple[str, str]]]) -> list[Overlap]:
-    """Every pair of one task, scored (in a worker or here); a pair that breaks alignment is left out."""
+           skips: dict[str, set[int]], task: tuple[dict[str, Article | None], list[tuple[str, str]]]) -> list[Overlap]:
+    """Every pair of one task, scored (in a worker or here); a pair that breaks alignment is left out, as is
+    one whose article is gone (removed by a sync since the pairs were found)."""
     articles, keys = task
     out = []
     for a, b in keys:

@@ -131,7 +131,10 @@ def _token_hash(token: str) -> int:
 
 def token_hashes(toks: list[str]) -> np.ndarray:
     """Stable 64-bit hash of each token."""
-    return np.fromiter((_token_hash(t) for t in toks), dtype=np.uint64, count=len(toks))
+    found = list(map(_TOKEN_HASH.get, toks))  # C-speed for the tokens seen before: nearly all of them
+    if None in found:
+        found = [_token_hash(t) if h is None else h for t, h in zip(toks, found, strict=True)]
+    return np.array(found, dtype=np.uint64)
 
 
 def shingle_hashes(toks: list[str], n: int = NGRAM) -> np.ndarray:
@@ -155,3 +158,17 @@ def ngram_hashes(hashes: np.ndarray, n: int = NGRAM) -> np.ndarray:
 def shingle_set(toks: list[str], n: int = NGRAM) -> np.ndarray:
     """Sorted distinct shingle hashes (the set that containment is measured on)."""
     return np.unique(shingle_hashes(toks, n))
+
+
+def shared_count(a: np.ndarray, b: np.ndarray) -> int:
+    """How many values two sorted arrays of distinct values have in common.
+
+    A binary search of the smaller in the larger: `np.intersect1d` concatenates and sorts both again,
+    which was most of verifying a candidate pair and of measuring a pair's n-gram containments.
+    """
+    if len(a) > len(b):
+        a, b = b, a
+    if not len(a):
+        return 0
+    at = np.minimum(np.searchsorted(b, a), len(b) - 1)
+    return int(np.count_nonzero(b[at] == a))
