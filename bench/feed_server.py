@@ -30,6 +30,10 @@ class Document:
     modified: str = ""
     gzip: bool = False
 
+    @property
+    def etag_value(self) -> str:
+        return f'"{hashlib.sha1(self.body).hexdigest()[:16]}"'
+
 
 class FeedServer:
     """Routes path → Document or a function of the handler; `log` holds every request (path, headers).
@@ -98,7 +102,7 @@ class FeedServer:
 
     @staticmethod
     def _answer(handler: BaseHTTPRequestHandler, doc: Document) -> None:
-        tag = f'"{hashlib.sha1(doc.body).hexdigest()[:16]}"'
+        tag = doc.etag_value
         if (doc.etag and handler.headers.get("If-None-Match") == tag) or (
                 handler.headers.get("If-Modified-Since") == doc.modified and not (
                     doc.etag and handler.headers.get("If-None-Match"))):
