@@ -6,6 +6,7 @@ import http.client
 import os
 import socket
 import ssl
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -73,11 +74,25 @@ class _Redirects(urllib.request.HTTPRedirectHandler):
     http_error_301 = http_error_303 = http_error_307 = http_error_308 = http_error_302
 
 
+_TLS: list[ssl.SSLContext] = []
+_TLS_LOCK = threading.Lock()
+
+
+def _tls() -> ssl.SSLContext:
+    """One verifying TLS context for every request: making one reads the system's certificates (20-50 ms),
+    which per request was most of a no-change fetch's time. An SSLContext may be shared by threads."""
+    with _TLS_LOCK:
+        if not _TLS:
+            _TLS.append(ssl.create_default_context())
+        return _TLS[0]
+
+
 def _opener() -> urllib.request.OpenerDirector:
-    # Built by hand, not build_opener(): no file:, ftp: or data: handler exists to be reached at all.
+    # Built by hand, not build_opener(): no file:, ftp: or data: handler exists to be reached at all. One per
+    # request: the redirect handler's loop check lives on the request, but nothing is shared across threads.
     opener = urllib.request.OpenerDirector()
     for handler in (urllib.request.ProxyHandler(), urllib.request.HTTPHandler(),
-                    urllib.request.HTTPSHandler(context=ssl.create_default_context()), _Redirects(),
+                    urllib.request.HTTPSHandler(context=_tls()), _Redirects(),
                     urllib.request.HTTPDefaultErrorHandler(), urllib.request.HTTPErrorProcessor()):
         opener.add_handler(handler)
     return opener
