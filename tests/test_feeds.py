@@ -323,3 +323,18 @@ def test_ctrl_c_during_a_fetch_from_a_stalled_server_exits_at_once(server, corpu
             child.kill()
     assert child.returncode == 130 and err == "wire: interrupted\n" and out == ""
     assert took < 2.0, took  # the server would have held it for the whole 15 s timeout
+
+
+@pytest.mark.parametrize("value, said", [("2", "5 to 10080, not 2"), ("true", "must be a whole number"),
+                                         ("'30'", "must be a whole number"), ("99999", "not 99999")])
+def test_feeds_every_is_checked_with_its_line(tmp_path, value, said):
+    from reader.config import load_config
+    from reader.errors import WireError
+
+    config = tmp_path / "config.yaml"
+    config.write_text(f"watch: true\nfeeds_every: {value}\n")
+    with pytest.raises(WireError) as raised:
+        load_config(config, config)
+    assert str(raised.value).startswith(f"{config}:2: 'feeds_every'") and said in str(raised.value)
+    config.write_text("feeds_every: 30\n")
+    assert load_config(config, config).feeds_every == 30
