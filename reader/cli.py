@@ -11,7 +11,8 @@ try:  # a Ctrl-C while these load (a second on a busy machine) is an interruptio
     from collections.abc import Sequence
     from contextlib import nullcontext
 
-    from reader import __version__, cli_lists, cli_review, cli_state, cli_text, cli_timeline, cli_watch
+    from reader import (__version__, cli_feeds, cli_lists, cli_review, cli_state, cli_text, cli_timeline,
+                        cli_watch)
     from reader.children import die_with_parent
     from reader.cli_text import print_json as _emit
     from reader.errors import DiskFull, WireError
@@ -114,6 +115,7 @@ def build_parser() -> argparse.ArgumentParser:
     cli_timeline.add_parser(sub, common)
     cli_watch.add_parser(sub, common)
     cli_state.add_parser(sub, common)
+    cli_feeds.add_parser(sub, common)
 
     p = sub.add_parser("show", parents=common, help="print one article")
     p.add_argument("id", help="article id (a unique prefix is enough)")
@@ -166,7 +168,9 @@ def run(args: argparse.Namespace) -> int:
     try:
         bar = ProgressBar()
         try:
-            if args.command != "index" and (getattr(args, "no_sync", False) or lib.config.sync == "manual"):
+            if args.command == "feeds":  # feeds write files and read the state, never the index: no sync first
+                report = SyncReport()
+            elif args.command != "index" and (getattr(args, "no_sync", False) or lib.config.sync == "manual"):
                 report = lib.last_sync()
                 _not_synced(report)
             else:
@@ -178,14 +182,14 @@ def run(args: argparse.Namespace) -> int:
             print(f"wire: warning: {exc}; using the index as it was", file=sys.stderr)
             report = SyncReport()
         handler = _COMMANDS[args.command]
-        handler(lib, args, report, bar)
+        code = handler(lib, args, report, bar) or 0  # `wire feeds fetch`: 1 when a feed failed
         bar.finish()
         if lib.aliases_warning:
             print(f"wire: warning: {lib.aliases_warning} (the last good aliases stay in use)", file=sys.stderr)
     finally:
         user_tags.close()
         lib.close()
-    return 0
+    return code
 
 
 def _not_synced(report: SyncReport) -> None:
@@ -292,7 +296,7 @@ def _diff(lib: Library, args, report, bar: ProgressBar) -> None:
 _COMMANDS = {"index": _index, "search": _search, "show": _show, "entities": _entities,
              "overlaps": _overlaps, "diff": _diff, "export": cli_lists.run_export,
              "searches": cli_lists.run_searches, "timeline": cli_timeline.run, "watch": cli_watch.run,
-             "state": cli_state.run,
+             "state": cli_state.run, "feeds": cli_feeds.run,
              "tag": cli_review.run_tag, "note": cli_review.run_note}
 
 

@@ -36,6 +36,8 @@ class Config:
     watch: bool = True
     """The app watches the corpus folder and brings new, changed and removed articles in as they arrive;
     false: only at launch and on `R` (a folder on a network share, a corpus that never changes)."""
+    feeds_every: int | None = None
+    """Minutes between the app's fetches of the corpus's feeds (`wire feeds`); None: only on its key."""
     source: Path | None = None
     """The file these settings came from, if any."""
 
@@ -48,7 +50,10 @@ _KEYS = {
     "keymap": (dict, None),  # read from its nodes (see _keymap): each entry's line is kept for warnings
     "sync": (str, lambda v, base: v),
     "watch": (bool, lambda v, base: v),
+    "feeds_every": (int, lambda v, base: v),
 }
+FEEDS_EVERY = (5, 7 * 24 * 60)
+"""The least and most minutes `feeds_every` may say: more often than every 5 minutes is unkind to the servers."""
 SYNC_MODES = ("auto", "manual")
 assert set(_KEYS) == {f.name for f in fields(Config)} - {"source", "keymap_where", "warnings"}
 
@@ -154,10 +159,14 @@ def load_config(path: Path | None, default: Path) -> Config:
         value = data[key]
         if value is None:
             continue
-        if not isinstance(value, kind):
-            raise WireError(f"{_where(path, value_node)}: '{key}' must be a {kind.__name__}")
+        if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
+            what = "a whole number" if kind is int else f"a {kind.__name__}"
+            raise WireError(f"{_where(path, value_node)}: '{key}' must be {what}")
         if key == "sync" and value not in SYNC_MODES:
             raise WireError(f"{_where(path, value_node)}: 'sync' must be auto or manual, not '{value}'")
+        if key == "feeds_every" and not FEEDS_EVERY[0] <= value <= FEEDS_EVERY[1]:
+            raise WireError(f"{_where(path, value_node)}: 'feeds_every' is minutes between the app's feed fetches, "
+                            f"{FEEDS_EVERY[0]} to {FEEDS_EVERY[1]}, not {value}")
         if key == "keymap":
             values["keymap"], values["keymap_where"], warnings = _keymap(value_node, path)
             values["warnings"] = tuple(warnings)

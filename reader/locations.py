@@ -79,6 +79,30 @@ def write_stream(path: Path) -> Iterator[BinaryIO]:
         raise
 
 
+def write_new(path: Path, data: bytes) -> bool:
+    """`write_atomic` for a file that must never replace another: written under the temporary name, then
+    hard-linked into place, which fails if the name is taken (so two writers of one name, or a file of the
+    user's, are never overwritten). Returns False, writing nothing, when the file exists."""
+    if path.exists():
+        return False
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = _temporary(path)
+    try:
+        with tmp.open("wb") as fh:
+            fh.write(data)
+        try:
+            os.link(tmp, path)
+        except FileExistsError:
+            return False
+        except OSError:  # a file system without hard links (some network shares): a plain rename, checked
+            if path.exists():
+                return False
+            os.replace(tmp, path)
+        return True
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
 def _temporary(path: Path) -> Path:
     return path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
 

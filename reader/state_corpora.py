@@ -15,7 +15,7 @@ if TYPE_CHECKING:
 
     from reader.state import State
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 """Stored in `PRAGMA user_version`; a newer file than this code is never altered (see State._check)."""
 UNASSIGNED = 0
 """The corpus id of rows from a version-1 file that no corpus opened so far holds (see `claim_v1`)."""
@@ -42,9 +42,13 @@ CREATE TABLE IF NOT EXISTS notes (corpus INTEGER NOT NULL, article_id TEXT NOT N
     changed REAL NOT NULL, PRIMARY KEY (corpus, article_id));
 CREATE TABLE IF NOT EXISTS searches (corpus INTEGER NOT NULL, name TEXT NOT NULL, query TEXT NOT NULL,
     changed REAL NOT NULL, PRIMARY KEY (corpus, name));
+CREATE TABLE IF NOT EXISTS feeds (corpus INTEGER NOT NULL, url TEXT NOT NULL, name TEXT NOT NULL,
+    folder TEXT NOT NULL, full_text INTEGER NOT NULL DEFAULT 0, added REAL NOT NULL, PRIMARY KEY (corpus, url));
 """
+# Version 3 added `feeds` (reader/feeds/subscriptions.py); a version-2 file gains it from the CREATE IF NOT EXISTS
+# above, its other tables untouched.
 ARTICLE_TABLES = ("marks", "tags", "notes")
-ALL_TABLES = (*ARTICLE_TABLES, "searches", "positions")
+ALL_TABLES = (*ARTICLE_TABLES, "searches", "positions", "feeds")
 
 # Version 1 kept one corpus's rows keyed by article id alone; files made before tags, notes and saved
 # searches lack those tables, hence the CREATE IF NOT EXISTS before the copy. Rows go to UNASSIGNED
@@ -84,7 +88,8 @@ def _statements(script: str) -> list[str]:
 
 
 def upgrade(state: State, version: int) -> None:
-    """Bring the file to SCHEMA_VERSION: a new file gets the tables, a version-1 file is backed up, then migrated."""
+    """Bring the file to SCHEMA_VERSION: a new file gets the tables; an older one is backed up, then migrated
+    (version 1: its rows re-keyed by corpus; version 2: the feeds table added)."""
     if version:
         try:
             upgrade_backup(state.db, state.path, version, SCHEMA_VERSION)

@@ -66,7 +66,7 @@ def test_v1_rows_wait_for_the_corpus_that_holds_them(tmp_path):
     assert said == []
     other.close()
 
-    backups = list((data / BACKUPS).glob("state-v1-before-v2-*.sqlite"))
+    backups = list((data / BACKUPS).glob(f"state-v1-before-v{SCHEMA_VERSION}-*.sqlite"))
     assert len(backups) == 1  # taken before the schema changed: still version 1, rows as they were
     old = sqlite3.connect(backups[0])
     assert old.execute("PRAGMA user_version").fetchone()[0] == 1
@@ -111,3 +111,56 @@ def test_reading_commands_migrate_too(tmp_path):
     state = State.open_existing(data, CORPUS)
     assert state is not None and state.tags_of("front.md") == ["lead"]
     state.close()
+
+
+# Version 2's schema, copied from reader/state_corpora.py as it was at commit fce7dab (the last with SCHEMA_VERSION 2).
+V2_DDL = """
+CREATE TABLE IF NOT EXISTS corpora (id INTEGER PRIMARY KEY, path TEXT NOT NULL UNIQUE, added REAL NOT NULL);
+CREATE TABLE IF NOT EXISTS marks (corpus INTEGER NOT NULL, article_id TEXT NOT NULL,
+    read INTEGER NOT NULL DEFAULT 0, starred INTEGER NOT NULL DEFAULT 0, changed REAL NOT NULL,
+    PRIMARY KEY (corpus, article_id));
+CREATE INDEX IF NOT EXISTS marks_read ON marks(corpus) WHERE read = 1;
+CREATE INDEX IF NOT EXISTS marks_starred ON marks(corpus) WHERE starred = 1;
+CREATE TABLE IF NOT EXISTS positions (corpus INTEGER PRIMARY KEY, article_id TEXT NOT NULL, changed REAL NOT NULL);
+CREATE TABLE IF NOT EXISTS tags (corpus INTEGER NOT NULL, article_id TEXT NOT NULL, tag TEXT NOT NULL,
+    PRIMARY KEY (corpus, article_id, tag));
+CREATE INDEX IF NOT EXISTS tags_tag ON tags(corpus, tag);
+CREATE TABLE IF NOT EXISTS notes (corpus INTEGER NOT NULL, article_id TEXT NOT NULL, text TEXT NOT NULL,
+    changed REAL NOT NULL, PRIMARY KEY (corpus, article_id));
+CREATE TABLE IF NOT EXISTS searches (corpus INTEGER NOT NULL, name TEXT NOT NULL, query TEXT NOT NULL,
+    changed REAL NOT NULL, PRIMARY KEY (corpus, name));
+"""
+
+
+def test_a_v2_file_gains_the_feeds_table_and_keeps_every_row(tmp_path):
+    from reader.feeds import subscriptions
+
+    data = tmp_path / "data"
+    data.mkdir()
+    db = sqlite3.connect(data / STATE_FILE)
+    db.execute("PRAGMA journal_mode=WAL")
+    db.executescript(V2_DDL)
+    db.execute("PRAGMA user_version=2")
+    db.execute("INSERT INTO corpora VALUES (1, ?, 1.0)", (str(CORPUS),))
+    db.execute("INSERT INTO marks VALUES (1, 'front.md', 1, 1, 2.0)")
+    db.execute("INSERT INTO tags VALUES (1, 'plain.txt', 'lead')")
+    db.execute("INSERT INTO notes VALUES (1, 'plain.txt', 'ring back', 3.0)")
+    db.execute("INSERT INTO searches VALUES (1, 'ferries', 'ferry', 4.0)")
+    db.execute("INSERT INTO positions VALUES (1, 'front.md', 5.0)")
+    db.commit()
+    db.close()
+
+    state = State.open(data, CORPUS)
+    assert state.db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 3
+    assert state.read_ids() == {"front.md"} and state.starred_ids() == {"front.md"}
+    assert state.tags_of("plain.txt") == ["lead"] and state.note("plain.txt") == "ring back"
+    assert state.saved_searches() == [("ferries", "ferry")] and state.last_selected() == "front.md"
+    subscriptions.subscribe(state, "https://news.example/rss", "Example")
+    assert [f.name for f in subscriptions.feeds(state)] == ["Example"]
+    state.close()
+    backups = list((data / BACKUPS).glob("state-v2-before-v3-*.sqlite"))
+    assert len(backups) == 1
+    old = sqlite3.connect(backups[0])
+    assert old.execute("PRAGMA user_version").fetchone()[0] == 2
+    assert old.execute("SELECT name FROM sqlite_master WHERE name = 'feeds'").fetchone() is None
+    old.close()

@@ -156,3 +156,15 @@ class SearchesCounted(Message):
 
     searches: list[SavedSearch]
     error: str | None = None
+
+
+@dataclass
+class FeedsFetched(Message):
+    """A fetch of the corpus's feeds finished: `new` items written from `feeds` feeds, `failed` of them failed
+    (`first_error`: "name: reason" of one); or it could not start (`error`: no feeds, a read-only corpus)."""
+
+    new: int = 0
+    feeds: int = 0
+    failed: int = 0
+    first_error: str | None = None
+    error: str | None = None

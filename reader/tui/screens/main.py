@@ -32,6 +32,7 @@ from reader.tui.messages import (
     WatchChanged,
 )
 from reader.tui.screens.main_actions import MainActions
+from reader.tui.screens.main_feeds import MainFeeds
 from reader.tui.screens.main_moves import MainMoves
 from reader.tui.screens.main_review import MainReview
 from reader.tui.screens.main_searches import MainSearches
@@ -46,7 +47,7 @@ SIDEBAR_SPLIT_MIN_WIDTH = 150
 """With the list and the reading view side by side, the sidebar shows by itself from this many columns."""
 
 
-class MainScreen(MainActions, MainMoves, MainReview, MainSearches, MainWork, Screen):
+class MainScreen(MainActions, MainFeeds, MainMoves, MainReview, MainSearches, MainWork, Screen):
     """Binds a Session (what is shown: rows, query, filters, view, sort, the open article, marks) to the
     panes: keys change the session, workers answer the query it names, and the panes draw it."""
 
@@ -69,6 +70,7 @@ class MainScreen(MainActions, MainMoves, MainReview, MainSearches, MainWork, Scr
         Binding("d", "diff", "Diff", id="main.diff"),
         Binding("e", "toggle_sidebar", "Entities", id="main.sidebar", show=False),
         Binding("R", "rescan", "Rescan the corpus folder", id="main.rescan", show=False),
+        Binding("F", "fetch_feeds", "Fetch the corpus's feeds (wire feeds)", id="main.fetch_feeds", show=False),
         Binding("x", "export", "Export the list", id="main.export", show=False),
         Binding("S", "save_search", "Save this search", id="main.save_search", show=False),
         Binding("T", "toggle_timeline", "Timeline", id="main.timeline", show=False),
