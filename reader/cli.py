@@ -275,7 +275,7 @@ def _overlaps(lib: Library, args, report, bar: ProgressBar) -> None:
     pairs, families = lib.overlaps(min_share=args.min_share, progress=bar)
     bar.finish()
     if args.json:
-        _emit({"pairs": [p.to_dict() for p in pairs], "families": [f.to_dict() for f in families]})
+        cli_text.print_json_lists({"pairs": (p.to_dict() for p in pairs), "families": (f.to_dict() for f in families)})
     else:
         cli_text.print_overlaps(pairs, families)
 

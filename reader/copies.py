@@ -8,7 +8,7 @@ import sqlite3
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, nullcontext
-from dataclasses import astuple
+from dataclasses import astuple, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
@@ -193,7 +193,11 @@ class CopyStage:
         from reader.overlap import families
 
         # Dates from the list rows: decoding every member article just for its date is needless.
-        return families(pairs, {row.id: row.date for row in self.store.rows()})
+        found = families(pairs, {row.id: row.date for row in self.store.rows()})
+        versions = self.store.versions()
+        if not versions:
+            return found
+        return [replace(f, versions={i: versions[i] for i in f.articles if i in versions}) for f in found]
 
     def copies_of(self, article_id: str) -> list[Overlap]:
         """The pairs `article_id` is in, largest reuse first: from disk when scored (an app never holds every

@@ -22,6 +22,15 @@ class Paragraph:
         return Paragraph, (self.text, self.boilerplate)
 
 
+def version_label(version: int | None, story: str | None) -> str | None:
+    """"version 2 (update) of story KEY" for agency copy that says its version, else None."""
+    if version is None and not story:
+        return None
+    kind = "update" if (version or 1) > 1 else "first version"
+    number = f"version {version} ({kind})" if version is not None else "version unknown"
+    return f"{number} of story {story}" if story else number
+
+
 @dataclass(frozen=True, slots=True)
 class Article:
     """A parsed article. Raw bytes on disk are never altered; this is the cleaned view of them."""
@@ -63,11 +72,7 @@ class Article:
     @property
     def version_label(self) -> str | None:
         """"version 2 (update) of story KEY" for agency copy that says its version, else None."""
-        if self.version is None and not self.story:
-            return None
-        kind = "update" if (self.version or 1) > 1 else "first version"
-        number = f"version {self.version} ({kind})" if self.version is not None else "version unknown"
-        return f"{number} of story {self.story}" if self.story else number
+        return version_label(self.version, self.story)
 
     @property
     def words(self) -> int:
@@ -253,9 +258,13 @@ class Family:
 
     articles: tuple[str, ...]
     original: str | None
+    versions: dict[str, tuple[int | None, str | None]] = field(default_factory=dict, hash=False)
+    """(version, story) of the members whose files say (agency copy: NewsML-G2, NITF), so that a family
+    shows which of its articles are a story's updates."""
 
     def to_dict(self) -> dict:
-        return {"articles": list(self.articles), "original": self.original}
+        return {"articles": list(self.articles), "original": self.original,
+                "versions": {i: {"version": v, "story": s} for i, (v, s) in self.versions.items()}}
 
 
 @dataclass(slots=True)

@@ -61,7 +61,7 @@ def test_overlaps_json_shape_and_seed_pair():
     assert pair["derived"] in ("a", "b")
     assert pair["label"] in ("wholly", "partially") and 0 < pair["share_a"] <= 1
     assert out["families"] == [{"articles": ["001_a04aa6657f36c79f.txt", "002_2d012b5b27f1047f.txt"],
-                                "original": None}]
+                                "original": None, "versions": {}}]
     # The readable table fits an 80-column terminal (it ran one column over and wrapped).
     for columns in ("80", "60"):
         lines = run_wire("overlaps", env={"COLUMNS": columns}).stdout.splitlines()

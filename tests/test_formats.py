@@ -282,3 +282,33 @@ def test_plain_markdown_is_read_as_the_parser_reads_it(text):
 
     if not markdown._MARKUP.search(text):  # the fast path: no syntax at all
         assert markdown._plain(text) == markdown._parsed(text)
+
+
+def test_a_wire_family_names_the_versions_of_a_story(tmp_path):
+    """A story's update copies its first version: `wire overlaps` shows them as one family, each member with
+    the version its NewsML file declares."""
+    body = "".join(f"<p>{s}</p>" for s in (
+        "Engineers closed the Gloamspan bridge to traffic early on Wednesday after an inspection found a crack "
+        "in one of its steel hangers.", "The regional transport authority said the closure would last at least "
+        "a week while divers checked the foundations of the two river piers.", "Buses will run a diversion "
+        "through the old town until further notice, adding twenty minutes to the morning commute.",
+        "The bridge, opened in 1968, carries about forty thousand vehicles a day between the harbour and the "
+        "northern suburbs."))
+    first = (FORMATS / "bridge-v1.xml").read_text(encoding="utf-8")
+    start, end = first.index("<body.content>") + len("<body.content>"), first.index("</body.content>")
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "bridge-1.xml").write_text(first[:start] + body + first[end:], encoding="utf-8")
+    update = body + "<p>Late on Wednesday the authority said a temporary footbridge would open on Friday.</p>"
+    (corpus / "bridge-2.xml").write_text((first[:start] + update + first[end:]).replace(
+        'version="1"', 'version="2"').replace("08:10:00Z", "11:40:00Z"), encoding="utf-8")
+    home = tmp_path / "home"
+    out = run_wire("--corpus", str(corpus), "--home", str(home), "overlaps", "--json", timeout=300)
+    assert out.returncode == 0, out.stderr
+    key = "urn:newsml:northwire.example:20261202:bridge-closure"
+    [family] = json.loads(out.stdout)["families"]
+    assert family["articles"] == ["bridge-1.xml", "bridge-2.xml"]
+    assert family["versions"] == {"bridge-1.xml": {"version": 1, "story": key},
+                                  "bridge-2.xml": {"version": 2, "story": key}}
+    text = run_wire("--corpus", str(corpus), "--home", str(home), "overlaps", timeout=300, env={"COLUMNS": "160"})
+    assert f"bridge-2.xml  (version 2 (update) of story {key})" in text.stdout

@@ -207,5 +207,40 @@ def test_two_querying_processes_find_the_pairs_one_does(monkeypatch):
     index = OverlapIndex.rebuild(_copies_corpus()[:-1])
     alone = [astuple(c) for c in index.candidate_pairs(processes=1)]
     assert len(alone) > 6 and alone == [astuple(c) for c in index.candidate_pairs(processes=2)]
+    keys = [(a, b) for a, b, *_ in alone]
+    assert index.candidate_keys(processes=1) == index.candidate_keys(processes=2) == keys
     first = index.candidate_pairs(processes=2)
     assert next(first) and first.close() is None  # stopping early ends the workers (no hang)
+
+
+def test_verify_counts_the_shingles_both_share_outside_either_outlets_boilerplate():
+    # Two outlets, each with its own trailer in three articles (boilerplate), and copies across them.
+    arts = _copies_corpus()[:-1]
+    index = OverlapIndex.rebuild(arts)
+    outlets = {a.outlet for a in arts}
+    assert all(len(index.common_shingles(o)) for o in outlets if o == "Daily")
+    checked = 0
+    for a in arts:
+        for b in arts:
+            if a.id >= b.id:
+                continue
+            ra, rb = index._records[a.id], index._records[b.id]
+            left = set(ra.shingles.tolist()) - set(index.common_shingles(ra.outlet).tolist())
+            right = set(rb.shingles.tolist()) - set(index.common_shingles(rb.outlet).tolist())
+            cand = index.verify(a.id, b.id)
+            smaller = min(len(left), len(right))
+            assert (cand.shared, cand.containment) == (len(left & right), len(left & right) / smaller if smaller
+                                                       else 0.0)
+            assert index.effective_size(a.id) == len(left)
+            checked += 1
+    assert checked > 20
+
+
+def test_candidates_of_an_article_are_its_lsh_hits_verified_one_by_one():
+    arts = _copies_corpus()[:-1]
+    index = OverlapIndex.rebuild(arts)
+    for a in arts:
+        hits = [o for o in index._lsh.query(index._records[a.id].signature) if o != a.id]
+        one_by_one = sorted((c for c in (index.verify(a.id, o) for o in hits) if index._accept(c)),
+                            key=lambda c: (-c.containment, c.b))
+        assert index.candidates_for(a.id) == one_by_one

@@ -159,3 +159,16 @@ def test_color_option_before_or_after_the_command_and_checked():
     done = subprocess.run([sys.executable, "-m", "reader", "--color", "sometimes", "search", "x"],
                           capture_output=True, text=True, timeout=60)
     assert done.returncode == 2 and done.stderr.startswith("wire: error: ") and "Traceback" not in done.stderr
+
+
+@pytest.mark.parametrize("obj", [
+    {"pairs": [{"a": "x\u202ey\x85", "b": [1, {"c": None}], "d": {}}, {"e": "ü\u2028"}], "families": [], "x": [[], {}]},
+    {}, {"only": []}, {"n\u2029": [0.5, "é"]},
+])
+def test_a_document_written_item_by_item_is_the_one_written_whole(obj, capsys):
+    from reader.cli_text import print_json, print_json_lists
+
+    print_json(obj)
+    whole = capsys.readouterr().out
+    print_json_lists({key: iter(items) for key, items in obj.items()})
+    assert capsys.readouterr().out == whole and json.loads(whole) == obj

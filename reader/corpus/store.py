@@ -70,6 +70,8 @@ class Store:
                     self.db = self._open(path)
         self._lines: sqlite3.Connection | None = None
         self._lines_lock = threading.Lock()
+        self._writer: int | None = None
+        """The thread in a transaction on `db` (see `generation`)."""
         self._repeated: set[tuple[str, str]] | None = None
         self._touched: set[tuple[str, str]] | None = set()
         """(outlet, paragraph key) pairs whose article count may have changed since the last
@@ -145,8 +147,19 @@ class Store:
         self._touched = None
 
     def generation(self) -> str:
-        """Changes whenever a sync changed articles: derived stages compare it with their own."""
-        return self._meta("generation") or "0"
+        """Changes whenever a sync changed articles: derived stages compare it with their own.
+
+        Asked by every thread of the app (the entity counts, the copy marks) while a sync may be writing on
+        another: read on the lines connection, as committed, unless this thread is the one writing. Two
+        threads on one connection race in CPython's sqlite3: a statement's error can be read after another
+        thread's success reset it, and the call fails with "SystemError: <sqlite3.Connection …> returned
+        NULL without setting an exception" (seen in the app's entity counts during its first sync).
+        """
+        if self.path is None or self._writer == threading.get_ident():
+            return self._meta("generation") or "0"
+        with self._lines_lock:
+            row = self._lines_db().execute("SELECT value FROM meta WHERE key='generation'").fetchone()
+        return (row[0] if row else None) or "0"
 
     def index_generation(self) -> int | None:
         """The index's commit generation when this store last committed with it (None: not recorded)."""
@@ -279,6 +292,13 @@ class Store:
     def get(self, article_id: str) -> Article | None:
         row = self.db.execute("SELECT id, path, sha256, data FROM articles WHERE id=?", (article_id,)).fetchone()
         return self._article(row) if row else None
+
+    def versions(self) -> dict[str, tuple[int | None, str | None]]:
+        """(version, story) of every article whose file says (agency copy), by id. The key is written only for
+        such articles (see `add`), unescaped only as a key: `instr` passes over the rest without parsing them."""
+        return {row[0]: (row[1], row[2]) for row in self.db.execute(
+            "SELECT id, json_extract(data, '$.version'), json_extract(data, '$.story') FROM articles "
+            "WHERE instr(data, '\"version\": ') > 0")}
 
     def iter_articles(self, ids: Iterable[str] | None = None) -> Iterator[Article]:
         """The articles by id (every one when None; by id order, a page at a time, so that a pass over
@@ -434,9 +454,17 @@ class _Transaction:
                 db.execute("SAVEPOINT nested")
             else:
                 db.execute("BEGIN IMMEDIATE" if self.immediate else "BEGIN")
+                self.store._writer = threading.get_ident()
         return self
 
     def __exit__(self, kind, exc, tb):
+        try:
+            return self._end(kind, exc)
+        finally:
+            if not self.nested:
+                self.store._writer = None
+
+    def _end(self, kind, exc) -> bool:
         db = self.store.db
         with writing("the corpus store", self.store.path or ":memory:"):
             if kind:

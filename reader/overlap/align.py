@@ -124,16 +124,19 @@ def _ops(a: _Words, b: _Words) -> tuple[list[WordOp], int, int, int]:
     return ops, shared_a, shared_b, longest
 
 
-def _similarity(a: list[str], b: list[str], a_sorted: list[str], b_sorted: list[str]) -> np.ndarray:
-    """Sentence-by-sentence similarity, 0–100: character ratio, or sorted-token ratio if clauses moved.
+def _similarity(a: list[str], b: list[str], a_sorted: list[str], b_sorted: list[str],
+                cutoff: float = 0.0) -> np.ndarray:
+    """Sentence-by-sentence similarity, 0–100: character ratio, or sorted-token ratio if clauses moved;
+    0 where both are under `cutoff`.
 
     The sorted-token ratio is the ratio of the sentences' `_sorted` forms (rapidfuzz's token_sort_ratio, to
     the last digit), made once per text: token_sort_ratio in cdist sorts each sentence again for every pair,
-    which took half of scoring all the pairs of a corpus."""
+    which took half of scoring all the pairs of a corpus. With the cutoff rapidfuzz gives up early on a
+    cell that cannot reach it (the lengths alone often tell), and such a cell is 0 in the matching anyway."""
     if not a or not b:
         return np.zeros((len(a), len(b)))
-    plain = process.cdist(a, b, scorer=fuzz.ratio, workers=1)
-    reordered = process.cdist(a_sorted, b_sorted, scorer=fuzz.ratio, workers=1)
+    plain = process.cdist(a, b, scorer=fuzz.ratio, workers=1, score_cutoff=cutoff)
+    reordered = process.cdist(a_sorted, b_sorted, scorer=fuzz.ratio, workers=1, score_cutoff=cutoff)
     return np.maximum(plain, reordered)
 
 
@@ -145,7 +148,7 @@ def _sorted(norm: str) -> str:
 def _match(a_norm: list[str], b_norm: list[str], a_sorted: list[str], b_sorted: list[str], a_skip: set[int],
            b_skip: set[int], cutoff: float) -> dict[int, int]:
     """One-to-one sentence matching that maximises total similarity (reordering allowed)."""
-    scores = _similarity(a_norm, b_norm, a_sorted, b_sorted)
+    scores = _similarity(a_norm, b_norm, a_sorted, b_sorted, cutoff)
     if scores.size == 0:
         return {}
     for i in a_skip:
@@ -161,7 +164,7 @@ def _match(a_norm: list[str], b_norm: list[str], a_sorted: list[str], b_sorted: 
     return {int(i): int(j) for i, j in zip(rows, cols, strict=True) if scores[i, j] >= cutoff}
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=2048)  # about 100 KB a text: 2,048 of them are 200 MB less than 4,096 a worker, same speed
 def _prepare(text: str) -> tuple[list[Sentence], list[_Words], list[str], list[str]]:
     """Sentences, their display words and keys, their normalised text and its words sorted (cached: texts
     recur in pairs)."""
@@ -274,9 +277,10 @@ def _runs_for(singles: list[int], single_words: dict[int, frozenset[str]], singl
     each mostly made of its words, whose joined text is at least `cutoff` similar to it."""
     out = []
     free = set(pool)
+    need = {j: (pool_words[j], GROUP_MEMBER * len(pool_words[j])) for j in pool if pool_words[j]}
     for i in singles:
         words = single_words[i]
-        members = {j for j in pool if pool_words[j] and len(pool_words[j] & words) >= GROUP_MEMBER * len(pool_words[j])}
+        members = {j for j, (own, least) in need.items() if len(own & words) >= least}
         best: tuple[float, range] | None = None
         for start in sorted(members):
             for stop in range(start + 2, start + GROUP_MAX + 1):

@@ -9,15 +9,17 @@ import tempfile
 from collections.abc import Iterable, Iterator
 from contextlib import closing
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 import numpy as np
-from datasketch import LeanMinHash, MinHash, MinHashLSH
+from datasketch import MinHash
 
 from reader import children
 from reader.models import Article
 from reader.pages import pages
-from reader.overlap.text import NGRAM, shared_count, shingle_hashes, tokens
+from reader.overlap.bands import BandIndex, bands_for, mix
+from reader.overlap.text import NGRAM, intersection, shared_count, shingle_hashes, tokens, without
 
 NUM_PERM = 128
 LSH_THRESHOLD = 0.05
@@ -111,10 +113,12 @@ class OverlapIndex:
         self.outlet_repeats = outlet_repeats
         self._records: dict[str, _Record] = {}
         self._template = MinHash(num_perm=num_perm, seed=1)
-        self._lsh = MinHashLSH(threshold=threshold, num_perm=num_perm)
+        self._lsh = BandIndex(*bands_for(threshold, num_perm))
         self._common: dict[str, np.ndarray] = {}
         """Per outlet, its boilerplate shingles; dropped (recomputed lazily) when its articles change."""
-        self._effective: dict[str, np.ndarray] = {}
+        self._effective: dict[str, int] = {}
+        self._keyed_common: tuple[dict[str, int], np.ndarray] | None = None
+        """Every outlet's boilerplate shingles together (see _boilerplate_keys)."""
         self.problems: dict[str, str] = {}
         """Article id -> why it was left out (its shingling failed), for the last sync."""
 
@@ -150,11 +154,12 @@ class OverlapIndex:
             self.remove(article_id)
         self._records[article_id] = _Record(outlet, date, sha256, shingles, signature)
         if len(shingles):
-            self._lsh.insert(article_id, self._lean(signature))
+            self._lsh.insert(article_id, signature)
         self._forget_outlet(outlet)
 
     def _forget_outlet(self, outlet: str | None) -> None:
         self._common.pop(outlet or "", None)
+        self._keyed_common = None
         if outlet:  # only this outlet's boilerplate changed; other outlets' cached sets stay valid
             for key in [k for k in self._effective if self._records.get(k) is None
                         or self._records[k].outlet == outlet]:
@@ -243,13 +248,7 @@ class OverlapIndex:
         """Forget whatever `add` stored before it failed (its record, its LSH entry)."""
         self._records.pop(article_id, None)
         self._effective.pop(article_id, None)
-        try:
-            self._lsh.remove(article_id)
-        except ValueError:  # datasketch: the key was never inserted
-            pass
-
-    def _lean(self, signature: np.ndarray) -> LeanMinHash:
-        return LeanMinHash(seed=1, hashvalues=signature, scheme=self._template.scheme)
+        self._lsh.remove(article_id)  # False when it never got that far
 
     def _signature(self, shingles: np.ndarray) -> np.ndarray:
         # The low 32 bits of our stable 64-bit shingle hash feed datasketch's affine32 permutations.
@@ -276,46 +275,91 @@ class OverlapIndex:
             self._common[outlet] = cached
         return cached
 
+    def _boilerplate_keys(self) -> tuple[dict[str, int], np.ndarray]:
+        """Every outlet's boilerplate shingles in one sorted array, each keyed with its outlet's number
+        (`shingle ^ mix(number)`), and the numbers; made again after an outlet's articles change.
+
+        Two (outlet, shingle) pairs share a key only when one 64-bit hash is another's XOR a fixed mask:
+        as unlikely as two shingles sharing a hash, which the index already accepts."""
+        if self._keyed_common is None:
+            outlets = sorted({r.outlet for r in self._records.values() if r.outlet})
+            codes = {outlet: i for i, outlet in enumerate(outlets)}
+            arrays = [self.common_shingles(o) ^ mix(np.uint64(codes[o])) for o in outlets]
+            self._keyed_common = codes, (np.unique(np.concatenate(arrays)) if arrays
+                                         else np.zeros(0, dtype=np.uint64))
+        return self._keyed_common
+
     def boilerplate(self) -> OutletBoilerplate:
         """What a comparison needs of the index (see OutletBoilerplate), as it is now."""
         outlets = {r.outlet for r in self._records.values() if r.outlet}
         return OutletBoilerplate(frozenset(self._records), {o: self.common_shingles(o) for o in outlets})
 
-    def effective_shingles(self, article_id: str) -> np.ndarray:
-        """The article's shingles minus its outlet's boilerplate shingles."""
+    def effective_size(self, article_id: str) -> int:
+        """How many of the article's shingles are not its outlet's boilerplate shingles.
+
+        A count, not the shingles left (as this kept before): each worker finding the candidate pairs made
+        and kept those of nearly every article, 480 MB apiece at 100,000 articles.
+        """
         cached = self._effective.get(article_id)
-        if cached is not None:
-            return cached
-        rec = self._records[article_id]
-        common = self.common_shingles(rec.outlet)
-        if not len(common):
-            return rec.shingles
-        # Both arrays are sorted: binary search beats np.isin, which re-sorts `common` on every call.
-        pos = np.minimum(np.searchsorted(common, rec.shingles), len(common) - 1)
-        cached = rec.shingles[common[pos] != rec.shingles]
-        self._effective[article_id] = cached
+        if cached is None:
+            rec = self._records[article_id]
+            cached = self._effective[article_id] = len(rec.shingles) - shared_count(
+                rec.shingles, self.common_shingles(rec.outlet))
         return cached
 
     # ------------------------------------------------------------------ queries
 
     def verify(self, a: str, b: str) -> Candidate:
         """Exact shingle containment of two indexed articles (outlet boilerplate excluded)."""
-        sa, sb = self.effective_shingles(a), self.effective_shingles(b)
-        shared = shared_count(sa, sb)
-        smaller = min(len(sa), len(sb))
+        ra, rb = self._records[a], self._records[b]
+        # (Sa − Ca) ∩ (Sb − Cb) = (Sa ∩ Sb) − Ca − Cb: the few shared shingles are filtered, not every one.
+        both = without(intersection(ra.shingles, rb.shingles), self.common_shingles(ra.outlet))
+        shared = len(without(both, self.common_shingles(rb.outlet)) if rb.outlet != ra.outlet else both)
+        smaller = min(self.effective_size(a), self.effective_size(b))
         return Candidate(a, b, shared, shared / smaller if smaller else 0.0)
 
     def _accept(self, cand: Candidate) -> bool:
         return cand.shared >= self.min_shared and cand.containment >= self.min_containment
 
     def candidates_for(self, article_id: str) -> list[Candidate]:
-        """Verified candidates of one indexed article, best containment first."""
+        """Verified candidates of one indexed article, best containment first (each as `verify` finds it)."""
         rec = self._records[article_id]
         if not len(rec.shingles):
             return []
-        hits = self._lsh.query(self._lean(rec.signature))
-        found = [self.verify(article_id, other) for other in hits if other != article_id]
-        return sorted((c for c in found if self._accept(c)), key=lambda c: (-c.containment, c.b))
+        others = [other for other in self._lsh.query(rec.signature) if other != article_id]
+        mine = self.effective_size(article_id)
+        found = []
+        for other, shared in zip(others, self._shared_with(article_id, others).tolist(), strict=True):
+            if shared < self.min_shared:
+                continue
+            smaller = min(mine, self.effective_size(other))
+            cand = Candidate(article_id, other, shared, shared / smaller if smaller else 0.0)
+            if self._accept(cand):
+                found.append(cand)
+        return sorted(found, key=lambda c: (-c.containment, c.b))
+
+    def _shared_with(self, article_id: str, others: list[str]) -> np.ndarray:
+        """`verify(article_id, other).shared` for each of `others`, in a few array operations for them all
+        (one `verify` each was most of finding the candidate pairs: 49 LSH hits an article at 100,000)."""
+        rec = self._records[article_id]
+        mine = without(rec.shingles, self.common_shingles(rec.outlet))
+        if not others or not len(mine):
+            return np.zeros(len(others), dtype=np.int64)
+        records = [self._records[other] for other in others]
+        lengths = np.fromiter((len(r.shingles) for r in records), dtype=np.int64, count=len(records))
+        values = np.concatenate([r.shingles for r in records])
+        owner = np.repeat(np.arange(len(records)), lengths)
+        found = mine[np.minimum(np.searchsorted(mine, values), len(mine) - 1)] == values
+        # A shared shingle that is boilerplate of the other article's outlet does not count either: looked up
+        # for all of them at once, as (outlet, shingle) keys in one sorted array.
+        at = np.flatnonzero(found)
+        codes, keyed = self._boilerplate_keys()
+        if len(at) and len(keyed):
+            owners = np.fromiter((codes.get(r.outlet or "", len(codes)) for r in records), dtype=np.uint64,
+                                 count=len(records))
+            keys = values[at] ^ mix(owners[owner[at]])
+            found[at[keyed[np.minimum(np.searchsorted(keyed, keys), len(keyed) - 1)] == keys]] = False
+        return np.bincount(owner[found], minlength=len(records))
 
     def candidate_pairs(self, processes: int | None = None) -> Iterator[Candidate]:
         """Every verified pair once (a < b by id order), without comparing all pairs.
@@ -325,15 +369,39 @@ class OverlapIndex:
                 only read there); None: two from PARALLEL_ARTICLES articles on a machine with two cores.
         """
         ids = list(self._records)
-        if processes is None:
-            processes = children.processes_for(len(ids), PARALLEL_ARTICLES)
-        tasks = (ids[i:i + QUERY_CHUNK] for i in range(0, len(ids), QUERY_CHUNK))
-        with closing(children.spread(self._pairs_of, tasks, processes)) as results:  # ends the workers early too
-            for found in results:
-                yield from found
+        for found in self._queried(partial(self._pairs_of, ids), len(ids), processes):
+            yield from found
 
-    def _pairs_of(self, ids: list[str]) -> list[Candidate]:
-        return [cand for article_id in ids for cand in self.candidates_for(article_id) if article_id < cand.b]
+    def candidate_keys(self, processes: int | None = None) -> list[tuple[str, str]]:
+        """The (a, b) ids of every verified pair (a < b), as `candidate_pairs` finds them, but light to carry:
+        a worker answers with the articles' numbers, not with new copies of their ids (711,307 pairs and
+        1.4 million strings at 100,000 articles, which stayed in the process that scores them)."""
+        ids = list(self._records)
+        number = {article_id: i for i, article_id in enumerate(ids)}
+        keys: list[tuple[str, str]] = []
+        for found in self._queried(partial(self._numbered_pairs_of, ids, number), len(ids), processes):
+            keys.extend((ids[a], ids[b]) for a, b in found.tolist())
+        return keys
+
+    def _queried(self, serve, count: int, processes: int | None) -> Iterator:
+        """`serve((start, stop))` for each QUERY_CHUNK of the articles' numbers, in workers when there are many."""
+        if processes is None:
+            processes = children.processes_for(count, PARALLEL_ARTICLES)
+        # Each outlet's boilerplate shingles are made here, before the fork: the workers share them
+        # instead of each making its own.
+        self._boilerplate_keys()
+        self._lsh.prepare()
+        tasks = ((i, min(i + QUERY_CHUNK, count)) for i in range(0, count, QUERY_CHUNK))
+        with closing(children.spread(serve, tasks, processes)) as results:  # ends the workers early too
+            yield from results
+
+    def _pairs_of(self, ids: list[str], span: tuple[int, int]) -> list[Candidate]:
+        return [cand for article_id in ids[span[0]:span[1]] for cand in self.candidates_for(article_id)
+                if article_id < cand.b]
+
+    def _numbered_pairs_of(self, ids: list[str], number: dict[str, int], span: tuple[int, int]) -> np.ndarray:
+        found = [(number[cand.a], number[cand.b]) for cand in self._pairs_of(ids, span)]
+        return np.array(found, dtype=np.int32).reshape(-1, 2)
 
     def record_date(self, article_id: str) -> str | None:
         rec = self._records.get(article_id)
@@ -381,7 +449,7 @@ class OverlapIndex:
         for article_id, rec in state["records"].items():
             index._records[article_id] = rec
             if len(rec.shingles):
-                index._lsh.insert(article_id, index._lean(rec.signature))
+                index._lsh.insert(article_id, rec.signature)
         return index
 
     @classmethod

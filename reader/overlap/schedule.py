@@ -21,8 +21,9 @@ def local_order(keys: list[Key]) -> list[Key]:
 
     The articles are numbered by reverse Cuthill–McKee over the candidate graph (a numbering that keeps
     linked articles at nearby numbers), and the pairs are taken by their later article's number: by the
-    time an article's last pair comes, its others have just been scored. At 100,000 articles, with the
-    caches' 4,096 texts, a text is prepared 2.4 times on average against 7.5 before.
+    time an article's last pair comes, its others have just been scored. At 100,000 articles, each of two
+    workers given its share (`shares`) and a cache of 2,048 texts, a text is prepared 2.7 times on
+    average, against 7.5 times by connected group with the tasks alternating between the workers.
     """
     if len(keys) < 2:
         return list(keys)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 
 from reader.interrupts import leave
-from reader.interrupts import leave
 from reader.library import Library
 from reader.tui import make_app
 from reader.tui.app import run
@@ -24,7 +23,6 @@ def main() -> None:
     finally:
         library.close()
     leave(0)  # as `wire` does: no teardown of every module loaded, once the files are closed
-    leave(0)  # as `wire` does: no teardown of every module loaded after the files are closed
 
 
 if __name__ == "__main__":
