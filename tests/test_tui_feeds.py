@@ -3,42 +3,24 @@ items come into the list, the status line says what happened; `feeds_every` sets
 
 from __future__ import annotations
 
-import shutil
-from contextlib import asynccontextmanager
-
 from bench.feed_server import FeedServer
 from reader import feeds
 from reader.config import Config
-from reader.library import Library
-from reader.locations import Locations
 from reader.state import State
-from reader.tui import make_app
-from reader.tui.widgets import ArticleList, StatusBar
-from tests.test_tui_support import ARTICLES, CORPUS, pilot_test, ready, until
+from tests.test_tui_support import ARTICLES, list_and_status, pilot_test, running_on_copy, until
 
 from .conftest import DATA
 
 
-@asynccontextmanager
-async def _app(home, tmp_path, urls: list[str], config: Config | None = None):
-    folder = tmp_path / "news"
-    shutil.copytree(CORPUS, folder)
-    library = Library(folder, Locations.resolve(home), config)
-    state = State.open(library.locations.data_dir, folder)
-    for n, url in enumerate(urls):
-        feeds.subscribe(state, url, f"feed{n}")
-    state.close()
-    app = make_app(library)
-    try:
-        async with app.run_test(size=(100, 30)) as pilot:
-            await ready(pilot)
-            yield pilot, folder
-    finally:
-        library.close()
+def _app(home, tmp_path, urls: list[str], config: Config | None = None):
+    """The app on a writable copy of the fixture corpus, subscribed to `urls` before it starts."""
+    def subscribe(library, folder) -> None:
+        state = State.open(library.locations.data_dir, folder)
+        for n, url in enumerate(urls):
+            feeds.subscribe(state, url, f"feed{n}")
+        state.close()
 
-
-def _panes(pilot) -> tuple[ArticleList, StatusBar]:
-    return pilot.app.screen.query_one(ArticleList), pilot.app.screen.query_one(StatusBar)
+    return running_on_copy(home, tmp_path, config, prepare=subscribe)
 
 
 @pilot_test
@@ -47,7 +29,7 @@ async def test_the_fetch_key_brings_new_items_into_the_list(home, tmp_path):
         server.put("/ferries.rss", (DATA / "feeds" / "ferries.rss").read_bytes())
         server.status("/broken", 500)
         async with _app(home, tmp_path, [server.url("/ferries.rss"), server.url("/broken")]) as (pilot, folder):
-            articles, status = _panes(pilot)
+            articles, status = list_and_status(pilot)
             assert status.watching
             await pilot.press("F")
             await until(pilot, lambda: status.total == ARTICLES + 3, what="the three items listed")
@@ -69,7 +51,7 @@ async def test_without_a_watch_the_fetch_syncs_itself(home, tmp_path):
     with FeedServer() as server:
         server.put("/ferries.rss", (DATA / "feeds" / "ferries.rss").read_bytes())
         async with _app(home, tmp_path, [server.url("/ferries.rss")], Config(watch=False)) as (pilot, _):
-            _, status = _panes(pilot)
+            _, status = list_and_status(pilot)
             assert not status.watching
             await pilot.press("F")
             await until(pilot, lambda: status.total == ARTICLES + 3, what="the three items listed")
@@ -78,7 +60,7 @@ async def test_without_a_watch_the_fetch_syncs_itself(home, tmp_path):
 @pilot_test
 async def test_no_feeds_is_said_and_feeds_every_sets_a_timer(home, tmp_path):
     async with _app(home, tmp_path, [], Config(feeds_every=30)) as (pilot, _):
-        _, status = _panes(pilot)
+        _, status = list_and_status(pilot)
         timer = pilot.app.screen._feeds_timer
         assert timer is not None and timer._interval == 30 * 60
         await pilot.press("F")

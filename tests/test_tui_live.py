@@ -5,15 +5,11 @@ from __future__ import annotations
 
 import asyncio
 import shutil
-from contextlib import asynccontextmanager
 
 from reader.config import Config
-from reader.library import Library
-from reader.locations import Locations
-from reader.tui import make_app
 from reader.tui.messages import SyncFinished
-from reader.tui.widgets import ArticleList, ReadingView, StatusBar
-from tests.test_tui_support import ARTICLES, CORPUS, pilot_test, ready, settle, until
+from reader.tui.widgets import ReadingView
+from tests.test_tui_support import ARTICLES, list_and_status, pilot_test, running_on_copy, settle, until
 
 NEW = """---
 title: 'Ferry strike ends after talks'
@@ -26,29 +22,6 @@ The ferry crews went back to work on Monday after the union and the operator agr
 """Dated after every fixture article: listed first, so every row below moves down one."""
 
 
-def _library(home, tmp_path, config: Config | None = None) -> tuple[Library, object]:
-    folder = tmp_path / "news"
-    shutil.copytree(CORPUS, folder)
-    return Library(folder, Locations.resolve(home), config), folder
-
-
-@asynccontextmanager
-async def _running(home, tmp_path, config: Config | None = None, size=(100, 30), **options):
-    """The app started (listed, synced, enriched) on a writable copy of the fixture corpus: (pilot, folder)."""
-    library, folder = _library(home, tmp_path, config)
-    app = make_app(library)
-    try:
-        async with app.run_test(size=size, **options) as pilot:
-            await ready(pilot)
-            yield pilot, folder
-    finally:
-        library.close()
-
-
-def _panes(pilot) -> tuple[ArticleList, StatusBar]:
-    return pilot.app.screen.query_one(ArticleList), pilot.app.screen.query_one(StatusBar)
-
-
 def _syncs(messages: list) -> int:
     """Text syncs finished: SyncFinished messages, each once (the hook sees one at every node it bubbles to)."""
     return len({id(m) for m in messages if isinstance(m, SyncFinished) and m.stage == "sync"})
@@ -56,8 +29,8 @@ def _syncs(messages: list) -> int:
 
 @pilot_test
 async def test_a_file_dropped_in_appears_with_the_cursor_on_the_same_article(home, tmp_path):
-    async with _running(home, tmp_path) as (pilot, folder):
-        articles, status = _panes(pilot)
+    async with running_on_copy(home, tmp_path) as (pilot, folder):
+        articles, status = list_and_status(pilot)
         assert status.watching and "live" in str(status.render())
         articles.move_to("001_herald_terminal.md")
         await settle(pilot)
@@ -72,8 +45,8 @@ async def test_a_file_dropped_in_appears_with_the_cursor_on_the_same_article(hom
 
 @pilot_test
 async def test_a_removed_file_leaves_and_the_cursor_goes_to_its_neighbour(home, tmp_path):
-    async with _running(home, tmp_path) as (pilot, folder):
-        articles, status = _panes(pilot)
+    async with running_on_copy(home, tmp_path) as (pilot, folder):
+        articles, status = list_and_status(pilot)
         ids = list(articles.rows.ids)
         line = ids.index("001_herald_terminal.md")
         articles.move_to("001_herald_terminal.md")
@@ -88,8 +61,8 @@ async def test_a_removed_file_leaves_and_the_cursor_goes_to_its_neighbour(home, 
 @pilot_test
 async def test_a_burst_is_one_sync_and_temporary_files_none(home, tmp_path):
     messages: list = []
-    async with _running(home, tmp_path, message_hook=messages.append) as (pilot, folder):
-        status = _panes(pilot)[1]
+    async with running_on_copy(home, tmp_path, message_hook=messages.append) as (pilot, folder):
+        status = list_and_status(pilot)[1]
         before = _syncs(messages)
         # What editors, rsync and downloads leave while they work: never a sync.
         for name in (".009_ferry.md.swp", "009_ferry.md~", "010.md.part", "011.md.tmp", ".rsync.a1B2c3"):
@@ -108,8 +81,8 @@ async def test_a_burst_is_one_sync_and_temporary_files_none(home, tmp_path):
 @pilot_test
 async def test_the_reading_view_stays_as_it_was_when_articles_arrive(home, tmp_path):
     # List and reading view side by side, short enough for the longest article to scroll.
-    async with _running(home, tmp_path, size=(140, 12)) as (pilot, folder):
-        (articles, status), reading = _panes(pilot), pilot.app.screen.query_one(ReadingView)
+    async with running_on_copy(home, tmp_path, size=(140, 12)) as (pilot, folder):
+        (articles, status), reading = list_and_status(pilot), pilot.app.screen.query_one(ReadingView)
         articles.move_to("002_wire_terminal.md")
         await pilot.press("enter")
         await settle(pilot)
@@ -127,8 +100,8 @@ async def test_the_reading_view_stays_as_it_was_when_articles_arrive(home, tmp_p
 
 @pilot_test
 async def test_a_folder_gone_is_one_line_in_the_status(home, tmp_path):
-    async with _running(home, tmp_path) as (pilot, folder):
-        status = _panes(pilot)[1]
+    async with running_on_copy(home, tmp_path) as (pilot, folder):
+        status = list_and_status(pilot)[1]
         shutil.rmtree(folder)
         await until(pilot, lambda: not status.watching, what="the watch stopped")
         assert status.notice.startswith("not watching the folder: the corpus folder is gone")
@@ -137,8 +110,8 @@ async def test_a_folder_gone_is_one_line_in_the_status(home, tmp_path):
 
 @pilot_test
 async def test_watch_false_in_the_config_watches_nothing(home, tmp_path):
-    async with _running(home, tmp_path, Config(watch=False)) as (pilot, folder):
-        status = _panes(pilot)[1]
+    async with running_on_copy(home, tmp_path, Config(watch=False)) as (pilot, folder):
+        status = list_and_status(pilot)[1]
         assert not status.watching and not any(w.group == "watch" for w in pilot.app.workers)
         (folder / "009_ferry.md").write_text(NEW, encoding="utf-8")
         await asyncio.sleep(1.0)

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import shutil
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 from textual.worker import WorkerCancelled
@@ -120,3 +122,32 @@ def pilot_test(fn):
         return asyncio.run(fn(*args, **kwargs))
 
     return wrapper
+
+
+def writable_copy(home: Path, tmp_path: Path, config=None) -> tuple[Library, Path]:
+    """A Library on a copy of the fixture corpus in `tmp_path` (files may be written, changed, removed)."""
+    folder = tmp_path / "news"
+    shutil.copytree(CORPUS, folder)
+    return Library(folder, Locations.resolve(home), config), folder
+
+
+@asynccontextmanager
+async def running_on_copy(home: Path, tmp_path: Path, config=None, size=(100, 30), prepare=None, **options):
+    """The app started (listed, synced, enriched) on `writable_copy`: (pilot, folder). `prepare(library,
+    folder)` runs before the app starts (feed subscriptions, say)."""
+    from reader.tui import make_app
+
+    library, folder = writable_copy(home, tmp_path, config)
+    if prepare is not None:
+        prepare(library, folder)
+    app = make_app(library)
+    try:
+        async with app.run_test(size=size, **options) as pilot:
+            await ready(pilot)
+            yield pilot, folder
+    finally:
+        library.close()
+
+
+def list_and_status(pilot) -> tuple[ArticleList, StatusBar]:
+    return pilot.app.screen.query_one(ArticleList), pilot.app.screen.query_one(StatusBar)

@@ -19,7 +19,7 @@ from reader import children
 from reader.models import Article
 from reader.pages import pages
 from reader.overlap.bands import BandIndex, bands_for, mix
-from reader.overlap.text import NGRAM, intersection, shared_count, shingle_hashes, tokens, without
+from reader.overlap.text import NGRAM, shared_count, shingle_hashes, tokens, without
 
 NUM_PERM = 128
 LSH_THRESHOLD = 0.05
@@ -311,10 +311,10 @@ class OverlapIndex:
 
     def verify(self, a: str, b: str) -> Candidate:
         """Exact shingle containment of two indexed articles (outlet boilerplate excluded)."""
-        ra, rb = self._records[a], self._records[b]
-        # (Sa − Ca) ∩ (Sb − Cb) = (Sa ∩ Sb) − Ca − Cb: the few shared shingles are filtered, not every one.
-        both = without(intersection(ra.shingles, rb.shingles), self.common_shingles(ra.outlet))
-        shared = len(without(both, self.common_shingles(rb.outlet)) if rb.outlet != ra.outlet else both)
+        return self._candidate(a, b, int(self._shared_with(a, [b])[0]))
+
+    def _candidate(self, a: str, b: str, shared: int) -> Candidate:
+        """The candidate of `shared` shingles: their share of the smaller side's (boilerplate left out)."""
         smaller = min(self.effective_size(a), self.effective_size(b))
         return Candidate(a, b, shared, shared / smaller if smaller else 0.0)
 
@@ -327,20 +327,16 @@ class OverlapIndex:
         if not len(rec.shingles):
             return []
         others = [other for other in self._lsh.query(rec.signature) if other != article_id]
-        mine = self.effective_size(article_id)
         found = []
         for other, shared in zip(others, self._shared_with(article_id, others).tolist(), strict=True):
-            if shared < self.min_shared:
-                continue
-            smaller = min(mine, self.effective_size(other))
-            cand = Candidate(article_id, other, shared, shared / smaller if smaller else 0.0)
-            if self._accept(cand):
+            if shared >= self.min_shared and self._accept(cand := self._candidate(article_id, other, shared)):
                 found.append(cand)
         return sorted(found, key=lambda c: (-c.containment, c.b))
 
     def _shared_with(self, article_id: str, others: list[str]) -> np.ndarray:
-        """`verify(article_id, other).shared` for each of `others`, in a few array operations for them all
-        (one `verify` each was most of finding the candidate pairs: 49 LSH hits an article at 100,000)."""
+        """How many shingles `article_id` shares with each of `others`, outside either side's outlet boilerplate:
+        |(Sa − Ca) ∩ (Sb − Cb)|, in a few array operations for them all (one pair at a time was most of finding
+        the candidate pairs: 49 LSH hits an article at 100,000)."""
         rec = self._records[article_id]
         mine = without(rec.shingles, self.common_shingles(rec.outlet))
         if not others or not len(mine):

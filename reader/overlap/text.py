@@ -160,8 +160,8 @@ def shingle_set(toks: list[str], n: int = NGRAM) -> np.ndarray:
     return np.unique(shingle_hashes(toks, n))
 
 
-def _found(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """The smaller of two sorted arrays of distinct values, and which of its values the larger holds.
+def shared_count(a: np.ndarray, b: np.ndarray) -> int:
+    """How many values two sorted arrays of distinct values have in common.
 
     A binary search of the smaller in the larger: `np.intersect1d` concatenates and sorts both again,
     which was most of verifying a candidate pair and of measuring a pair's n-gram containments.
@@ -169,20 +169,9 @@ def _found(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     if len(a) > len(b):
         a, b = b, a
     if not len(a):
-        return a, np.zeros(0, dtype=bool)
+        return 0
     at = np.minimum(np.searchsorted(b, a), len(b) - 1)
-    return a, b[at] == a
-
-
-def shared_count(a: np.ndarray, b: np.ndarray) -> int:
-    """How many values two sorted arrays of distinct values have in common."""
-    return int(np.count_nonzero(_found(a, b)[1]))
-
-
-def intersection(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """The values two sorted arrays of distinct values have in common, sorted."""
-    small, found = _found(a, b)
-    return small[found]
+    return int(np.count_nonzero(b[at] == a))
 
 
 def without(values: np.ndarray, drop: np.ndarray) -> np.ndarray:
