@@ -373,3 +373,59 @@ def test_no_sync_answers_from_the_index_and_says_since_when(corpus_copy, tmp_pat
     config.write_text("sync: sometimes\n")
     bad = run_wire(*base, "--config", str(config), "search", "x")
     assert bad.returncode == 1 and "'sync' must be auto or manual" in bad.stderr
+
+
+def _folders_of_files(root: Path) -> None:
+    """Twelve outlets' month folders, three articles each, a folder named with bytes that are not UTF-8 and
+    every kind of hostile file: what a digest in parts must still see whole."""
+    for i in range(12):
+        folder = root / f"outlet{i}" / "2024" / f"{i + 1:02d}"
+        folder.mkdir(parents=True)
+        for j in range(3):
+            (folder / f"story{j}.txt").write_text(f"Outlet {i} story {j} about the harbour.")
+    os.mkdir(os.path.join(os.fsencode(root), b"caf\xe9"))
+    (Path(os.fsdecode(os.path.join(os.fsencode(root), b"caf\xe9"))) / "odd.txt").write_text("An odd folder.")
+    from tests import hostile
+
+    hostile.make(root / "hostile")
+
+
+def test_the_digest_made_in_parts_is_the_whole_scans(tmp_path):
+    from reader.corpus import scan
+    from reader.corpus.scanning import PARTS, digest, full_signature, signature
+
+    _folders_of_files(tmp_path)
+    files, skipped = scan(tmp_path)
+    parts = [scan(tmp_path, only=part) for part in range(PARTS)]
+    assert all(part_files for part_files, _ in parts)  # the folders are spread over the parts
+    assert sorted(p for part_files, _ in parts for p in part_files) == sorted(files)  # each file in one part
+    by_path = lambda entries: sorted(entries, key=lambda s: (s["path"], s["reason"]))  # noqa: E731
+    assert by_path([s for _, part_skipped in parts for s in part_skipped]) == by_path(skipped)
+    assert signature([digest(part_files) for part_files, _ in parts]) == full_signature(files)
+    (tmp_path / "outlet3" / "2024" / "04" / "story1.txt").write_text("Changed.")
+    assert full_signature(scan(tmp_path)[0]) != full_signature(files)
+
+
+def test_a_large_corpus_is_checked_for_changes_in_two_processes(tmp_path, home, monkeypatch):
+    """The no-change check of a corpus past PARALLEL_SCAN stats its folders in two workers: the same
+    answer and skip entries as one process's, and a change in place is still seen."""
+    import reader.sync
+    from reader import children
+
+    _folders_of_files(tmp_path / "corpus")
+    lib = open_lib(tmp_path / "corpus", home)
+    first = lib.sync()
+    assert first.articles >= 37
+    forked = []
+    real_imap = children.imap
+    monkeypatch.setattr(children, "imap", lambda *a, **k: forked.append(a[2]) or real_imap(*a, **k))
+    monkeypatch.setattr(reader.sync, "PARALLEL_SCAN", 10)
+    again = lib.sync()
+    assert forked == [2] and (again.articles, again.added, again.updated) == (first.articles, 0, 0)
+    assert again.skipped == first.skipped
+    path = tmp_path / "corpus" / "outlet5" / "2024" / "06" / "story2.txt"
+    path.write_text("The gondolier was late again.")
+    later = time.time() + 5
+    os.utime(path, (later, later))
+    assert lib.sync().updated == 1 and len(forked) == 2
+    assert lib.search("gondolier").total == 1
