@@ -118,6 +118,24 @@ def test_every_sentence_appears_once_on_its_side(a_list, b_list):
     assert 0.0 <= result.share_a <= 1.0 and 0.0 <= result.share_b <= 1.0
 
 
+_EDITED = st.lists(st.sampled_from([
+    "The minister arrived late on Tuesday.", "The minister arrived very late.", "Talks resumed on Friday.",
+    "On Friday talks resumed in Geneva.", "Prices fell by two percent.", "Prices fell two percent, traders said.",
+    "Rain delayed the match.", "Officials declined to comment."]), max_size=7)
+
+
+@settings(max_examples=60, deadline=None)
+@given(_EDITED, _EDITED, st.sets(st.integers(0, 6), max_size=2))
+def test_counts_alone_are_the_counts_of_the_shown_alignment(a_list, b_list, a_skip):
+    """A corpus's pairs are scored with shown=False (no segments, no word diffs): the same numbers."""
+    a_skip = {i for i in a_skip if i < len(a_list)}  # boilerplate sentences are the text's own
+    whole = align(" ".join(a_list), " ".join(b_list), a_skip=a_skip)
+    counts = align(" ".join(a_list), " ".join(b_list), a_skip=a_skip, shown=False)
+    assert counts.segments == () and counts.ops == ()
+    numbers = ("words_a", "words_b", "shared_words", "reused_b", "longest_run", "matched")
+    assert [getattr(counts, n) for n in numbers] == [getattr(whole, n) for n in numbers]
+
+
 def test_one_sentence_aligns_with_the_run_of_sentences_it_was_split_into():
     """An editor splits a long wire sentence in three (or one copy runs a table's rows together): the
     run is matched as one, so the words they share count as reused."""

@@ -84,7 +84,7 @@ def containment(a_text: str, b_text: str, n: int = NGRAM) -> float:
 
 def compare(a: Article, b: Article, index: OverlapIndex | OutletBoilerplate | None = None,
             thresholds: Thresholds | None = None, df: GramDF | None = None,
-            skips: dict[str, set[int]] | None = None) -> Comparison:
+            skips: dict[str, set[int]] | None = None, shown: bool = True) -> Comparison:
     """Align and label two articles (their bodies: boilerplate paragraphs are never compared).
 
     Args:
@@ -98,6 +98,7 @@ def compare(a: Article, b: Article, index: OverlapIndex | OutletBoilerplate | No
         df: Character 4-gram document frequencies of the corpus, for the IDF-weighted `ci4`.
         skips: A cache of each article's boilerplate sentences (by id) for many pairs against one
             unchanging index; filled as pairs are compared.
+        shown: False when only the overlap is wanted: the alignment then has no segments (see `align`).
     """
     if thresholds is None and df is not None:
         thresholds = corpus_thresholds()
@@ -107,7 +108,7 @@ def compare(a: Article, b: Article, index: OverlapIndex | OutletBoilerplate | No
     in_corpus = index is not None and a.id in index and b.id in index
     if in_corpus:
         a_skip, b_skip = _skipped(a, index, skips), _skipped(b, index, skips)
-    alignment = align(a_text, b_text, a_skip=a_skip, b_skip=b_skip)
+    alignment = align(a_text, b_text, a_skip=a_skip, b_skip=b_skip, shown=shown)
     # The label is measured on what the alignment compared: an outlet's own repeated sentences (its
     # trailers, a recurring template such as a daily port report) are reuse nowhere, not even in the
     # containments. Measured on the whole text, two issues of one template were "wholly derived"
@@ -239,7 +240,7 @@ def _score(index: OverlapIndex | OutletBoilerplate, thresholds: Thresholds | Non
     out = []
     for a, b in keys:
         try:
-            out.append(compare(articles[a], articles[b], index, thresholds, df, skips).overlap)
+            out.append(compare(articles[a], articles[b], index, thresholds, df, skips, shown=False).overlap)
         except Exception:  # noqa: BLE001 — one pair that breaks alignment must not cost every other pair
             continue
     return out
