@@ -223,3 +223,16 @@ def test_names_of_letters_and_digits_used_as_organisations_are_found():
                      ("b", "G-7", "organization"), ("b", "LA28", "organization"), ("c", "3M", "organization"),
                      ("c", "G7", "organization")]
     assert key("G-7", "organization") == key("G7", "organization") == "g7"
+
+
+def test_forms_of_one_name_key_alike_familiar_first_names_middle_initials_and_centre():
+    """ECB+ joins "Regina M. Benjamin"/"Regina Benjamin", "Fred"/"Frederick C. LaRue", "Promises Treatment
+    Centre"/"Center"; Reuters writes "Jim Wright" and "James Wright" for the Speaker."""
+    assert key("Jim Wright", "person") == key("James Wright", "person") == "james wright"
+    assert key("Regina M. Benjamin", "person") == key("Regina Benjamin", "person")
+    assert key("Fred LaRue", "person") == key("Frederick C. LaRue", "person")
+    assert key("Steve Jobs", "person") == "steve jobs" and key("Jim", "person") == "jim"  # ambiguous; alone
+    assert key("J. P. Morgan", "person") != key("Morgan", "person")
+    assert key("Promises Treatment Centre", "organization") == key("Promises Treatment Center", "organization")
+    table = EntityTable({"a": [Mention(0, 9, "Jim Wright", "person")], "b": [Mention(0, 12, "James Wright", "person")]})
+    assert table.resolve("person", "Jim Wright").articles == 2

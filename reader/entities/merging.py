@@ -111,7 +111,7 @@ def canonical(forms: Counter, type_: str | None = None) -> str:
     return max(frequent, key=lambda f: (len(f.split()), forms[f], len(f), f))
 
 
-MERGE_VERSION = "13"
+MERGE_VERSION = "14"
 """Bump when merging or the corpus pass (reader.entities.corpus) changes: merged tables kept on disk
 (reader.enrich) are then built again, without NER."""
 DOMINANT = 5
