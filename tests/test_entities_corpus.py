@@ -236,3 +236,37 @@ def test_forms_of_one_name_key_alike_familiar_first_names_middle_initials_and_ce
     assert key("Promises Treatment Centre", "organization") == key("Promises Treatment Center", "organization")
     table = EntityTable({"a": [Mention(0, 9, "Jim Wright", "person")], "b": [Mention(0, 12, "James Wright", "person")]})
     assert table.resolve("person", "Jim Wright").articles == 2
+
+
+def _spaced(*pairs: tuple[str, str]) -> list[Mention]:
+    out, pos = [], 0
+    for text, type_ in pairs:
+        out.append(Mention(pos, pos + len(text), text, type_))
+        pos += len(text) + 5
+    return out
+
+
+def test_a_name_without_the_place_it_names_first_or_the_second_half_of_a_hyphen_joins_it():
+    """ECB+'s "Saints" beside "New Orleans Saints", "Promises Treatment Center" beside the "Malibu ..." one, and
+    "Hewlett" beside "Hewlett-Packard Company"; not a name beside an unrelated longer one."""
+    from reader.entities.evidence import after_place
+
+    table = EntityTable({
+        "a": _spaced(("New Orleans Saints", "organization"), ("Saints", "organization"), ("New Orleans", "place")),
+        "b": _spaced(("Malibu Promises Treatment Center", "organization"),
+                     ("Promises Treatment Center", "organization"), ("Malibu", "place")),
+        "c": _spaced(("Hewlett-Packard Company", "organization"), ("Hewlett", "organization"))})
+    assert table.resolve("organization", "Saints").name == "New Orleans Saints"
+    assert table.resolve("organization", "Promises Treatment Center").name == "Malibu Promises Treatment Center"
+    assert table.resolve("organization", "Hewlett").name == "Hewlett-Packard Company"
+    assert table.resolve("place", "New Orleans").name == "New Orleans"
+    assert not after_place("saints", "new orleans saints", set()) and not after_place("bank", "world bank", {"york"})
+
+
+def test_a_name_with_middle_names_joins_the_first_and_last_names_the_corpus_writes():
+    table = EntityTable({"a": _spaced(("Christopher Kenyon Simpson", "person")),
+                         "b": _spaced(("Christopher Simpson", "person")),
+                         "c": _spaced(("Christopher Robin", "person"))})
+    simpson = table.resolve("person", "Christopher Simpson")
+    assert simpson.articles == 2 and table.resolve("person", "Christopher Robin").articles == 1
+    assert any(e["why"].startswith("the same first and last") for e in table.explain("Christopher Simpson")["evidence"])

@@ -18,6 +18,8 @@ def shortens(short: str, full: str) -> bool:
     abbreviated to initials ("la times" of "los angeles times"), or one word clipped from the first
     ("fed" of "federal reserve board")."""
     s, f = short.split(), full.split()
+    if len(s) == len(f) == 1 and "-" in f[0]:
+        return f[0].split("-")[0] == s[0]  # "hewlett" of "hewlett-packard"
     if len(s) >= len(f):
         return False
     if f[:len(s)] == s:
@@ -28,6 +30,16 @@ def shortens(short: str, full: str) -> bool:
         if len(s) >= 2 and s[0] == "".join(w[0] for w in f[:n]) and s[1:] == f[n:]:
             return True
     return False
+
+
+def after_place(short: str, full: str, places: set[str]) -> bool:
+    """Whether organisation key `short` is `full` without the place it names first: "saints" of "new orleans
+    saints", "times" of "los angeles times", "promises treatment center" of "malibu promises treatment center"
+    (a team, paper or clinic called by its own name, its city left out)."""
+    if full.endswith(" " + short):
+        return full[:-len(short) - 1] in places  # "saints" of "new orleans saints"
+    return full.startswith(" ".join(full.split()[:1]) + " ") and full.split(" ", 1)[-1] == short \
+        and full.split()[0] in places  # "promises treatment center" of "malibu promises treatment center"
 
 
 def complete(form: str) -> bool:
