@@ -270,3 +270,12 @@ def test_a_name_with_middle_names_joins_the_first_and_last_names_the_corpus_writ
     simpson = table.resolve("person", "Christopher Simpson")
     assert simpson.articles == 2 and table.resolve("person", "Christopher Robin").articles == 1
     assert any(e["why"].startswith("the same first and last") for e in table.explain("Christopher Simpson")["evidence"])
+
+
+def test_an_abbreviation_with_dots_takes_the_type_of_the_same_letters_without():
+    """Reuters tags "E.C." a place in two stories; "EC" is the European Community's in hundreds."""
+    texts = {str(i): "The EC said so." for i in range(5)}
+    mentions = {str(i): [Mention(4, 6, "EC", "organization")] for i in range(5)}
+    texts["x"], mentions["x"] = "The E.C. said so.", [Mention(4, 8, "E.C.", "place")]
+    out = propagate(texts, mentions)
+    assert [(m.text, m.type) for m in out["x"]] == [("E.C.", "organization")]

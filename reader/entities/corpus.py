@@ -212,6 +212,9 @@ def propagate(texts: Mapping[str, str], mentions: Mapping[str, Sequence[Mention]
         v = votes.get(form) or Counter()
         if form in surnames:
             v = v + Counter(person=max(1, sum(v.values())))
+        if "." in form and votes.get(form.replace(".", "")):
+            # "E.C." and "EC", "G.M." and "GM" are one abbreviation: a stray "E.C." place is outvoted by "EC".
+            v = v + votes[form.replace(".", "")]
         if not v:
             continue
         best, n = v.most_common(1)[0]
