@@ -279,3 +279,12 @@ def test_an_abbreviation_with_dots_takes_the_type_of_the_same_letters_without():
     texts["x"], mentions["x"] = "The E.C. said so.", [Mention(4, 8, "E.C.", "place")]
     out = propagate(texts, mentions)
     assert [(m.text, m.type) for m in out["x"]] == [("E.C.", "organization")]
+
+
+def test_initials_joined_by_and_are_an_acronym_of_the_name_they_spell():
+    """Reuters writes Standard and Poor's as "S and P" and "S&P"."""
+    assert key("S and P", "organization") == key("S&P", "organization") == key("S & P", "organization") == "sp"
+    assert key("Procter and Gamble", "organization") == "procter and gamble"
+    table = EntityTable({"a": _spaced(("Standard and Poor's Corp", "organization")),
+                         "b": _spaced(("S and P", "organization")), "c": _spaced(("S&P", "organization"))})
+    assert table.resolve("organization", "S and P").name == "Standard and Poor's Corp"

@@ -52,8 +52,14 @@ def complete(form: str) -> bool:
 def capitals(form: str) -> bool:
     """Written in capitals, as an acronym is ("IOC", "U.S.D.A.", "USG Corp"): "Fed" or "Opec" is a word, whose
     letters say nothing of what it stands for."""
+    if _INITIALS.match(form):
+        return True
     head = form.split()[0].replace(".", "").replace("&", "") if form.split() else ""
     return len(head) >= 2 and head.isupper()
+
+
+_INITIALS = re.compile(r"^[A-Z](?: ?(?:&| and ) ?[A-Z])+$")
+"""Capitals joined by "and" or "&": "S and P" is written in capitals as "S&P" is."""
 
 
 APPOSED_GAP = 3

@@ -13,7 +13,7 @@ from reader.entities.gazetteer import PLACE_NAMES
 from reader.entities.names import acronym, display, key
 from reader.models import Mention
 
-MERGE_VERSION = "16"
+MERGE_VERSION = "17"
 """Bump when merging or the corpus pass (reader.entities.corpus) changes: merged tables kept on disk
 (reader.enrich) are then built again, without NER."""
 DOMINANT = 5

@@ -110,6 +110,8 @@ def key(surface: str, type_: str) -> str:
         return _person_key(name)
     # British and American spellings of one name: "Promises Treatment Centre" is the "... Center".
     name = _CENTRE.sub("center", name)
+    if _INITIALS.match(name):
+        return "".join(w for w in name.replace("&", " ").split() if w != "and")  # "S and P", "S&P": "sp"
     if type_ == "place":
         name = SAME_PLACE.get(name, name)
     # British and American spellings of one name: "International Coffee Organisation" is the
@@ -118,6 +120,8 @@ def key(surface: str, type_: str) -> str:
 
 
 _CENTRE = re.compile(r"\bcentre\b")
+_INITIALS = re.compile(r"^[a-z](?: ?(?:&| and ) ?[a-z])+$")
+"""Initials joined by "and" or "&" ("S and P", "S&P", "P and O"): an acronym, keyed as its letters."""
 NICKNAMES = {short: full for full, shorts in (line.split(":") for line in """
 james: jim jimmy jamie
 william: bill billy will
