@@ -288,3 +288,16 @@ def test_initials_joined_by_and_are_an_acronym_of_the_name_they_spell():
     table = EntityTable({"a": _spaced(("Standard and Poor's Corp", "organization")),
                          "b": _spaced(("S and P", "organization")), "c": _spaced(("S&P", "organization"))})
     assert table.resolve("organization", "S and P").name == "Standard and Poor's Corp"
+
+
+def test_places_with_or_without_their_kind_and_names_spaced_or_run_together():
+    assert key("Gaza Strip", "place") == key("Gaza", "place")
+    assert key("Mediterranean Sea", "place") == key("Mediterranean", "place")
+    assert key("Mt Cook", "place") == key("Mount Cook", "place")
+    assert key("Mississippi River", "place") != key("Mississippi", "place")
+    assert key("Sea", "place") == "sea"  # a kind alone stays a name
+    assert key("SAP-Arena", "place") == key("SAP Arena", "place")
+    table = EntityTable({"a": _spaced(("SeaMicro", "organization")), "b": _spaced(("Sea Micro", "organization")),
+                         "c": _spaced(("Data Center", "organization")), "d": _spaced(("datacenter", "organization"))})
+    assert table.resolve("organization", "Sea Micro").articles == 2
+    assert table.resolve("organization", "Data Center").articles == 1  # "datacenter" is no name written as one

@@ -18,8 +18,6 @@ def shortens(short: str, full: str) -> bool:
     abbreviated to initials ("la times" of "los angeles times"), or one word clipped from the first
     ("fed" of "federal reserve board")."""
     s, f = short.split(), full.split()
-    if len(s) == len(f) == 1 and "-" in f[0]:
-        return f[0].split("-")[0] == s[0]  # "hewlett" of "hewlett-packard"
     if len(s) >= len(f):
         return False
     if f[:len(s)] == s:

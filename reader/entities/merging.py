@@ -13,7 +13,7 @@ from reader.entities.gazetteer import PLACE_NAMES
 from reader.entities.names import acronym, display, key
 from reader.models import Mention
 
-MERGE_VERSION = "17"
+MERGE_VERSION = "18"
 """Bump when merging or the corpus pass (reader.entities.corpus) changes: merged tables kept on disk
 (reader.enrich) are then built again, without NER."""
 DOMINANT = 5
@@ -34,6 +34,7 @@ def _cluster(mentions: Mapping[str, Sequence[Mention]]) -> list[_Cluster]:
     for article_id, ms in mentions.items():
         work.article(article_id, ms)
     work.middle_names()
+    work.run_together()
     work.surnames()
     work.acronyms()
     work.short_forms()
@@ -149,6 +150,19 @@ class _Merging:
             short = f"{words[0]} {words[-1]}"
             if len(words) > 2 and short in one:
                 self.join(node, ("key", "*", short), "middle", top_form(self.nodes[one[short]].forms))
+
+    def run_together(self) -> None:
+        """An organisation's name written as one word in capitals inside ("SeaMicro") joins the same words spaced
+        ("Sea Micro"): one name, written two ways."""
+        single: dict[str, tuple] = {}
+        for node, found in self.nodes.items():
+            if node[1] == "organization" and " " not in node[2] and node[2] not in single:
+                if any(any(c.isupper() for c in f[1:]) and not f.isupper() for f in found.forms):
+                    single[node[2]] = node
+        for node in list(self.nodes):
+            if node[1] == "organization" and " " in node[2] and node[2].replace(" ", "") in single:
+                other = single[node[2].replace(" ", "")]
+                self.join(node, other, "run together")
 
     def surnames(self) -> None:
         """A short person form with no full name in its article joins the one full name that ends with it in

@@ -108,11 +108,13 @@ def key(surface: str, type_: str) -> str:
     name = _LETTERS_DIGITS.sub(r"\1\2", name)  # "G-7" is the "G7"
     if type_ == "person":
         return _person_key(name)
-    # British and American spellings of one name: "Promises Treatment Centre" is the "... Center".
-    name = _CENTRE.sub("center", name)
+    # British and American spellings of one name: "Promises Treatment Centre" is the "... Center"; a hyphen
+    # is a space ("SAP-Arena", "SAP Arena").
+    name = _CENTRE.sub("center", name).replace("-", " ")
     if _INITIALS.match(name):
         return "".join(w for w in name.replace("&", " ").split() if w != "and")  # "S and P", "S&P": "sp"
     if type_ == "place":
+        name = _PLACE_CLASS.sub("", _MOUNT.sub("mount ", name)) or name
         name = SAME_PLACE.get(name, name)
     # British and American spellings of one name: "International Coffee Organisation" is the
     # "International Coffee Organization" (Reuters writes both).
@@ -120,6 +122,10 @@ def key(surface: str, type_: str) -> str:
 
 
 _CENTRE = re.compile(r"\bcentre\b")
+_MOUNT = re.compile(r"^mt ")
+_PLACE_CLASS = re.compile(r"(?<=\S) (?:sea|ocean|strip|province|region)$")
+"""A place named with or without its kind: "Gaza Strip" is "Gaza", "Aceh province" "Aceh", "Mediterranean Sea"
+"the Mediterranean" (not "river" or "county": the Mississippi River is not the state, nor Orange County Orange)."""
 _INITIALS = re.compile(r"^[a-z](?: ?(?:&| and ) ?[a-z])+$")
 """Initials joined by "and" or "&" ("S and P", "S&P", "P and O"): an acronym, keyed as its letters."""
 NICKNAMES = {short: full for full, shorts in (line.split(":") for line in """
