@@ -223,3 +223,81 @@ def test_names_of_letters_and_digits_used_as_organisations_are_found():
                      ("b", "G-7", "organization"), ("b", "LA28", "organization"), ("c", "3M", "organization"),
                      ("c", "G7", "organization")]
     assert key("G-7", "organization") == key("G7", "organization") == "g7"
+
+
+def test_forms_of_one_name_key_alike_familiar_first_names_middle_initials_and_centre():
+    """ECB+ joins "Regina M. Benjamin"/"Regina Benjamin", "Fred"/"Frederick C. LaRue", "Promises Treatment
+    Centre"/"Center"; Reuters writes "Jim Wright" and "James Wright" for the Speaker."""
+    assert key("Jim Wright", "person") == key("James Wright", "person") == "james wright"
+    assert key("Regina M. Benjamin", "person") == key("Regina Benjamin", "person")
+    assert key("Fred LaRue", "person") == key("Frederick C. LaRue", "person")
+    assert key("Steve Jobs", "person") == "steve jobs" and key("Jim", "person") == "jim"  # ambiguous; alone
+    assert key("J. P. Morgan", "person") != key("Morgan", "person")
+    assert key("Promises Treatment Centre", "organization") == key("Promises Treatment Center", "organization")
+    table = EntityTable({"a": [Mention(0, 9, "Jim Wright", "person")], "b": [Mention(0, 12, "James Wright", "person")]})
+    assert table.resolve("person", "Jim Wright").articles == 2
+
+
+def _spaced(*pairs: tuple[str, str]) -> list[Mention]:
+    out, pos = [], 0
+    for text, type_ in pairs:
+        out.append(Mention(pos, pos + len(text), text, type_))
+        pos += len(text) + 5
+    return out
+
+
+def test_a_name_without_the_place_it_names_first_or_the_second_half_of_a_hyphen_joins_it():
+    """ECB+'s "Saints" beside "New Orleans Saints", "Promises Treatment Center" beside the "Malibu ..." one, and
+    "Hewlett" beside "Hewlett-Packard Company"; not a name beside an unrelated longer one."""
+    from reader.entities.evidence import after_place
+
+    table = EntityTable({
+        "a": _spaced(("New Orleans Saints", "organization"), ("Saints", "organization"), ("New Orleans", "place")),
+        "b": _spaced(("Malibu Promises Treatment Center", "organization"),
+                     ("Promises Treatment Center", "organization"), ("Malibu", "place")),
+        "c": _spaced(("Hewlett-Packard Company", "organization"), ("Hewlett", "organization"))})
+    assert table.resolve("organization", "Saints").name == "New Orleans Saints"
+    assert table.resolve("organization", "Promises Treatment Center").name == "Malibu Promises Treatment Center"
+    assert table.resolve("organization", "Hewlett").name == "Hewlett-Packard Company"
+    assert table.resolve("place", "New Orleans").name == "New Orleans"
+    assert not after_place("saints", "new orleans saints", set()) and not after_place("bank", "world bank", {"york"})
+
+
+def test_a_name_with_middle_names_joins_the_first_and_last_names_the_corpus_writes():
+    table = EntityTable({"a": _spaced(("Christopher Kenyon Simpson", "person")),
+                         "b": _spaced(("Christopher Simpson", "person")),
+                         "c": _spaced(("Christopher Robin", "person"))})
+    simpson = table.resolve("person", "Christopher Simpson")
+    assert simpson.articles == 2 and table.resolve("person", "Christopher Robin").articles == 1
+    assert any(e["why"].startswith("the same first and last") for e in table.explain("Christopher Simpson")["evidence"])
+
+
+def test_an_abbreviation_with_dots_takes_the_type_of_the_same_letters_without():
+    """Reuters tags "E.C." a place in two stories; "EC" is the European Community's in hundreds."""
+    texts = {str(i): "The EC said so." for i in range(5)}
+    mentions = {str(i): [Mention(4, 6, "EC", "organization")] for i in range(5)}
+    texts["x"], mentions["x"] = "The E.C. said so.", [Mention(4, 8, "E.C.", "place")]
+    out = propagate(texts, mentions)
+    assert [(m.text, m.type) for m in out["x"]] == [("E.C.", "organization")]
+
+
+def test_initials_joined_by_and_are_an_acronym_of_the_name_they_spell():
+    """Reuters writes Standard and Poor's as "S and P" and "S&P"."""
+    assert key("S and P", "organization") == key("S&P", "organization") == key("S & P", "organization") == "sp"
+    assert key("Procter and Gamble", "organization") == "procter and gamble"
+    table = EntityTable({"a": _spaced(("Standard and Poor's Corp", "organization")),
+                         "b": _spaced(("S and P", "organization")), "c": _spaced(("S&P", "organization"))})
+    assert table.resolve("organization", "S and P").name == "Standard and Poor's Corp"
+
+
+def test_places_with_or_without_their_kind_and_names_spaced_or_run_together():
+    assert key("Gaza Strip", "place") == key("Gaza", "place")
+    assert key("Mediterranean Sea", "place") == key("Mediterranean", "place")
+    assert key("Mt Cook", "place") == key("Mount Cook", "place")
+    assert key("Mississippi River", "place") != key("Mississippi", "place")
+    assert key("Sea", "place") == "sea"  # a kind alone stays a name
+    assert key("SAP-Arena", "place") == key("SAP Arena", "place")
+    table = EntityTable({"a": _spaced(("SeaMicro", "organization")), "b": _spaced(("Sea Micro", "organization")),
+                         "c": _spaced(("Data Center", "organization")), "d": _spaced(("datacenter", "organization"))})
+    assert table.resolve("organization", "Sea Micro").articles == 2
+    assert table.resolve("organization", "Data Center").articles == 1  # "datacenter" is no name written as one

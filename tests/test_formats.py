@@ -16,6 +16,7 @@ from reader.corpus import load_file
 from reader.corpus.formats import FormatError, decode, parse_file, render, xmlsafe
 from reader.corpus.formats.feed import parse_feed
 from reader.corpus.formats.gzipped import MAX_UNPACKED
+from reader.corpus.formats.markdown import parse_md
 
 from . import hostile
 from .conftest import run_wire
@@ -155,6 +156,18 @@ def test_markdown_rendered_to_text_link_text_kept_url_gone():
                      "\"We cannot wait for the next storm,\" she said.", "Work starts in March",
                      "It will cost 12.4 million"]
     assert render("A [link](https://x.example/?utm_source=y) and ![img](pic.jpg) *here*.") == "A link and  here."
+
+
+def test_markdown_wire_copy_keeps_its_indented_paragraphs():
+    """Old wire copy (Reuters-21578 written as Markdown) marks paragraphs only by indenting their first lines;
+    CommonMark reads it all as one paragraph and drops the indents, and each wrapped line became a paragraph."""
+    body = ("Finance Minister Kiichi Miyazawa said the\nParis accord has helped the <Bank of Japan>.\n"
+            "    Miyazawa told a press conference the agreement reached last\nmonth in Paris held.\n    REUTER\n")
+    [a] = parse_md("wire.md", body.encode())
+    assert a.paragraphs == ["Finance Minister Kiichi Miyazawa said the Paris accord has helped the <Bank of Japan>.",
+                            "Miyazawa told a press conference the agreement reached last month in Paris held.",
+                            "REUTER"]
+    assert render("- one\n  two") == "one\ntwo"  # a list item's continuation is no indented paragraph
 
 
 @pytest.mark.parametrize(("markdown", "text"), [

@@ -13,7 +13,7 @@ from reader.models import Article, Paragraph
 
 __all__ = ["FileStat", "SUPPORTED", "scan", "load_file", "build_article", "FormatError"]
 
-PARSER_VERSION = "4"
+PARSER_VERSION = "5"
 """Bump when parsing or cleaning changes, so that every file is parsed again."""
 
 

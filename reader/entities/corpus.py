@@ -6,6 +6,8 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 
+from reader.entities.capitalised import proposals
+from reader.entities.contexts import contexts
 from reader.entities.evidence import complete
 from reader.entities.missed import alphanumeric_organisations
 from reader.entities.ner import OTHER
@@ -137,47 +139,13 @@ def _word_counts(texts: Iterable[str]) -> tuple[Counter, Counter]:
     return lowered, capital
 
 
-PLACE_WORDS = frozenset("in at near across throughout outside inside".split())
-"""Words before a place ("in Sri Lanka", "at Buenos Aires"), never before a person's name."""
 PLACE_SHARE = 0.1
 """A "person" at least this often after one of PLACE_WORDS is a place (people are not "in" anywhere)."""
 SURNAME_SHARE = 5
 """A lone name is a person's surname, whatever stands before it, when full names ending with it are mentioned at
 least 1/SURNAME_SHARE as often as it is."""
-HOLDINGS = frozenset("stake stakes interest interests share shares holding holdings investment investments "
-                     "position units".split())
-"""... except "a stake in Husky": a company's name after a holding's "in"."""
 THE_SHARE = 0.75
 """A "person" written "the X" this often is a thing named after someone or something ("the Louvre accord")."""
-COMPANY_WORDS = frozenset("company firm concern unit subsidiary group corporation".split())
-"""Words before a company's name: "the state oil company Petrobras"."""
-_PRONOUN = re.compile(r"\s+(?:said|says)\s+(it|its|he|his|she|her)\b")
-""""ChemLawn said its …" is a company; "Volcker said he …" a person."""
-
-
-def _contexts(texts: Mapping[str, str], mentions: Mapping[str, Sequence[Mention]]) -> dict[str, Counter]:
-    """Per form, how often its mentions stand where a place, a company, a person or a thing named with "the"
-    stands (the words just before and after)."""
-    seen: dict[str, Counter] = defaultdict(Counter)
-    for doc, ms in mentions.items():
-        text = texts.get(doc)
-        if text is None:
-            continue
-        for m in ms:
-            before = text[max(0, m.start - 14):m.start].split()
-            last = before[-1] if before else ""
-            c = seen[_form(m.text)]
-            if last in PLACE_WORDS and text[m.end:m.end + 1] not in ("'", "\u2019") and \
-                    not (len(before) > 1 and before[-2].lower() in HOLDINGS):
-                c["place"] += 1
-            elif last.lower() in ("the", '"the'):
-                c["the"] += 1
-            elif last in COMPANY_WORDS or text[m.start - 1:m.start] == "<" or m.text.startswith("<"):
-                c["company"] += 1  # Reuters writes a company's name "<Petroleo Brasileiro SA>"
-            pronoun = _PRONOUN.match(text, m.end, m.end + 16)
-            if pronoun:
-                c["company" if pronoun.group(1) in ("it", "its") else "person"] += 1
-    return seen
 
 
 def _evidence_types(texts: Mapping[str, str], mentions: Mapping[str, Sequence[Mention]],
@@ -194,7 +162,7 @@ def _evidence_types(texts: Mapping[str, str], mentions: Mapping[str, Sequence[Me
             out[form] = "organization"
             words = form.replace(".", "").split()
             heads.update(" ".join(words[:n]) for n in range(2, len(words)))
-    seen = _contexts(texts, mentions)
+    seen = contexts(texts, mentions)
     # How often each surname's full names are mentioned: "Wasserman" beside many "Casey Wasserman"s is his,
     # wherever it stands; "Rotterdam" beside a lone "Stad Rotterdam" tagged a person is not a surname.
     full_names: Counter = Counter()
@@ -244,6 +212,9 @@ def propagate(texts: Mapping[str, str], mentions: Mapping[str, Sequence[Mention]
         v = votes.get(form) or Counter()
         if form in surnames:
             v = v + Counter(person=max(1, sum(v.values())))
+        if "." in form and votes.get(form.replace(".", "")):
+            # "E.C." and "EC", "G.M." and "GM" are one abbreviation: a stray "E.C." place is outvoted by "EC".
+            v = v + votes[form.replace(".", "")]
         if not v:
             continue
         best, n = v.most_common(1)[0]
@@ -254,7 +225,9 @@ def propagate(texts: Mapping[str, str], mentions: Mapping[str, Sequence[Mention]
     spread = {f for f in candidates if f in types and
               not (types[f] == "person" and _not_a_person(f, lowered, capital)) and
               (votes.get(f, Counter()).total() or 0) + (f in surnames) * seen[f] >= MIN_SHARE * seen[f]}
-    coined = alphanumeric_organisations({doc: text for doc, text in texts.items() if doc in mentions})
+    tagged_texts = {doc: text for doc, text in texts.items() if doc in mentions}
+    coined = alphanumeric_organisations(tagged_texts)
+    proposed = proposals(tagged_texts, mentions, set(votes), lowered, capital)
     out: dict[str, list[Mention]] = {}
     for doc, ms in mentions.items():
         local_surnames = {_form(m.text).split()[-1] for m in ms if m.type == "person" and " " in m.text}
@@ -276,6 +249,14 @@ def propagate(texts: Mapping[str, str], mentions: Mapping[str, Sequence[Mention]
             if not overlaps(taken, start, end):
                 taken.append((start, end))
                 kept.append(Mention(start, end, text[start:end], "organization"))
+        for m in proposed.get(doc, ()):
+            # A proposal may stand for the pieces the model split it into ("Banco" + "Brasil"): they go.
+            inside = [k for k in kept if m.start <= k.start and k.end <= m.end]
+            rest = [(k.start, k.end) for k in kept if not (m.start <= k.start and k.end <= m.end)]
+            if not overlaps(rest, m.start, m.end):
+                kept = [k for k in kept if k not in inside]
+                taken = [*rest, (m.start, m.end)]
+                kept.append(m)
         # Group mentions have voted; they are not entities the reader is shown.
         out[doc] = sorted((m for m in kept if m.type != OTHER), key=lambda m: (m.start, m.end))
     return out

@@ -30,6 +30,16 @@ def shortens(short: str, full: str) -> bool:
     return False
 
 
+def after_place(short: str, full: str, places: set[str]) -> bool:
+    """Whether organisation key `short` is `full` without the place it names first: "saints" of "new orleans
+    saints", "times" of "los angeles times", "promises treatment center" of "malibu promises treatment center"
+    (a team, paper or clinic called by its own name, its city left out)."""
+    if full.endswith(" " + short):
+        return full[:-len(short) - 1] in places  # "saints" of "new orleans saints"
+    return full.startswith(" ".join(full.split()[:1]) + " ") and full.split(" ", 1)[-1] == short \
+        and full.split()[0] in places  # "promises treatment center" of "malibu promises treatment center"
+
+
 def complete(form: str) -> bool:
     """A company's full name: it ends with a company-form word. Such a name is never the short form of a
     longer one ("General Electric Co" beside "General Electric Credit Corp" is the parent, not the unit)."""
@@ -40,8 +50,14 @@ def complete(form: str) -> bool:
 def capitals(form: str) -> bool:
     """Written in capitals, as an acronym is ("IOC", "U.S.D.A.", "USG Corp"): "Fed" or "Opec" is a word, whose
     letters say nothing of what it stands for."""
+    if _INITIALS.match(form):
+        return True
     head = form.split()[0].replace(".", "").replace("&", "") if form.split() else ""
     return len(head) >= 2 and head.isupper()
+
+
+_INITIALS = re.compile(r"^[A-Z](?: ?(?:&| and ) ?[A-Z])+$")
+"""Capitals joined by "and" or "&": "S and P" is written in capitals as "S&P" is."""
 
 
 APPOSED_GAP = 3

@@ -11,6 +11,8 @@ REASONS = {
     "short": "a short form of the longer name in the same article",
     "surname": "a surname (or first name) beside the full name in the same article",
     "last words": "the last words of the longer name in the same article",
+    "middle": "the same first and last names, without the middle ones",
+    "run together": "the same words written as one (\"SeaMicro\", \"Sea Micro\")",
     "surname corpus": "a lone surname whose only (or far commonest) full name in the corpus is this one",
     "beside": "set right after the name in the same article, as an acronym or contraction (\"Name (ABC)\")",
     "beside corpus": "a contraction the corpus sets right after this name elsewhere",

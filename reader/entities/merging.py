@@ -4,114 +4,16 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
 
-from reader.entities.evidence import apposed_acronyms, capitals, complete, shortens
+# _cluster_of, _Union: re-exported, as tables pickled before clusters.py name them here.
+from reader.entities.clusters import FIELDS, TYPES, _Cluster, _cluster_of, _Node, _Union, canonical  # noqa: F401
+from reader.entities.evidence import after_place, apposed_acronyms, capitals, complete, shortens
 from reader.entities.explain import summarise, top_form
 from reader.entities.gazetteer import PLACE_NAMES
 from reader.entities.names import acronym, display, key
 from reader.models import Mention
 
-TYPES = ("person", "organization", "place")
-FIELDS = {"person": "person", "organization": "org", "place": "place"}
-"""Search field of each entity type; every entity also goes into the `entity` field."""
-
-
-class _Union:
-    """Union-find over hashable nodes."""
-
-    def __init__(self) -> None:
-        self.parent: dict = {}
-
-    def find(self, node):
-        self.parent.setdefault(node, node)
-        while self.parent[node] != node:
-            self.parent[node] = self.parent[self.parent[node]]
-            node = self.parent[node]
-        return node
-
-    def union(self, a, b) -> None:
-        ra, rb = self.find(a), self.find(b)
-        if ra != rb:
-            self.parent[max(ra, rb)] = min(ra, rb)
-
-
-def _cluster_of(forms: dict, types: dict, mentions: dict, name: str, hidden: bool, evidence: list = ()) -> _Cluster:
-    """A pickled _Cluster (see its __reduce__), its counters filled by dict.update, not Counter.update."""
-    cluster = _Cluster(Counter(), Counter(), defaultdict(list), name, hidden, list(evidence))
-    dict.update(cluster.forms, forms)
-    dict.update(cluster.types, types)
-    dict.update(cluster.mentions, mentions)
-    return cluster
-
-
-class _Node:
-    """One article's mentions of one name, as the merging joins them. Its forms are counted when asked: a
-    _Cluster (three dicts) for each of the 2 million such nodes of 100,000 articles held most of 2.9 GB."""
-
-    __slots__ = ("type", "mentions")
-
-    def __init__(self, type_: str) -> None:
-        self.type = type_
-        self.mentions: list[Mention] = []
-
-    @property
-    def forms(self) -> Counter:
-        return Counter(display(m.text, self.type) for m in self.mentions)
-
-
-@dataclass
-class _Cluster:
-    forms: Counter = field(default_factory=Counter)
-    """Display form -> mentions."""
-    types: Counter = field(default_factory=Counter)
-    mentions: dict[str, list[Mention]] = field(default_factory=lambda: defaultdict(list))
-    name: str = ""
-    hidden: bool = False
-    evidence: list = field(default_factory=list)
-    """Why its forms are one entity: (form, other form, why, times, example articles), most often first."""
-
-    @property
-    def type(self) -> str:
-        return self.types.most_common(1)[0][0]
-
-    def __reduce__(self):
-        # Plain dicts in the pickle, put back without Counter.update per cluster: loading Reuters-21578's merged
-        # table spent 1.7 s of its 4.9 s in Counter.__init__.
-        return _cluster_of, (dict(self.forms), dict(self.types), dict(self.mentions), self.name, self.hidden,
-                             self.evidence)
-
-    def add(self, article_id: str, node: _Node) -> None:
-        """Take in one article's mentions of a name."""
-        self.forms.update(node.forms)
-        self.types[node.type] += len(node.mentions)
-        self.mentions[article_id].extend(node.mentions)
-
-    def absorb(self, other: _Cluster) -> None:
-        self.evidence.extend(other.evidence)
-        self.forms.update(other.forms)
-        self.types.update(other.types)
-        for article_id, ms in other.mentions.items():
-            self.mentions[article_id].extend(ms)
-
-
-CANONICAL_SHARE = 50
-"""A form is a candidate canonical name when used at least 1/CANONICAL_SHARE as often as the commonest: "Ronald
-Reagan" beside a thousand "Reagan"s is the name the corpus gives him in full; a one-off mis-span in a big
-entity is not."""
-
-
-def canonical(forms: Counter, type_: str | None = None) -> str:
-    """The fullest form the corpus uses: most words among forms not much rarer than the commonest. A place the
-    gazetteer names is shown by that name when the corpus uses it ("Los Angeles", not "Los Angeles City")."""
-    top = max(forms.values())
-    frequent = [f for f, n in forms.items() if n * CANONICAL_SHARE >= top]
-    if type_ == "place":
-        frequent = [f for f in frequent if f.lower() in PLACE_NAMES] or frequent
-    return max(frequent, key=lambda f: (len(f.split()), forms[f], len(f), f))
-
-
-MERGE_VERSION = "12"
+MERGE_VERSION = "18"
 """Bump when merging or the corpus pass (reader.entities.corpus) changes: merged tables kept on disk
 (reader.enrich) are then built again, without NER."""
 DOMINANT = 5
@@ -127,8 +29,12 @@ name ("Central Bank" beside one country's): it stays apart."""
 def _cluster(mentions: Mapping[str, Sequence[Mention]]) -> list[_Cluster]:
     """Normalise, attach short forms within each article, then join equal keys and acronyms corpus-wide."""
     work = _Merging()
+    # Every place the corpus names, for the organisations named after one ("Malibu Promises Treatment Center").
+    work.places = {key(m.text, "place") for ms in mentions.values() for m in ms if m.type == "place"} | PLACE_NAMES
     for article_id, ms in mentions.items():
         work.article(article_id, ms)
+    work.middle_names()
+    work.run_together()
     work.surnames()
     work.acronyms()
     work.short_forms()
@@ -146,6 +52,7 @@ class _Merging:
 
     def __init__(self) -> None:
         self.union = _Union()
+        self.places: set[str] = set()
         self.nodes: dict[tuple, _Node] = {}
         self.short_orphans: list[tuple] = []
         """A lone surname with no full name in its article."""
@@ -188,10 +95,11 @@ class _Merging:
         # A company's full name ("General Electric Co") is nobody's short form ("General Electric Credit
         # Corp" is its unit).
         attached: set[str] = set()
+        places = self.places
         for k in orgs:
             if any(complete(display(m.text, "organization")) for m in local[("organization", k)]):
                 continue
-            longer = [f for f in orgs if shortens(k, f)]
+            longer = [f for f in orgs if shortens(k, f) or after_place(k, f, places)]
             if len(longer) == 1:
                 self.join((article_id, "organization", k), (article_id, "organization", longer[0]), "short")
                 attached.add(k)
@@ -229,6 +137,32 @@ class _Merging:
                 self.orphan_orgs[k].append(node)
             else:
                 union.union(node, ("key", type_, k))
+
+    def middle_names(self) -> None:
+        """A person's name with middle names joins the same first and last names when the corpus writes them
+        so ("Christopher Kenyon Simpson" is the "Christopher Simpson" of other stories): one name, two ways."""
+        one: dict[str, tuple] = {}
+        for node in self.nodes:
+            if node[1] == "person" and " " in node[2]:
+                one.setdefault(node[2], node)
+        for k, node in one.items():
+            words = k.split()
+            short = f"{words[0]} {words[-1]}"
+            if len(words) > 2 and short in one:
+                self.join(node, ("key", "*", short), "middle", top_form(self.nodes[one[short]].forms))
+
+    def run_together(self) -> None:
+        """An organisation's name written as one word in capitals inside ("SeaMicro") joins the same words spaced
+        ("Sea Micro"): one name, written two ways."""
+        single: dict[str, tuple] = {}
+        for node, found in self.nodes.items():
+            if node[1] == "organization" and " " not in node[2] and node[2] not in single:
+                if any(any(c.isupper() for c in f[1:]) and not f.isupper() for f in found.forms):
+                    single[node[2]] = node
+        for node in list(self.nodes):
+            if node[1] == "organization" and " " in node[2] and node[2].replace(" ", "") in single:
+                other = single[node[2].replace(" ", "")]
+                self.join(node, other, "run together")
 
     def surnames(self) -> None:
         """A short person form with no full name in its article joins the one full name that ends with it in

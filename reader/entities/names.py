@@ -107,12 +107,71 @@ def key(surface: str, type_: str) -> str:
     name = _SPACE.sub(" ", _NON_WORD.sub(" ", name.lower())).strip()
     name = _LETTERS_DIGITS.sub(r"\1\2", name)  # "G-7" is the "G7"
     if type_ == "person":
-        return name
+        return _person_key(name)
+    # British and American spellings of one name: "Promises Treatment Centre" is the "... Center"; a hyphen
+    # is a space ("SAP-Arena", "SAP Arena").
+    name = _CENTRE.sub("center", name).replace("-", " ")
+    if _INITIALS.match(name):
+        return "".join(w for w in name.replace("&", " ").split() if w != "and")  # "S and P", "S&P": "sp"
     if type_ == "place":
+        name = _PLACE_CLASS.sub("", _MOUNT.sub("mount ", name)) or name
         name = SAME_PLACE.get(name, name)
     # British and American spellings of one name: "International Coffee Organisation" is the
     # "International Coffee Organization" (Reuters writes both).
     return _HEAD_OF.sub(r"\2 \1", _US_PREFIX.sub("", _ISATION.sub(r"\1iz\2", name)))
+
+
+_CENTRE = re.compile(r"\bcentre\b")
+_MOUNT = re.compile(r"^mt ")
+_PLACE_CLASS = re.compile(r"(?<=\S) (?:sea|ocean|strip|province|region)$")
+"""A place named with or without its kind: "Gaza Strip" is "Gaza", "Aceh province" "Aceh", "Mediterranean Sea"
+"the Mediterranean" (not "river" or "county": the Mississippi River is not the state, nor Orange County Orange)."""
+_INITIALS = re.compile(r"^[a-z](?: ?(?:&| and ) ?[a-z])+$")
+"""Initials joined by "and" or "&" ("S and P", "S&P", "P and O"): an acronym, keyed as its letters."""
+NICKNAMES = {short: full for full, shorts in (line.split(":") for line in """
+james: jim jimmy jamie
+william: bill billy will
+robert: bob bobby rob
+richard: dick rick
+frederick: fred freddie
+edward: ed ted eddie
+thomas: tom tommy
+joseph: joe
+michael: mike
+charles: chuck charlie
+john: jack johnny
+anthony: tony
+daniel: dan danny
+david: dave
+donald: don
+gerald: jerry
+lawrence: larry
+patrick: pat
+peter: pete
+ronald: ron ronnie
+samuel: sam
+timothy: tim
+kenneth: ken
+nicholas: nick
+benjamin: ben
+alexander: alex
+elizabeth: liz beth
+margaret: maggie peggy
+katherine: kate kathy
+""".strip().splitlines()) for short in shorts.split()}
+"""English first names' familiar forms: "Jim Wright" is "James Wright", "Fred LaRue" "Frederick LaRue"; only
+forms that stand for one full name ("Steve" is Stephen's or Steven's, and is left alone)."""
+
+
+def _person_key(name: str) -> str:
+    """A person's key: a familiar first name as the full one, middle initials dropped ("Regina M. Benjamin" is
+    "Regina Benjamin"), so that the forms news copy uses of one name key alike."""
+    words = name.split()
+    if len(words) < 2:
+        return name
+    if len(words) > 2:
+        words = [words[0], *(w for w in words[1:-1] if len(w) > 1), words[-1]]
+    return " ".join([NICKNAMES.get(words[0], words[0]), *words[1:]])
 
 
 def acronym(name: str) -> str:

@@ -71,8 +71,20 @@ def _plain(text: str) -> str:
     """What markdown-it makes of a text with no syntax (`_MARKUP`), without parsing it: paragraphs at blank
     lines, each line's spaces at either end gone. A property test holds it to the parser's output; parsing
     was a sixth of a 100,000-article text build."""
-    blocks = ("\n".join(line.strip(" ") for line in block.split("\n")).strip("\n") for block in _BLANK.split(text))
+    blocks = (_indented([line for line in block.split("\n") if line.strip(" ")]) for block in _BLANK.split(text))
     return "\n\n".join(b for b in blocks if b.strip())
+
+
+def _indented(lines: list[str]) -> str:
+    """A top-level paragraph's lines, each stripped but for the indent of a line after the first. CommonMark
+    reads an indented line after a paragraph's as its lazy continuation, and drops the indent; old wire copy
+    (Reuters-21578 as Markdown) marks its paragraphs by nothing else, so split_paragraphs needs it to keep them
+    apart, as it does in a text file (without it, every wrapped line became a paragraph of its own)."""
+    out = [lines[0].strip(" ")] if lines else []
+    for line in lines[1:]:
+        bare = line.strip(" ")
+        out.append((" " if bare and line[:1] == " " else "") + bare)
+    return "\n".join(out)
 
 
 def _parsed(text: str) -> str:
@@ -83,11 +95,17 @@ def _parsed(text: str) -> str:
         _PARSER = MarkdownIt("commonmark")
     blocks = []
     number = None  # an ordered list item's number: "2. Rates rose" keeps its "2."
+    source = text.split("\n")
     for token in _PARSER.parse(text):
         if token.type == "list_item_open":
             number = f"{token.info}{token.markup} " if token.info else None
         elif token.type == "inline":
             words = "".join(_inline(child) for child in token.children or ())
+            if token.level == 1 and token.map and words.count("\n") == token.map[1] - token.map[0] - 1:
+                # A top-level paragraph: one break per source line, so each line's indent can be put back.
+                lines = words.split("\n")
+                words = _indented([lines[0]] + [(" " if source[token.map[0] + i][:1] == " " else "") + line
+                                                for i, line in enumerate(lines[1:], 1)])
             blocks.append(f"{number}{words}" if number and words.strip() else words)
             number = None
         elif token.type in ("fence", "code_block"):
