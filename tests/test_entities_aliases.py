@@ -12,12 +12,12 @@ from reader.entities.names import key
 from reader.models import Mention
 
 
-def mentions_of(*names: tuple[str, str]) -> list[Mention]:
-    """Mentions laid end to end, as if the text were the names separated by '. '."""
+def mentions_of(*names: tuple[str, str], gap: int = 2) -> list[Mention]:
+    """Mentions laid end to end, as if the text were the names separated by `gap` characters ('. ')."""
     out, pos = [], 0
     for text, type_ in names:
         out.append(Mention(pos, pos + len(text), text, type_))
-        pos += len(text) + 2
+        pos += len(text) + gap
     return out
 
 

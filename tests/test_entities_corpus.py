@@ -11,6 +11,7 @@ from reader.entities.pipeline import tag_texts
 from reader.entities.refine import table_label
 from reader.entities.results import teams
 from reader.models import Article, Mention, Paragraph
+from tests.test_entities_aliases import mentions_of
 
 
 def tag(*texts: str) -> dict[str, list[Mention]]:
@@ -238,24 +239,17 @@ def test_forms_of_one_name_key_alike_familiar_first_names_middle_initials_and_ce
     assert table.resolve("person", "Jim Wright").articles == 2
 
 
-def _spaced(*pairs: tuple[str, str]) -> list[Mention]:
-    out, pos = [], 0
-    for text, type_ in pairs:
-        out.append(Mention(pos, pos + len(text), text, type_))
-        pos += len(text) + 5
-    return out
-
-
 def test_a_name_without_the_place_it_names_first_or_the_second_half_of_a_hyphen_joins_it():
     """ECB+'s "Saints" beside "New Orleans Saints", "Promises Treatment Center" beside the "Malibu ..." one, and
     "Hewlett" beside "Hewlett-Packard Company"; not a name beside an unrelated longer one."""
     from reader.entities.evidence import after_place
 
     table = EntityTable({
-        "a": _spaced(("New Orleans Saints", "organization"), ("Saints", "organization"), ("New Orleans", "place")),
-        "b": _spaced(("Malibu Promises Treatment Center", "organization"),
-                     ("Promises Treatment Center", "organization"), ("Malibu", "place")),
-        "c": _spaced(("Hewlett-Packard Company", "organization"), ("Hewlett", "organization"))})
+        "a": mentions_of(("New Orleans Saints", "organization"), ("Saints", "organization"), ("New Orleans", "place"),
+                         gap=5),
+        "b": mentions_of(("Malibu Promises Treatment Center", "organization"),
+                         ("Promises Treatment Center", "organization"), ("Malibu", "place"), gap=5),
+        "c": mentions_of(("Hewlett-Packard Company", "organization"), ("Hewlett", "organization"), gap=5)})
     assert table.resolve("organization", "Saints").name == "New Orleans Saints"
     assert table.resolve("organization", "Promises Treatment Center").name == "Malibu Promises Treatment Center"
     assert table.resolve("organization", "Hewlett").name == "Hewlett-Packard Company"
@@ -264,9 +258,9 @@ def test_a_name_without_the_place_it_names_first_or_the_second_half_of_a_hyphen_
 
 
 def test_a_name_with_middle_names_joins_the_first_and_last_names_the_corpus_writes():
-    table = EntityTable({"a": _spaced(("Christopher Kenyon Simpson", "person")),
-                         "b": _spaced(("Christopher Simpson", "person")),
-                         "c": _spaced(("Christopher Robin", "person"))})
+    table = EntityTable({"a": mentions_of(("Christopher Kenyon Simpson", "person")),
+                         "b": mentions_of(("Christopher Simpson", "person")),
+                         "c": mentions_of(("Christopher Robin", "person"))})
     simpson = table.resolve("person", "Christopher Simpson")
     assert simpson.articles == 2 and table.resolve("person", "Christopher Robin").articles == 1
     assert any(e["why"].startswith("the same first and last") for e in table.explain("Christopher Simpson")["evidence"])
@@ -285,8 +279,8 @@ def test_initials_joined_by_and_are_an_acronym_of_the_name_they_spell():
     """Reuters writes Standard and Poor's as "S and P" and "S&P"."""
     assert key("S and P", "organization") == key("S&P", "organization") == key("S & P", "organization") == "sp"
     assert key("Procter and Gamble", "organization") == "procter and gamble"
-    table = EntityTable({"a": _spaced(("Standard and Poor's Corp", "organization")),
-                         "b": _spaced(("S and P", "organization")), "c": _spaced(("S&P", "organization"))})
+    table = EntityTable({"a": mentions_of(("Standard and Poor's Corp", "organization")),
+                         "b": mentions_of(("S and P", "organization")), "c": mentions_of(("S&P", "organization"))})
     assert table.resolve("organization", "S and P").name == "Standard and Poor's Corp"
 
 
@@ -297,7 +291,9 @@ def test_places_with_or_without_their_kind_and_names_spaced_or_run_together():
     assert key("Mississippi River", "place") != key("Mississippi", "place")
     assert key("Sea", "place") == "sea"  # a kind alone stays a name
     assert key("SAP-Arena", "place") == key("SAP Arena", "place")
-    table = EntityTable({"a": _spaced(("SeaMicro", "organization")), "b": _spaced(("Sea Micro", "organization")),
-                         "c": _spaced(("Data Center", "organization")), "d": _spaced(("datacenter", "organization"))})
+    table = EntityTable({"a": mentions_of(("SeaMicro", "organization")),
+                         "b": mentions_of(("Sea Micro", "organization")),
+                         "c": mentions_of(("Data Center", "organization")),
+                         "d": mentions_of(("datacenter", "organization"))})
     assert table.resolve("organization", "Sea Micro").articles == 2
     assert table.resolve("organization", "Data Center").articles == 1  # "datacenter" is no name written as one
