@@ -384,8 +384,9 @@ class Library:
 
     @property
     def aliases_warning(self) -> str | None:
-        """The aliases.yaml error while the file is malformed (the last good aliases stay in use)."""
-        return self.entity_stage.warning
+        """The aliases.yaml error while the file is malformed (the last good aliases stay in use); None until
+        something read them (a plain `wire search` does not make the entity stage for this)."""
+        return self._entity_stage.warning if self._entity_stage is not None else None
 
     # --- wire copies ------------------------------------------------------------------------------
     def overlaps(self, min_share: float = 0.0, progress: Progress | None = None

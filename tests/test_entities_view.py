@@ -73,3 +73,34 @@ def test_writing_replaces_the_file_whole(tables, tmp_path):
     held.close()
     assert EntityView.open(path, "k2") is not None
     assert sorted(p.name for p in tmp_path.iterdir()) == ["view.sqlite3"]
+
+
+def test_counts_over_many_articles_break_ties_as_the_table_does(tmp_path):
+    """Entities tied on articles and mentions at the cut are ordered by name, as the table orders them."""
+    import random
+
+    from reader.models import Mention
+
+    rnd = random.Random(3)
+    firsts = ["Anna", "Boris", "Carla", "Dmitri", "Elena", "Farid", "Greta", "Hugo", "Irene", "Jonas"]
+    lasts = ["Abbott", "Brandt", "Castillo", "Dufresne", "Eriksen", "Fontaine", "Gallo", "Hartmann"]
+    names = [(f"{f} {l}", "person") for f, l in zip(firsts, lasts * 2)] + \
+        [(f"{l} Holdings Corp", "organization") for l in lasts] + [(p, "place") for p in ("Oslo", "Lima", "Perth")]
+    mentions = {}
+    for a in range(40):
+        chosen = rnd.sample(names, 4)
+        found, at = [], 0
+        for text, kind in chosen:
+            for _ in range(rnd.choice((1, 1, 2))):
+                found.append(Mention(at, at + len(text), text, kind))
+                at += len(text) + 10
+        mentions[f"a/{a:02d}.md"] = found
+    table = EntityTable(mentions)
+    write(tmp_path / "v.sqlite3", "k", table)
+    view = EntityView.open(tmp_path / "v.sqlite3", "k")
+    ids = sorted(mentions)
+    for chosen in (ids, ids[::3], ids[5:9]):
+        for limit in (None, 0, 1, 2, 3, 5, 8):
+            assert view.top(chosen, TYPES, limit) == table.top(chosen, TYPES, limit)
+            assert view.top(chosen, None, limit) == table.top(chosen, None, limit)
+    assert view.top(ids, ["event"], 3) == table.top(ids, ["event"], 3) == {"event": []}

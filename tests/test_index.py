@@ -131,6 +131,22 @@ def test_search_sees_updates_and_deletes_without_reopening(tmp_path):
     assert index.search("new").total == 0
 
 
+
+def test_ids_of_hits_across_segments_updates_and_deletes_come_from_the_id_column(tmp_path):
+    """Counts over a search read each hit's id from a column; it must stay right as segments change."""
+    index = Index(tmp_path / "ix")
+    for batch in range(3):
+        with index.writer() as w:
+            for n in range(batch * 30, batch * 30 + 30):
+                w.add(_article(n, None, f"harbour {'storm' if n % 3 == 0 else 'calm'} {n}"))
+    with index.writer() as w:
+        w.replace(_article(4, None, "harbour storm again"))
+        w.delete("a3")
+    assert index._reading(lambda searcher: searcher.reader().has_column("id"))
+    expected = {f"a{n}" for n in range(90) if n % 3 == 0 and n != 3} | {"a4"}
+    assert sorted(index.ids("storm")) == sorted(expected)
+    assert sorted(index.ids("storm", keep=lambda i: i.endswith("0"))) == sorted(i for i in expected if i.endswith("0"))
+
 # What a newsroom types, and what it must find: (query, ids expected). Decided here, re-indexed by
 # SCHEMA_VERSION. A compound is matched as written; its words still match on their own.
 _DESK = {

