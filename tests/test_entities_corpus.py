@@ -297,3 +297,79 @@ def test_places_with_or_without_their_kind_and_names_spaced_or_run_together():
                          "d": mentions_of(("datacenter", "organization"))})
     assert table.resolve("organization", "Sea Micro").articles == 2
     assert table.resolve("organization", "Data Center").articles == 1  # "datacenter" is no name written as one
+
+
+def test_an_apostrophe_inside_a_name_keys_as_one_word():
+    """ECB+'s "O'Brien" beside "Jim O'Brien": spaced, "o" was a first name alone and a middle initial inside."""
+    assert key("O'Brien", "person") == key("Jim O'Brien", "person").split()[-1] == "obrien"
+    assert key("O\u2019Brien's", "person") == "obrien"
+    table = EntityTable({"a": mentions_of(("Jim O'Brien", "person"), ("O'Brien", "person"))})
+    assert table.resolve("person", "O'Brien").name == "Jim O'Brien"
+
+
+def test_one_clinic_by_its_kinds_and_a_town_s_police_with_or_without_department():
+    """ECB+ calls one rehab clinic the "Betty Ford Center", "... Clinic" and "... Treatment Center", and one force
+    the "Staunton Police" and "... Police Department"; a one-word own name, the person, a fire stay apart."""
+    from reader.entities.evidence import facility
+
+    assert facility("betty ford center") == facility("betty ford treatment center") == "betty ford"
+    assert facility("lincoln center") is None and facility("betty ford") is None
+    table = EntityTable({"a": mentions_of(("Betty Ford Center", "organization")),
+                         "b": mentions_of(("Betty Ford Clinic", "organization")),
+                         "c": mentions_of(("Betty Ford Treatment Center", "person")),
+                         "d": mentions_of(("Betty Ford", "person")),
+                         "e": mentions_of(("Lincoln Center", "organization")),
+                         "f": mentions_of(("Lincoln Clinic", "organization"))})
+    assert table.resolve("organization", "Betty Ford Clinic").articles == 3
+    assert table.resolve("person", "Betty Ford").articles == 1
+    assert table.resolve("organization", "Lincoln Center").articles == 1
+    assert key("Staunton Police", "organization") == key("Staunton Police Department", "organization")
+    assert key("Police Department", "organization") == "police department"
+    assert key("Palmer Fire", "organization") != key("Palmer Fire Department", "organization")
+
+
+def test_a_lone_surname_or_first_name_is_told_by_the_names_its_story_shares():
+    """Two Tennants of like weight: "Tennant" in a Doctor Who story naming Matt Smith and the BBC is David
+    Tennant; a first name alone ("Laci") joins its one full name when the story names what that one's do. Without
+    such company, or in capitals, they stay apart."""
+    table = EntityTable({
+        "a": mentions_of(("David Tennant", "person"), ("Matt Smith", "person"), ("BBC", "organization")),
+        "b": mentions_of(("David Tennant", "person"), ("BBC", "organization")),
+        "c": mentions_of(("Tom Tennant", "person"), ("Athens", "place")),
+        "d": mentions_of(("Tom Tennant", "person"), ("Marfin Bank", "organization")),
+        "x": mentions_of(("Tennant", "person"), ("Matt Smith", "person"), ("BBC", "organization")),
+        "y": mentions_of(("Tennant", "person"), ("Paris", "place")),
+        "p": mentions_of(("Laci Peterson", "person"), ("Scott Peterson", "person"), ("Modesto", "place")),
+        "q": mentions_of(("Laci", "person"), ("Scott Peterson", "person"), ("Modesto", "place")),
+        "r": mentions_of(("Laci", "person"), ("Paris", "place")),
+        "s": mentions_of(("TENNANT", "person"), ("Matt Smith", "person"), ("BBC", "organization")),
+    })
+
+    def of(article: str, name: str) -> str:
+        return next(e.name for e, _ in table.for_article(article) if name in (e.name, *e.aliases))
+
+    assert of("x", "Tennant") == "David Tennant" and of("y", "Tennant") == "Tennant"
+    assert of("q", "Laci") == "Laci Peterson" and of("r", "Laci") == "Laci"
+    assert of("s", "TENNANT") != "David Tennant"
+    assert any(e["why"].startswith("a lone surname in a story") for e in table.explain("David Tennant")["evidence"])
+
+
+def test_a_one_off_span_is_cut_to_the_name_inside_it_in_a_headline_or_after_an_opening_ing_word():
+    """"Microserver Startup SeaMicro" in a headline and "Joining Cooley" opening a sentence are SeaMicro and
+    Cooley; "Buffalo Bills" mid-text keeps its words though "bills" is a common word and "Buffalo" a name."""
+    texts = {"a": "SeaMicro makes a microserver. The startup and SeaMicro grew. Buffalo is cold.",
+             "b": "Cooley spoke. Cooley left, joining a startup. A microserver joining. Buffalo won.",
+             "h": "AMD Buys Microserver Startup SeaMicro\n\nJoining Cooley was a deputy. The Buffalo Bills paid bills."}
+    known = [("SeaMicro", "organization"), ("SeaMicro", "organization"), ("Cooley", "person"),
+             ("Cooley", "person"), ("Buffalo", "place"), ("Buffalo", "place")]
+    mentions = {"a": [], "b": []}
+    for doc, (form, type_) in zip("aabbab", known, strict=True):
+        start = texts[doc].find(form, mentions[doc][-1].end if mentions[doc] else 0)
+        mentions[doc].append(Mention(start, start + len(form), form, type_))
+    h = texts["h"]
+    mentions["h"] = [Mention(h.find(f), h.find(f) + len(f), f, t) for f, t in (
+        ("Microserver Startup SeaMicro", "organization"), ("Joining Cooley", "person"),
+        ("Buffalo Bills", "organization"))]
+    out = {m.text for m in propagate(texts, mentions)["h"]}
+    assert {"SeaMicro", "Cooley", "Buffalo Bills"} <= out
+    assert not out & {"Microserver Startup SeaMicro", "Joining Cooley"}

@@ -40,6 +40,19 @@ def after_place(short: str, full: str, places: set[str]) -> bool:
         and full.split()[0] in places  # "promises treatment center" of "malibu promises treatment center"
 
 
+_FACILITY = re.compile(r"^(\S+(?: \S+)+?) (?:(?:treatment|rehab|rehabilitation) )?(?:center|clinic)$")
+"""A clinic's key by its own name and its kind: "betty ford" of "betty ford center", "betty ford clinic" and "betty
+ford treatment center" (keys spell "centre" "center")."""
+
+
+def facility(k: str) -> str | None:
+    """The own name (two words or more) of a key naming a center or clinic, which news copy calls either: the
+    Betty Ford Center is the Betty Ford Clinic. None for other keys, and for one-word own names ("Lincoln Center"
+    beside a "Lincoln Clinic" is too slight to go on)."""
+    found = _FACILITY.match(k)
+    return found.group(1) if found else None
+
+
 def complete(form: str) -> bool:
     """A company's full name: it ends with a company-form word. Such a name is never the short form of a
     longer one ("General Electric Co" beside "General Electric Credit Corp" is the parent, not the unit)."""

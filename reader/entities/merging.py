@@ -7,13 +7,13 @@ from collections.abc import Mapping, Sequence
 
 # _cluster_of, _Union: re-exported, as tables pickled before clusters.py name them here.
 from reader.entities.clusters import FIELDS, TYPES, _Cluster, _cluster_of, _Node, _Union, canonical  # noqa: F401
-from reader.entities.evidence import after_place, apposed_acronyms, capitals, complete, shortens
+from reader.entities.evidence import after_place, apposed_acronyms, capitals, complete, facility, shortens
 from reader.entities.explain import summarise, top_form
 from reader.entities.gazetteer import PLACE_NAMES
 from reader.entities.names import acronym, display, key
 from reader.models import Mention
 
-MERGE_VERSION = "18"
+MERGE_VERSION = "19"
 """Bump when merging or the corpus pass (reader.entities.corpus) changes: merged tables kept on disk
 (reader.enrich) are then built again, without NER."""
 DOMINANT = 5
@@ -24,6 +24,8 @@ WIDER = 4
 """A short form used alone in this many times as many articles as its longer name is a wider word than that
 name ("Central Bank" beside one country's): it stays apart."""
 """How many times the mentions of the runner-up a full name needs for a lone surname to join it."""
+SHARED = 2
+"""Fewest other names a lone surname's article must share with a full name's articles to be told by them."""
 
 
 def _cluster(mentions: Mapping[str, Sequence[Mention]]) -> list[_Cluster]:
@@ -35,6 +37,7 @@ def _cluster(mentions: Mapping[str, Sequence[Mention]]) -> list[_Cluster]:
         work.article(article_id, ms)
     work.middle_names()
     work.run_together()
+    work.facilities()
     work.surnames()
     work.acronyms()
     work.short_forms()
@@ -68,6 +71,10 @@ class _Merging:
         """Mentions of each organisation key, and of them those written in capitals (an acronym's use)."""
         self.spelled_out: set[str] = set()
         """Acronym keys joined to an expansion."""
+        self._company: dict[str, set] | None = None
+        """Article -> the (type, key) of every name it has, for `_by_company` (built when first asked)."""
+        self._kept: dict[tuple, set] = {}
+        """A full name's root -> the names its articles have (for `_by_company`)."""
         self.edges: list[tuple[tuple, tuple, str | None, str]] = []
         """(node, the node it joined, that one's name if not a node's own, why): what `wire entities --explain`
         shows (reader.entities.explain)."""
@@ -164,6 +171,19 @@ class _Merging:
                 other = single[node[2].replace(" ", "")]
                 self.join(node, other, "run together")
 
+    def facilities(self) -> None:
+        """Names of one clinic by its kinds ("Betty Ford Center", "Betty Ford Clinic", "Betty Ford Treatment
+        Center") join across articles: news copy calls one facility any of them (`evidence.facility`)."""
+        first: dict[str, tuple] = {}
+        for node in list(self.nodes):
+            own = facility(node[2]) if node[0] != "key" and " " in node[2] else None
+            if own is None:
+                continue
+            if own not in first:
+                first[own] = node
+            elif first[own][2] != node[2]:
+                self.join(node, first[own], "facility", top_form(self.nodes[first[own]].forms))
+
     def surnames(self) -> None:
         """A short person form with no full name in its article joins the one full name that ends with it in
         the corpus, or the one that outweighs the others DOMINANT times in mentions (Reuters' "Volcker" is
@@ -173,19 +193,50 @@ class _Merging:
         surnames: dict[str, set] = defaultdict(set)
         weight: Counter = Counter()
         shown: dict = {}  # a root -> one of its full names, for the evidence
+        articles: dict = defaultdict(set)  # a root -> the articles of its full names
+        firsts: dict[str, set] = defaultdict(set)
         for node in nodes:
             if node[0] != "key" and node[1] == "person" and " " in node[2]:
                 root = union.find(node)
                 surnames[node[2].split()[-1]].add(root)
+                firsts[node[2].split()[0]].add(root)
                 weight[root] += len(nodes[node].mentions)
                 shown.setdefault(root, top_form(nodes[node].forms))
+                articles[root].add(node[0])
         for node in self.short_orphans:
             owners = sorted(surnames.get(node[2], ()), key=lambda r: weight[r], reverse=True)
             dominant = bool(owners) and (len(owners) == 1 or weight[owners[0]] >= DOMINANT * weight[owners[1]])
             if dominant:
                 self.join(node, owners[0], "surname corpus", shown[owners[0]])
+            elif owners and (owner := self._by_company(node, owners, articles)) is not None:
+                self.join(node, owner, "surname company", shown[owner])
+            elif not owners and len(firsts.get(node[2], ())) == 1 and \
+                    (owner := self._by_company(node, list(firsts[node[2]]), articles)) is not None:
+                # A first name alone ("Laci") whose only full name ("Laci Peterson") its story's company shows.
+                self.join(node, owner, "first name company", shown[owner])
             else:
                 union.union(node, ("key", "person", node[2]))
+
+    def _by_company(self, node: tuple, owners: list, articles: Mapping) -> tuple | None:
+        """Of the full names a lone name may stand for (`owners`), the one whose articles name the others its
+        article names (SHARED of them or more, DOMINANT times as many as any other's): "Tennant" in a story of
+        Doctor Who, the BBC and Matt Smith is David Tennant, not a banker Tom Tennant of other stories."""
+        if self._company is None:
+            self._company = defaultdict(set)
+            for n in self.nodes:
+                if n[0] != "key":
+                    self._company[n[0]].add(n[1:])
+        if all(f.isupper() for f in self.nodes[node].forms):
+            return None  # "ING", "CMTE": an acronym or a headline's word, not a name to tell by its company
+        here = self._company[node[0]] - {node[1:]}
+        shared = []
+        for owner in owners:
+            if owner not in self._kept:
+                self._kept[owner] = set().union(*(self._company[a] for a in articles[owner]))
+            shared.append((len(here & self._kept[owner]), owner))
+        shared.sort(key=lambda x: x[0], reverse=True)
+        best, runner = shared[0][0], shared[1][0] if len(shared) > 1 else 0
+        return shared[0][1] if best >= SHARED and best >= DOMINANT * runner else None
 
     def acronyms(self) -> None:
         """Acronyms: "IOC" joins "International Olympic Committee": the name set beside it in its article, else

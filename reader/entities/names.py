@@ -38,6 +38,7 @@ _SUFFIX = re.compile(r"(?:,?\s+(?:jr|sr|ii|iii|iv|inc|incorporated|ltd|limited|l
 _LETTERS_DIGITS = re.compile(r"\b([a-z]{1,5})-([0-9]{1,4})\b")
 _AND = re.compile(r"\s+(?:and|&)$", re.IGNORECASE)
 _NON_WORD = re.compile(r"[^\w\s&-]")
+_INNER_APOSTROPHE = re.compile(r"(?<=\w)'(?=\w)")
 _US_PREFIX = re.compile(r"^(?:u ?s(?: ?a)?|united states(?: of america)?) (?=\S+ \S)")
 """A leading U.S. on a name of two more words: "US Justice Department" is the "Justice Department"."""
 _HEAD_OF = re.compile(r"^(department|ministry|office|bureau|agency) of (?:the )?(\S+(?: \S+){0,2})$")
@@ -104,7 +105,9 @@ def key(surface: str, type_: str) -> str:
         return "us"
     name = re.sub(r"'s\b", "", name.replace(".", ""), flags=re.IGNORECASE)
     name = _AND.sub("", _SUFFIX.sub("", name)) or name  # "J.P. Morgan and Co Inc" is "J.P. Morgan"
-    name = _SPACE.sub(" ", _NON_WORD.sub(" ", name.lower())).strip()
+    # An apostrophe inside a name joins its letters: "O'Brien" alone keys as the "O'Brien" of "Jim O'Brien"
+    # (spaced, its "o" read as a first name, and inside the full name as a middle initial, dropped).
+    name = _SPACE.sub(" ", _NON_WORD.sub(" ", _INNER_APOSTROPHE.sub("", name.lower()))).strip()
     name = _LETTERS_DIGITS.sub(r"\1\2", name)  # "G-7" is the "G7"
     if type_ == "person":
         return _person_key(name)
@@ -116,12 +119,16 @@ def key(surface: str, type_: str) -> str:
     if type_ == "place":
         name = _PLACE_CLASS.sub("", _MOUNT.sub("mount ", name)) or name
         name = SAME_PLACE.get(name, name)
+    name = _POLICE.sub("police", name)  # "Staunton Police" is the "Staunton Police Department"
     # British and American spellings of one name: "International Coffee Organisation" is the
     # "International Coffee Organization" (Reuters writes both).
     return _HEAD_OF.sub(r"\2 \1", _US_PREFIX.sub("", _ISATION.sub(r"\1iz\2", name)))
 
 
 _CENTRE = re.compile(r"\bcentre\b")
+_POLICE = re.compile(r"(?<=\S )police (?:department|dept|service|force)$")
+"""A town's police named with or without its kind ("Staunton Police", "Staunton Police Department"); not a bare
+"Police Department", and not "Fire" (the "Palmer Fire" is a fire, the Palmer Fire Department not)."""
 _MOUNT = re.compile(r"^mt ")
 _PLACE_CLASS = re.compile(r"(?<=\S) (?:sea|ocean|strip|province|region)$")
 """A place named with or without its kind: "Gaza Strip" is "Gaza", "Aceh province" "Aceh", "Mediterranean Sea"
