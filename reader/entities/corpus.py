@@ -7,15 +7,16 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 
 from reader.entities.capitalised import proposals
-from reader.entities.casing import is_caps_line
 from reader.entities.contexts import contexts
 from reader.entities.evidence import complete
+from reader.entities.forms import WORD as _WORD
+from reader.entities.forms import form as _form
+from reader.entities.headlines import cut_to_known
 from reader.entities.missed import alphanumeric_organisations
 from reader.entities.ner import OTHER
 from reader.entities.refine import boundary_ok, overlaps, table_label
 from reader.models import Mention
 
-_WORD = re.compile(r"\w+(?:[.'&-]\w+)*\.?")
 MAX_WORDS = 6
 """Longest name (in words) looked for when propagating."""
 MIN_TAGGED = 2
@@ -25,10 +26,6 @@ MIN_SHARE = 0.5
 only now and then, "Wall" or "Bill", is too uncertain to spread)."""
 MAJORITY = 0.6
 """A type held by this share of a form's corpus mentions becomes its type everywhere."""
-
-
-def _form(text: str) -> str:
-    return " ".join(text.split()).lower()
 
 
 def _runs(text: str):
@@ -140,49 +137,6 @@ def _word_counts(texts: Iterable[str]) -> tuple[Counter, Counter]:
     return lowered, capital
 
 
-_LOWER_IN_TITLES = frozenset("a an and as at by for from in into of on or the to with vs".split())
-
-
-def _headline(line: str) -> bool:
-    """A headline: ALL CAPS or Title Case (`casing.is_caps_line`), or three words or more all capitalised but
-    the short function words ("AMD Buys Microserver Startup SeaMicro"), with no full stop at the end."""
-    words = _WORD.findall(line)
-    return is_caps_line(line) or (len(words) >= 3 and not line.rstrip().endswith(".")
-                                  and all(w[0].isupper() or w in _LOWER_IN_TITLES for w in words))
-
-
-def _cut_to_known(text: str, m: Mention, votes: Mapping[str, Counter], lowered: Counter, capital: Counter,
-                  in_names: Counter) -> Mention:
-    """A one-off span that is a name tagged elsewhere plus words that are no part of any other name and that the
-    corpus writes in lower case more often than capitalised, cut to that name: in a headline, where every word is
-    capitalised ("Microserver Startup SeaMicro", "Wladimir Klitschko Retains"), or after the -ing word that opens
-    a sentence ("Joining Cooley at the news conference was ..."). Elsewhere the words are more likely the
-    name's own ("Buffalo Bills", "Texas Instruments"). The longest such name wins."""
-    if votes.get(_form(m.text), Counter()).total() > 1:
-        return m
-    line_start = text.rfind("\n", 0, m.start) + 1
-    line_end = text.find("\n", m.end)
-    headline = _headline(text[line_start:line_end if line_end >= 0 else len(text)])
-    before = text[line_start:m.start].rstrip()
-    opening = not before or before[-1] in ".!?\"\u201d"
-    words = list(_WORD.finditer(m.text))
-    if not headline and not (opening and len(words) > 1 and words[0].group().endswith("ing")):
-        return m
-
-    def common(ws) -> bool:
-        return all(in_names[w] <= 1 and lowered[w] >= max(2, 2 * capital[w]) for w in (x.group().lower() for x in ws))
-
-    for n in range(len(words) - 1, 0, -1):
-        # Off a headline only the -ing word goes.
-        for lead in range(len(words) - n + 1) if headline else (1,) if n == len(words) - 1 else ():
-            kept = words[lead:lead + n]
-            start, end = kept[0].start(), kept[-1].end()
-            if (votes.get(_form(m.text[start:end]), Counter()).total() >= MIN_TAGGED and m.text[start].isupper()
-                    and common(words[:lead]) and common(words[lead + n:])):
-                return Mention(m.start + start, m.start + end, m.text[start:end], m.type)
-    return m
-
-
 PLACE_SHARE = 0.1
 """A "person" at least this often after one of PLACE_WORDS is a place (people are not "in" anywhere)."""
 SURNAME_SHARE = 5
@@ -283,7 +237,7 @@ def propagate(texts: Mapping[str, str], mentions: Mapping[str, Sequence[Mention]
             if m.type == "person" and _not_a_person(m.text, lowered, capital):
                 continue
             if text is not None:
-                m = _cut_to_known(text, m, votes, lowered, capital, in_names)
+                m = cut_to_known(text, m, votes, lowered, capital, in_names, MIN_TAGGED)
             type_ = types.get(_form(m.text), m.type)
             if _form(m.text) in local_surnames and _form(m.text) not in evidence:
                 type_ = "person"  # the article itself says whose surname it is

@@ -17,13 +17,13 @@ MERGE_VERSION = "19"
 """Bump when merging or the corpus pass (reader.entities.corpus) changes: merged tables kept on disk
 (reader.enrich) are then built again, without NER."""
 DOMINANT = 5
+"""How many times the mentions of the runner-up a full name needs for a lone surname to join it."""
 SHORT_DOMINANT = 2
 """How many times as often as any other a longer name must be the one an organisation's short form stood for
 ("Federal Reserve": the Board, more than twice as often as a regional Federal Reserve Bank)."""
 WIDER = 4
 """A short form used alone in this many times as many articles as its longer name is a wider word than that
 name ("Central Bank" beside one country's): it stays apart."""
-"""How many times the mentions of the runner-up a full name needs for a lone surname to join it."""
 SHARED = 2
 """Fewest other names a lone surname's article must share with a full name's articles to be told by them."""
 
