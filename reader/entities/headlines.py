@@ -35,7 +35,7 @@ def cut_to_known(text: str, m: Mention, votes: Mapping[str, Counter], lowered: C
     headline = is_headline(text[line_start:line_end if line_end >= 0 else len(text)])
     before = text[line_start:m.start].rstrip()
     opening = not before or before[-1] in ".!?\"\u201d"
-    if not headline and not (opening and len(words) > 1 and words[0].group().endswith("ing")):
+    if not headline and not (opening and words[0].group().endswith("ing")):
         return m
 
     def common(ws) -> bool:

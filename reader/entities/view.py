@@ -7,10 +7,10 @@ import json
 import sqlite3
 from collections.abc import Iterable, Sequence
 from contextlib import closing
-from typing import TYPE_CHECKING
 from itertools import groupby
 from operator import itemgetter
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from reader.entities.aliases import EntityTable
 from reader.locations import read_only, write_database_atomic
@@ -139,13 +139,13 @@ class EntityView:
         names read only for those that can still be shown (the ones tied with the last place included)."""
         import numpy as np
 
+        if limit == 0:
+            return []
         order = present[np.lexsort((-mentions[present], -articles[present]))]
         if limit is not None and len(order) > limit:
-            last = order[limit - 1] if limit > 0 else None
-            keep = limit if last is None else int(np.count_nonzero(
-                (articles[order] > articles[last]) | ((articles[order] == articles[last])
-                                                      & (mentions[order] >= mentions[last]))))
-            order = order[:keep]
+            last = order[limit - 1]
+            order = order[:int(np.count_nonzero((articles[order] > articles[last]) | (
+                (articles[order] == articles[last]) & (mentions[order] >= mentions[last]))))]
         db.execute("CREATE TEMP TABLE IF NOT EXISTS shown (id INTEGER PRIMARY KEY)")
         db.execute("DELETE FROM shown")
         db.executemany("INSERT INTO shown VALUES (?)", ((int(i),) for i in order))
