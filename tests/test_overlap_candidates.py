@@ -244,3 +244,11 @@ def test_candidates_of_an_article_are_its_lsh_hits_verified_one_by_one():
         one_by_one = sorted((c for c in (index.verify(a.id, o) for o in hits) if index._accept(c)),
                             key=lambda c: (-c.containment, c.b))
         assert index.candidates_for(a.id) == one_by_one
+        assert index.candidates_for(a.id, later=True) == [c for c in one_by_one if c.b > a.id]
+
+
+def test_candidate_pairs_are_every_articles_candidates_once():
+    arts = _copies_corpus()[:-1]
+    index = OverlapIndex.rebuild(arts)
+    each = {(min(c.a, c.b), max(c.a, c.b)) for a in arts for c in index.candidates_for(a.id)}
+    assert len(each) > 6 and sorted(index.candidate_keys(processes=1)) == sorted(each)

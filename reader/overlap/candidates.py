@@ -321,12 +321,14 @@ class OverlapIndex:
     def _accept(self, cand: Candidate) -> bool:
         return cand.shared >= self.min_shared and cand.containment >= self.min_containment
 
-    def candidates_for(self, article_id: str) -> list[Candidate]:
-        """Verified candidates of one indexed article, best containment first (each as `verify` finds it)."""
+    def candidates_for(self, article_id: str, later: bool = False) -> list[Candidate]:
+        """Verified candidates of one indexed article, best containment first (each as `verify` finds it);
+        with `later`, only those whose id sorts after it (every pair once, when each article asks)."""
         rec = self._records[article_id]
         if not len(rec.shingles):
             return []
-        others = [other for other in self._lsh.query(rec.signature) if other != article_id]
+        others = [other for other in self._lsh.query(rec.signature)
+                  if other > article_id or (other != article_id and not later)]
         found = []
         for other, shared in zip(others, self._shared_with(article_id, others).tolist(), strict=True):
             if shared >= self.min_shared and self._accept(cand := self._candidate(article_id, other, shared)):
@@ -392,8 +394,8 @@ class OverlapIndex:
             yield from results
 
     def _pairs_of(self, ids: list[str], span: tuple[int, int]) -> list[Candidate]:
-        return [cand for article_id in ids[span[0]:span[1]] for cand in self.candidates_for(article_id)
-                if article_id < cand.b]
+        # Each pair verified once, from its first article: asked from both, it was verified twice.
+        return [cand for article_id in ids[span[0]:span[1]] for cand in self.candidates_for(article_id, later=True)]
 
     def _numbered_pairs_of(self, ids: list[str], number: dict[str, int], span: tuple[int, int]) -> np.ndarray:
         found = [(number[cand.a], number[cand.b]) for cand in self._pairs_of(ids, span)]
