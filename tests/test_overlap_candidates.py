@@ -202,6 +202,30 @@ def test_two_scoring_processes_give_the_pairs_one_does(monkeypatch):
         (f"s{s}", f"s{s}") for s in range(len(STORIES))}  # the copies of each story, and nothing across
 
 
+def test_pairs_ruled_out_before_alignment_are_only_non_derived_ones():
+    # The copies, and two stories quoting one statement: a candidate pair, but under the label's cut.
+    quote = "The minister said the government would not bow to pressure."
+    farmers = make("q1", "Farmers blocked the ring road around the capital with tractors on Monday, demanding lower "
+                   "fuel duty and an end to cheap imports of grain from abroad. Police diverted traffic for hours while "
+                   "talks went on between union leaders and officials from the agriculture ministry, who offered a "
+                   "review of the duty in the autumn. The farmers said that was not enough and vowed to return next "
+                   "week with more tractors.", quote, outlet="Post")
+    teachers = make("q2", "Teachers in the northern provinces walked out for a second week over class sizes and pay "
+                    "that has not kept pace with rents in the cities. Schools stayed shut and exams were postponed, "
+                    "angering parents who had taken time off work. The teachers' union said its members would stay "
+                    "out until a new offer was put on the table, and a march on the education ministry is planned "
+                    "for Friday.", quote)
+    arts = _copies_corpus()[:-1] + [farmers, teachers]
+    index = OverlapIndex.rebuild(arts)
+    by_id = {a.id: a for a in arts}
+    everything = overlaps(index, by_id, include_non=True, processes=1)
+    assert overlaps(index, by_id, processes=1) == [o for o in everything if o.label != "non"]
+    ruled_out = [(a, b) for a, b in index.candidate_keys()
+                 if pairs.compare(by_id[a], by_id[b], index, shown=False, derived_only=True) is None]
+    labels = {(o.a, o.b): o.label for o in everything}
+    assert ("q1", "q2") in ruled_out and {labels[key] for key in ruled_out} == {"non"}
+
+
 def test_two_querying_processes_find_the_pairs_one_does(monkeypatch):
     monkeypatch.setattr(candidates, "QUERY_CHUNK", 3)  # several tasks for each worker
     index = OverlapIndex.rebuild(_copies_corpus()[:-1])

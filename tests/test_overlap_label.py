@@ -55,6 +55,16 @@ def test_wholly_needs_some_aligned_reuse_and_an_empty_side_is_non():
     assert th.label(Features("b", 0, 1.0, 0, 0, 0.5, 0, 0.0, latin=0.0)) == "non"  # nothing left of the copy
 
 
+def test_a_pair_is_ruled_out_before_alignment_only_when_no_alignment_could_save_it():
+    th = Thresholds(("c2",), (0.0,), (1.0,), (1.0,), 0.2, 0.6)
+    under, over = (Features("b", 0, c2, 0, 0, 0.0, 0, 1.0) for c2 in (0.19, 0.2))
+    assert th.rules_out(under) and th.label(under) == "non" and not th.rules_out(over)
+    assert th.rules_out(Features("b", 0, 1.0, 0, 0, 0.0, 0, 0.0))  # nothing left of the copy
+    # A rule that reads what only the alignment measures is never settled before it.
+    for name in ("share", "logit_share", "longest_run", "log_run"):
+        assert not Thresholds((name, "c2"), (0.0, 0.0), (1.0, 1.0), (1.0, 1.0), 0.2, 0.6).rules_out(under)
+
+
 def test_in_latin_script_news_a_label_needs_verbatim_passages():
     """The same event told twice (names, figures, one quote) is not a copy: in Latin-script text
     "partially" needs a 10-word run and a fifth of the copy aligned, "wholly" a 6-word run or 90%."""

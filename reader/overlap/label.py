@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 
@@ -102,14 +102,25 @@ def features(a_text: str, b_text: str, alignment: Alignment, derived: str, df: G
 
     `df`: document frequencies of the corpus the pair comes from, to IDF-weight `ci4`.
     """
+    return aligned(containments(a_text, b_text, derived, df), alignment)
+
+
+def containments(a_text: str, b_text: str, derived: str, df: GramDF | None = None) -> Features:
+    """The features the texts alone give (all but `share` and `longest_run`, which are 0 here): a pair can be
+    labelled non from these before it is aligned (`Thresholds.rules_out`)."""
     (na, sa), (nb, sb) = ngram_sets(a_text), ngram_sets(b_text)
     (nd, sd), (ns, ss) = ((nb, sb), (na, sa)) if derived == "b" else ((na, sa), (nb, sb))
-    share = alignment.share_b if derived == "b" else alignment.share_a
     d_text, s_text = (b_text, a_text) if derived == "b" else (a_text, b_text)
     # Only the corpus rule reads ci4: skip its cost (~4% of `wire overlaps`) when there is no corpus DF.
     ci4 = weighted_containment(_char_grams(d_text), _char_grams(s_text), df) if df is not None else 0.0
-    return Features(derived, *(_containment(d, s) for d, s in zip(sd, ss, strict=True)), share,
-                    alignment.longest_run, nd / ns if ns else 0.0, ci4, latin_share(d_text))
+    return Features(derived, *(_containment(d, s) for d, s in zip(sd, ss, strict=True)), 0.0, 0,
+                    nd / ns if ns else 0.0, ci4, latin_share(d_text))
+
+
+def aligned(f: Features, alignment: Alignment) -> Features:
+    """`f` with what the alignment measured on its derived side."""
+    share = alignment.share_b if f.derived == "b" else alignment.share_a
+    return replace(f, share=share, longest_run=alignment.longest_run)
 
 
 _LETTER = re.compile(r"[^\W\d_]")
@@ -126,6 +137,10 @@ def latin_share(text: str, sample: int = 4000) -> float:
         return 1.0
     letters = len(_LETTER.findall(head))
     return 1.0 - len(_NOT_LATIN.findall(head)) / letters if letters else 1.0
+
+
+_ALIGNED = ("share", "longest_run")
+"""The features only the alignment gives."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -150,13 +165,27 @@ class Thresholds:
         return sum(w * (f.value(n) - m) / s
                    for n, m, s, w in zip(self.names, self.mean, self.scale, self.weights, strict=True))
 
+    @property
+    def cut(self) -> float:
+        """The score under which a pair is non-derived."""
+        return self.derived if self.binary is None else self.binary
+
+    def rules_out(self, f: Features) -> bool:
+        """The label is non whatever the alignment adds to `f` (see `containments`): the rule reads no
+        aligned feature and the pair is under the cut, or nothing is left on its derived side. A fifth of
+        a generated corpus's candidate pairs, which then need no alignment."""
+        if f.length_ratio == 0.0:
+            return True
+        reads_alignment = any(n.removeprefix("logit_") in _ALIGNED or n == "log_run" for n in self.names)
+        return not reads_alignment and self.score(f) < self.cut
+
     def label(self, f: Features) -> str:
         if f.length_ratio == 0.0:
             # Nothing left on the derived side (all of it outlet boilerplate): non-derived by definition.
             # The linear rule would extrapolate its length term far outside COUNTER's range.
             return "non"
         s = self.score(f)
-        if s < (self.derived if self.binary is None else self.binary):
+        if s < self.cut:
             return "non"
         # "Wholly derived" beside a share under half reads as a contradiction ("wholly, 35% reused"): the
         # containments alone say so for formulaic texts (Reuters' earnings tables) and reworded copies.

@@ -6,6 +6,7 @@ from collections.abc import Callable, Iterable, Mapping
 from contextlib import closing
 from dataclasses import dataclass
 from functools import lru_cache, partial
+from typing import Literal, overload
 
 import numpy as np
 
@@ -14,7 +15,8 @@ from reader.models import Article, Overlap, Paragraph
 from reader.overlap.align import Alignment, align, prepared_sentences
 from reader.overlap.candidates import OutletBoilerplate, OverlapIndex
 from reader.overlap.idf import GramDF
-from reader.overlap.label import Features, Thresholds, corpus_thresholds, features, label
+from reader.overlap.label import (Features, Thresholds, aligned, containments, corpus_thresholds, default_thresholds,
+                                  label)
 from reader.overlap.schedule import local_order, shares
 from reader.overlap.text import NGRAM, shared_count, shingle_hashes, shingle_set, tokens
 
@@ -82,9 +84,20 @@ def containment(a_text: str, b_text: str, n: int = NGRAM) -> float:
     return shared_count(sa, sb) / smaller if smaller else 0.0
 
 
-def compare(a: Article, b: Article, index: OverlapIndex | OutletBoilerplate | None = None,
-            thresholds: Thresholds | None = None, df: GramDF | None = None,
-            skips: dict[str, set[int]] | None = None, shown: bool = True) -> Comparison:
+_Side = OverlapIndex | OutletBoilerplate | None
+
+
+@overload
+def compare(a: Article, b: Article, index: _Side = None, thresholds: Thresholds | None = None,
+            df: GramDF | None = None, skips: dict[str, set[int]] | None = None, shown: bool = True,
+            derived_only: Literal[False] = False) -> Comparison: ...
+@overload
+def compare(a: Article, b: Article, index: _Side = None, thresholds: Thresholds | None = None,
+            df: GramDF | None = None, skips: dict[str, set[int]] | None = None, shown: bool = True, *,
+            derived_only: bool) -> Comparison | None: ...
+def compare(a: Article, b: Article, index: _Side = None, thresholds: Thresholds | None = None,
+            df: GramDF | None = None, skips: dict[str, set[int]] | None = None, shown: bool = True,
+            derived_only: bool = False) -> Comparison | None:
     """Align and label two articles (their bodies: boilerplate paragraphs are never compared).
 
     Args:
@@ -99,27 +112,31 @@ def compare(a: Article, b: Article, index: OverlapIndex | OutletBoilerplate | No
         skips: A cache of each article's boilerplate sentences (by id) for many pairs against one
             unchanging index; filled as pairs are compared.
         shown: False when only the overlap is wanted: the alignment then has no segments (see `align`).
+        derived_only: None instead of a pair the label rule calls non before any alignment (most of the
+            non-derived candidates of a corpus), when only derived pairs are kept.
     """
     if thresholds is None and df is not None:
         thresholds = corpus_thresholds()
-    a_text, b_text = a.body, b.body
     a_skip: set[int] = set()
     b_skip: set[int] = set()
     in_corpus = index is not None and a.id in index and b.id in index
     if in_corpus:
         a_skip, b_skip = _skipped(a, index, skips), _skipped(b, index, skips)
-    alignment = align(a_text, b_text, a_skip=a_skip, b_skip=b_skip, shown=shown)
-    # The label is measured on what the alignment compared: an outlet's own repeated sentences (its
+    # The label is measured on what the alignment compares: an outlet's own repeated sentences (its
     # trailers, a recurring template such as a daily port report) are reuse nowhere, not even in the
     # containments. Measured on the whole text, two issues of one template were "wholly derived"
     # with nothing aligned (746 such pairs in Reuters-21578).
-    a_text, b_text = _without(a_text, a_skip), _without(b_text, b_skip)
+    a_text, b_text = _without(a.body, a_skip), _without(b.body, b_skip)
     side = derived_side(a, b)
     if side is None:  # dates do not tell: take the side that reuses more (usually the trimmed copy)
-        fa, fb = (features(a_text, b_text, alignment, s, df) for s in ("a", "b"))
+        fa, fb = (containments(a_text, b_text, s, df) for s in ("a", "b"))
         feats = fa if (fa.c2, fa.c1) > (fb.c2, fb.c1) else fb
     else:
-        feats = features(a_text, b_text, alignment, side, df)
+        feats = containments(a_text, b_text, side, df)
+    if derived_only and (thresholds or default_thresholds()).rules_out(feats):
+        return None
+    alignment = align(a.body, b.body, a_skip=a_skip, b_skip=b_skip, shown=shown)
+    feats = aligned(feats, alignment)
     # In a corpus, a pair whose alignment shares no passage (not even one shingle's worth of words in
     # matched sentences) is not wire copy, whatever its word containments say: what it shares is the
     # outlet's repeated sentences (never reuse) or stray phrases and figures. Reuters had 212 pairs
@@ -206,7 +223,7 @@ def score(keys: list[tuple[str, str]], index: OverlapIndex | OutletBoilerplate,
     # index: the forked copy of the LSH is never touched, so it stays shared with this process.
     # The boilerplate sentences of an article are the same in each of its pairs: found once per process.
     common = index.boilerplate() if processes > 1 and isinstance(index, OverlapIndex) else index
-    scorer = partial(_score, common, thresholds, df, {})
+    scorer = partial(_score, common, thresholds, df, include_non, {})
     tasks = ((_articles(get, part), part) for part in shares(keys, processes, CHUNK))
     out, done = [], 0
     with closing(children.spread(scorer, tasks, processes)) as results:  # the workers end on an error or a Ctrl-C
@@ -233,14 +250,19 @@ def _for_scoring(article: Article | None) -> Article | None:
 
 
 def _score(index: OverlapIndex | OutletBoilerplate, thresholds: Thresholds | None, df: GramDF | None,
-           skips: dict[str, set[int]], task: tuple[dict[str, Article | None], list[tuple[str, str]]]) -> list[Overlap]:
+           include_non: bool, skips: dict[str, set[int]],
+           task: tuple[dict[str, Article | None], list[tuple[str, str]]]) -> list[Overlap]:
     """Every pair of one task, scored (in a worker or here); a pair that breaks alignment is left out, as is
-    one whose article is gone (removed by a sync since the pairs were found)."""
+    one whose article is gone (removed by a sync since the pairs were found) and, unless `include_non`,
+    one the label rule calls non before alignment."""
     articles, keys = task
     out = []
     for a, b in keys:
         try:
-            out.append(compare(articles[a], articles[b], index, thresholds, df, skips, shown=False).overlap)
+            found = compare(articles[a], articles[b], index, thresholds, df, skips, shown=False,
+                            derived_only=not include_non)
         except Exception:  # noqa: BLE001 — one pair that breaks alignment must not cost every other pair
             continue
+        if found is not None:
+            out.append(found.overlap)
     return out
