@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 # reader.overlap is imported inside the methods: it pulls in numpy, scipy and datasketch (~0.5 s),
 # which `wire search` and the app's first screen never need.
 
-PAIRS_VERSION = "5"
+PAIRS_VERSION = "6"
 """Bump when the scoring of pairs changes in code (the calibration file is hashed separately)."""
 
 

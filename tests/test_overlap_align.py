@@ -75,6 +75,23 @@ def test_reordered_sentences_still_match():
     assert [s.kind for s in result.segments] == ["same", "same", "same"]
 
 
+def test_a_sentence_found_once_on_each_side_is_matched_with_its_twin():
+    # Each of a's sentences is like both of b's: the most similar assignment matched the shared sentence
+    # with the other one, and showed two changed sentences where one is the same.
+    same = "The harbour board approved the new container terminal after a long night of debate in the town hall."
+    a_own = "The harbour board approved the new container terminal, and the fishermen walked out in protest at once."
+    b_own = "Opponents said on Friday that a long night of debate in the town hall had settled nothing at all."
+    result = align(f"{same} {a_own}", f"{same} {b_own}")
+    assert [(s.kind, s.a, s.b) for s in result.segments] == [("same", same, same), ("b_only", "", b_own),
+                                                              ("a_only", a_own, "")]
+
+
+def test_a_sentence_repeated_on_one_side_is_matched_once():
+    line = "Shares in the group closed two percent higher."
+    result = align(f"{line} The board met. {line}", f"The board met on Monday. {line}")
+    assert [s.kind for s in result.segments].count("same") == 1 and result.matched == 2
+
+
 def test_unrelated_texts_share_nothing():
     result = align("Cocoa prices rose sharply in Bahia this week.", "The central bank kept its rate unchanged.")
     assert [s.kind for s in result.segments] == ["a_only", "b_only"] or \
