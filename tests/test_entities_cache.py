@@ -62,6 +62,18 @@ def test_cache_misses_on_other_version_or_other_layout(articles, expected, tmp_p
     assert MentionCache(tmp_path, version="v2").purge(keep=[a.sha256 for a in articles]) == 3
 
 
+def test_before_any_ner_nothing_is_read_for_mentions(articles, expected, tmp_path):
+    def unread():
+        raise AssertionError("the articles were read")
+        yield
+
+    assert MentionCache(tmp_path).empty() and cached_mentions(unread(), tmp_path) == {}
+    MentionCache(tmp_path, version="v1").put_many((a, expected[a.id]) for a in articles)
+    assert MentionCache(tmp_path).empty() and not MentionCache(tmp_path, version="v1").empty()
+    enrich(articles[:1], tmp_path)
+    assert not MentionCache(tmp_path).empty() and list(cached_mentions(articles, tmp_path)) == [articles[0].id]
+
+
 def test_reading_while_enrich_runs_in_a_thread(articles, expected, tmp_path, monkeypatch):
     monkeypatch.setattr(cache_module, "COMMIT_EVERY", 1)
     seen, errors = [], []

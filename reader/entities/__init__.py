@@ -79,6 +79,10 @@ def cached_mentions(articles: Iterable[Article], cache_dir: str | Path, corpus: 
     `articles` is read a page at a time (it may stream from the store): only their texts are kept.
     """
     cache = MentionCache(cache_dir)
+    if cache.empty():
+        # Before NER has run, nothing can be found: the app's first sidebar asked this of a corpus never
+        # named and read all 100,000 articles to learn it, in a thread that slowed the first screen.
+        return {}
     mentions: dict[str, list[Mention]] = {}
     texts: dict[str, str] = {}
     for page in pages(articles, PAGE):

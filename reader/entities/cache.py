@@ -115,6 +115,11 @@ class MentionCache:
                             found[article.id] = [Mention(*item) for item in json.loads(data)]
         return found
 
+    def empty(self) -> bool:
+        """No article's mentions are cached for this pipeline version (NER has not run on this corpus yet)."""
+        with closing(self._connect()) as db:
+            return db.execute("SELECT 1 FROM mentions WHERE version = ? LIMIT 1", [self.version]).fetchone() is None
+
     def put_many(self, pairs: Iterable[tuple[Article, list[Mention]]]) -> None:
         """Store mentions, in one transaction."""
         rows = [(a.sha256, self.version, layout(a),
