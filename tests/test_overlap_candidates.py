@@ -206,10 +206,10 @@ def test_pairs_ruled_out_before_alignment_are_only_non_derived_ones():
     # The copies, and two stories quoting one statement: a candidate pair, but under the label's cut.
     quote = "The minister said the government would not bow to pressure."
     farmers = make("q1", "Farmers blocked the ring road around the capital with tractors on Monday, demanding lower "
-                   "fuel duty and an end to cheap imports of grain from abroad. Police diverted traffic for hours while "
-                   "talks went on between union leaders and officials from the agriculture ministry, who offered a "
-                   "review of the duty in the autumn. The farmers said that was not enough and vowed to return next "
-                   "week with more tractors.", quote, outlet="Post")
+                   "fuel duty and an end to cheap imports of grain from abroad. Police diverted traffic for hours "
+                   "while talks went on between union leaders and officials from the agriculture ministry, who "
+                   "offered a review of the duty in the autumn. The farmers said that was not enough and vowed to "
+                   "return next week with more tractors.", quote, outlet="Post")
     teachers = make("q2", "Teachers in the northern provinces walked out for a second week over class sizes and pay "
                     "that has not kept pace with rents in the cities. Schools stayed shut and exams were postponed, "
                     "angering parents who had taken time off work. The teachers' union said its members would stay "
