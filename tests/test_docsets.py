@@ -25,21 +25,26 @@ def _article(n: int, rng: random.Random) -> Article:
                    rng.choice(OUTLETS), None, day)
 
 
-@pytest.fixture(scope="module")
-def index(tmp_path_factory):
-    """Four commits (four segments), then updates and deletions spread over them."""
-    rng = random.Random(5)
-    index = Index(tmp_path_factory.mktemp("ix") / "ix")
+def segmented_index(folder, seed: int, per_commit: int, deleting: int, replacing: int) -> Index:
+    """Four commits (four segments) of `per_commit` articles, then every `deleting`-th deleted and every
+    `replacing`-th updated, spread over them."""
+    rng = random.Random(seed)
+    index = Index(folder / "ix")
     for batch in range(4):
         with index.writer() as w:
-            for n in range(batch * 60, batch * 60 + 60):
+            for n in range(batch * per_commit, (batch + 1) * per_commit):
                 w.add(_article(n, rng))
     with index.writer() as w:
-        for n in range(0, 240, 7):
+        for n in range(0, 4 * per_commit, deleting):
             w.delete(f"a{n}")
-        for n in range(3, 240, 11):
+        for n in range(3, 4 * per_commit, replacing):
             w.replace(_article(n, rng))
     return index
+
+
+@pytest.fixture(scope="module")
+def index(tmp_path_factory):
+    return segmented_index(tmp_path_factory.mktemp("ix"), seed=5, per_commit=60, deleting=7, replacing=11)
 
 
 def _whoosh_ids(index: Index, text: str) -> set[str]:

@@ -17,7 +17,7 @@ from whoosh.query.compound import DisjunctionMax
 from whoosh.query.ranges import NumericRange, TermRange
 from whoosh.query.wrappers import ConstantScoreQuery, Not, WeightingQuery
 
-from reader.index.expand import ExpandedPrefix, ExpandedRange, ExpandedWildcard, posting_ids
+from reader.index.expand import ExpandedPrefix, ExpandedRange, ExpandedWildcard, posting_ids, term_postings
 
 
 def matching(searcher, query) -> set[int]:
@@ -157,6 +157,5 @@ class _Segment:
                 return set()
         if (fieldname, btext) not in self.reader:
             return set()
-        deleted: set[int] = set()
-        found = set(posting_ids(self.reader.postings(fieldname, btext), deleted))
-        return found - deleted if deleted else found
+        found = set(term_postings(self.reader, fieldname, btext)[0])  # kept: the ranking reads them next
+        return found - self.reader.deleted_docs_set if self.reader.has_deletions() else found

@@ -11,6 +11,7 @@ and wildcard matches score a constant, as Whoosh's own constant-score expansion 
 from __future__ import annotations
 
 import threading
+from array import array
 from bisect import bisect_left
 from collections import OrderedDict
 
@@ -119,6 +120,59 @@ def posting_ids(matcher, deleted: set[int]) -> list[int]:
         ids.extend(matcher._ids[matcher._i:])
         matcher._next_block()
     return ids
+
+
+_POSTINGS: OrderedDict[tuple, tuple] = OrderedDict()
+_POSTINGS_LOCK = threading.Lock()
+POSTINGS_KEPT = 2_000_000
+"""Postings kept by `term_postings` (about 16 bytes each): a search reads a term's postings for its matches
+(docsets) and again for its ranking (ranking.py); the app's next search often asks for the same words."""
+
+
+def term_postings(reader, fieldname: str, btext: bytes) -> tuple[list[int], array]:
+    """A term's postings in one segment, deleted documents included: its document numbers and their weights
+    (float32, as Whoosh-3 stores them), kept while the segment is unchanged (keyed as `remembered` keys),
+    the oldest let go past POSTINGS_KEPT postings."""
+    segment = getattr(reader, "segment", None)
+    if segment is None:
+        return _read_postings(reader, fieldname, btext)
+    key = (segment().segment_id(), reader.doc_count(), fieldname, btext)
+    with _POSTINGS_LOCK:
+        found = _POSTINGS.get(key)
+        if found is not None:
+            _POSTINGS.move_to_end(key)
+            return found
+    found = _read_postings(reader, fieldname, btext)
+    with _POSTINGS_LOCK:
+        _POSTINGS[key] = found
+        kept = sum(len(ids) for ids, _ in _POSTINGS.values())
+        while kept > POSTINGS_KEPT and len(_POSTINGS) > 1:
+            kept -= len(_POSTINGS.popitem(last=False)[1][0])
+    return found
+
+
+def _read_postings(reader, fieldname: str, btext: bytes) -> tuple[list[int], array]:
+    """Every posting of a term, a block at a time where the matcher is Whoosh-3's (see `posting_ids`)."""
+    matcher = reader.postings(fieldname, btext)
+    if isinstance(matcher, FilterMatcher):  # the segment's deletions: the callers leave them out
+        matcher = matcher.child
+    ids: list[int] = []
+    weights = array("f")
+    if not all(hasattr(matcher, name) for name in ("_read_ids", "_read_weights", "_next_block", "_ids")):
+        while matcher.is_active():
+            ids.append(matcher.id())
+            weights.append(matcher.weight())
+            matcher.next()
+        return ids, weights
+    while matcher.is_active():
+        if matcher._ids is None:
+            matcher._read_ids()
+        if matcher._weights is None:
+            matcher._read_weights()
+        ids.extend(matcher._ids[matcher._i:])
+        weights.extend(matcher._weights[matcher._i:])
+        matcher._next_block()
+    return ids, weights
 
 
 class ExpandedPrefix(_ReadOnce, Prefix):

@@ -120,18 +120,26 @@ def _new_task_whole(self):
         return _new_task(self)
 
 
+def length_column(perdoc, fieldname: str) -> bytes | bool:
+    """A segment's length bytes of `fieldname`, one a document (the documents after them 0), read once; False
+    when the field has no lengths. `perdoc` is the segment's W3PerDocReader (reader.index.ranking reads it
+    too)."""
+    cache = perdoc.__dict__.setdefault("_wire_lengths", {})
+    column = cache.get(fieldname)
+    if column is None:
+        reader = perdoc._cached_reader(whoosh3._lenfield(fieldname), whoosh3.LENGTHS_COLUMN)
+        # A typecode "B" column: `_count` bytes from `_basepos` (a copy: a view would hold the segment
+        # file's memory map open).
+        column = cache[fieldname] = (False if reader is None
+                                     else bytes(reader._dbfile.get(reader._basepos, reader._count)))
+    return column
+
+
 def _doc_field_length(self, docnum, fieldname, default=0):
     # Whoosh's, answer for answer (None for a zero length byte, as it falls through), from the bytes.
     if docnum > self._doccount:
         raise IndexError("Asked for docnum %r of %d" % (docnum, self._doccount))
-    cache = self.__dict__.setdefault("_wire_lengths", {})
-    column = cache.get(fieldname)
-    if column is None:
-        reader = self._cached_reader(whoosh3._lenfield(fieldname), whoosh3.LENGTHS_COLUMN)
-        # A typecode "B" column: `_count` bytes from `_basepos`, the documents after them all 0 (a copy:
-        # a view would hold the segment file's memory map open).
-        column = cache[fieldname] = (False if reader is None
-                                     else bytes(reader._dbfile.get(reader._basepos, reader._count)))
+    column = length_column(self, fieldname)
     if column is False:
         return default
     lbyte = column[docnum] if docnum < len(column) else 0
