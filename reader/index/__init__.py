@@ -457,10 +457,10 @@ def _ranked(searcher, scoring, matched: set[int], limit: int) -> list[tuple[floa
     """The best `limit` of `matched` as (score, docnum), best first: with numpy (reader.index.ranking) from
     RANK_BY_ARRAYS matches, otherwise (or for a query it leaves to Whoosh) by Whoosh scoring every match.
 
-    Not Whoosh's walk for a top N: on an index of several segments it drops sub-matchers it judges unable
-    to beat the N it holds (`replace`, block quality), and misses better documents: in 19 of the 150 mixed
-    queries of bench/scale_bench.py at 100,000 articles its top 20 left out hits that score higher than
-    its 20th (`loss corp`, `debt bank`, `unit* OR stock`)."""
+    Not Whoosh's walk for a top N, which prunes as it goes (sub-matchers replaced, blocks skipped by their
+    quality) and, on an index of several segments, misses better documents: in 19 of the 150 mixed queries
+    of bench/scale_bench.py at 100,000 articles its top 20 left out hits that score higher than its 20th
+    (`loss corp`, `debt bank`, `unit* OR stock`; tests/test_ranking.py has a small case)."""
     if len(matched) >= RANK_BY_ARRAYS:
         from reader.index import ranking  # imported here: numpy costs a `wire search` 0.1 s to load
 
