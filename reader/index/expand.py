@@ -100,26 +100,42 @@ def remembered(reader, key: tuple, read) -> set[int]:
 
 
 def posting_ids(matcher, deleted: set[int]) -> list[int]:
-    """Every document of one term's postings, a block at a time; the segment's deleted documents are
-    added to `deleted` for the caller to leave out.
-
-    Whoosh's all_ids() steps through a posting list one document at a time in Python (three calls a
-    document); its Whoosh-3 leaf matcher holds each block's ids as one tuple, taken here whole. These are
-    that matcher's private attributes (whoosh 2.7 codec/whoosh3.py W3LeafMatcher): any other matcher,
-    or a Whoosh without them, goes the slow, public way.
-    """
+    """Every document of one term's postings, a block at a time (`_leaf_postings`); the segment's deleted
+    documents are added to `deleted` for the caller to leave out."""
     if isinstance(matcher, FilterMatcher) and matcher._exclude:  # the segment's deletions
         deleted.update(matcher._ids)
         matcher = matcher.child
-    if not all(hasattr(matcher, name) for name in ("_read_ids", "_next_block", "_ids", "_atend")):
-        return list(matcher.all_ids())
+    return _leaf_postings(matcher, weights=False)[0]
+
+
+def _leaf_postings(matcher, weights: bool) -> tuple[list[int], array]:
+    """A leaf matcher's documents and, with `weights`, their weights (float32, as Whoosh-3 stores them).
+
+    Whoosh's all_ids() steps through a posting list one document at a time in Python (three calls a
+    document); its Whoosh-3 leaf matcher holds each block's ids (and weights) as one sequence, taken here
+    whole. These are that matcher's private attributes (whoosh 2.7 codec/whoosh3.py W3LeafMatcher): any
+    other matcher, or a Whoosh without them, goes the slow, public way.
+    """
     ids: list[int] = []
+    found = array("f")
+    if not all(hasattr(matcher, name) for name in ("_read_ids", "_read_weights", "_next_block", "_ids", "_atend")):
+        if not weights:
+            return list(matcher.all_ids()), found
+        while matcher.is_active():
+            ids.append(matcher.id())
+            found.append(matcher.weight())
+            matcher.next()
+        return ids, found
     while matcher.is_active():
         if matcher._ids is None:
             matcher._read_ids()
         ids.extend(matcher._ids[matcher._i:])
+        if weights:
+            if matcher._weights is None:
+                matcher._read_weights()
+            found.extend(matcher._weights[matcher._i:])
         matcher._next_block()
-    return ids
+    return ids, found
 
 
 _POSTINGS: OrderedDict[tuple, tuple] = OrderedDict()
@@ -152,27 +168,10 @@ def term_postings(reader, fieldname: str, btext: bytes) -> tuple[list[int], arra
 
 
 def _read_postings(reader, fieldname: str, btext: bytes) -> tuple[list[int], array]:
-    """Every posting of a term, a block at a time where the matcher is Whoosh-3's (see `posting_ids`)."""
     matcher = reader.postings(fieldname, btext)
     if isinstance(matcher, FilterMatcher):  # the segment's deletions: the callers leave them out
         matcher = matcher.child
-    ids: list[int] = []
-    weights = array("f")
-    if not all(hasattr(matcher, name) for name in ("_read_ids", "_read_weights", "_next_block", "_ids")):
-        while matcher.is_active():
-            ids.append(matcher.id())
-            weights.append(matcher.weight())
-            matcher.next()
-        return ids, weights
-    while matcher.is_active():
-        if matcher._ids is None:
-            matcher._read_ids()
-        if matcher._weights is None:
-            matcher._read_weights()
-        ids.extend(matcher._ids[matcher._i:])
-        weights.extend(matcher._weights[matcher._i:])
-        matcher._next_block()
-    return ids, weights
+    return _leaf_postings(matcher, weights=True)
 
 
 class ExpandedPrefix(_ReadOnce, Prefix):
