@@ -28,6 +28,7 @@ from reader.entities import (
 )
 from reader.entities.view import VIEW_FILE, EntityView
 from reader.entities.view import write as write_view
+from reader.children import release_freed
 from reader.errors import writing
 from reader.index import Index
 from reader.locations import write_atomic, write_stream
@@ -227,8 +228,13 @@ class EntityStage:
         with self.guard(), writing("the entity cache", self.cache_dir):
             if done != before:
                 self._bump()
-            self.reindex(self.table(), tick)
             self.view()  # readers (the app, the next command) ask it, never loading the table
+            changed = self.changed_terms(self.table())
+            # The table is let go before the index writer fills its pools: the writer reuses the table's freed
+            # memory, which the process keeps (most of it, fragmented), instead of adding its own on top.
+            self.forget()
+            release_freed()
+            self.reindex(changed, tick)
             if done == total:  # not after a stopped run: NER is still owed
                 write_atomic(self.cache_dir / "finished.json", json.dumps(self._run_key()).encode())
 
@@ -274,13 +280,23 @@ class EntityStage:
         except (OSError, ValueError):
             return None
 
-    def reindex(self, table: EntityTable, tick: Callable[[str, int, int], None]) -> int:
-        """Write entity fields for articles whose names changed (new NER, edited aliases.yaml)."""
+    def changed_terms(self, table: EntityTable) -> dict[str, dict[str, list[str]]]:
+        """The entity fields `table` gives each article whose fields in the index differ (new NER, edited
+        aliases.yaml), by article id."""
         changed: dict[str, dict[str, list[str]]] = {}
         for article_id in self.store.all_ids():
             terms = table.index_terms(article_id)
             if json.dumps(terms, sort_keys=True) != json.dumps(self.store.terms_of(article_id), sort_keys=True):
                 changed[article_id] = terms
+        return changed
+
+    def forget(self) -> None:
+        """Let the merged table go (a corpus's every mention); the next `table()` loads it from its file."""
+        with self._lock:
+            self._base = self._base_key = self._table = self._key = None
+
+    def reindex(self, changed: dict[str, dict[str, list[str]]], tick: Callable[[str, int, int], None]) -> int:
+        """Write the entity fields of `changed` (see `changed_terms`) into the index and the store."""
         if not changed:
             return 0
         with self.guard(), self.store.transaction():

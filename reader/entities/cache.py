@@ -6,6 +6,7 @@ import hashlib
 import json
 import sqlite3
 import time
+from sys import intern
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import closing
@@ -27,6 +28,13 @@ CREATE TABLE IF NOT EXISTS mentions (
     PRIMARY KEY (sha256, version)
 ) WITHOUT ROWID
 """
+
+
+def decode(data: str) -> list[Mention]:
+    """A row's mentions, their names and types interned: a corpus's merge holds every mention of it, and json
+    gives each its own copy of "organization" and "Reagan" (at 20,000 articles, 102 MB for 385,022 mentions
+    against 58 MB interned)."""
+    return [Mention(start, end, intern(text), intern(type_)) for start, end, text, type_ in json.loads(data)]
 
 
 def layout(article: Article) -> str:
@@ -110,9 +118,11 @@ class MentionCache:
                     f"SELECT sha256, layout, data FROM mentions WHERE version = ? AND sha256 IN "
                     f"({','.join('?' * len(chunk))})", [self.version, *chunk])
                 for sha256, row_layout, data in rows:
-                    for article in wanted[sha256]:
-                        if layout(article) == row_layout:
-                            found[article.id] = [Mention(*item) for item in json.loads(data)]
+                    same = [a for a in wanted[sha256] if layout(a) == row_layout]
+                    if same:
+                        mentions = decode(data)
+                        for article in same:
+                            found[article.id] = list(mentions)
         return found
 
     def empty(self) -> bool:

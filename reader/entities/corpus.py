@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
+from sys import intern
 
 from reader.entities.capitalised import proposals
 from reader.entities.contexts import contexts
@@ -244,14 +245,15 @@ def propagate(texts: Mapping[str, str], mentions: Mapping[str, Sequence[Mention]
             kept.append(m if type_ == m.type else Mention(m.start, m.end, m.text, type_))
         taken = [(m.start, m.end) for m in kept]
         text = texts.get(doc)
+        # Names interned, as the cache's are (reader.entities.cache.decode): the merge holds every mention.
         for start, end, form in found.get(doc, ()) if text is not None else ():
             if form in spread and not overlaps(taken, start, end):
                 taken.append((start, end))
-                kept.append(Mention(start, end, text[start:end], types[form]))
+                kept.append(Mention(start, end, intern(text[start:end]), types[form]))
         for start, end in coined.get(doc, ()):
             if not overlaps(taken, start, end):
                 taken.append((start, end))
-                kept.append(Mention(start, end, text[start:end], "organization"))
+                kept.append(Mention(start, end, intern(text[start:end]), "organization"))
         for m in proposed.get(doc, ()):
             # A proposal may stand for the pieces the model split it into ("Banco" + "Brasil"): they go.
             inside = [k for k in kept if m.start <= k.start and k.end <= m.end]
