@@ -7,7 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from reader.entities import AliasesError, EntityTable, load_overrides, parse_overrides
-from reader.entities.casing import recase
+from reader.entities.casing import is_caps_line, recase
 from reader.entities.names import key
 from reader.models import Mention
 
@@ -147,6 +147,23 @@ def test_recase_keeps_length(text):
 def test_recase_uses_the_case_seen_elsewhere():
     text = "IOC PRESIDENT SAYS NOTHING TO ADD\nThe IOC President said there was nothing to add."
     assert recase(text, frozenset({"says"})).split("\n")[0] == "IOC President says nothing to add"
+
+
+@pytest.mark.parametrize("line", [
+    "IOC PRESIDENT SAYS NOTHING TO ADD", "Star Checks Into Rehab After Night Out", "Willie Wood Adam Hollioake Mark IV",
+    "The IOC President said there was nothing to add.", "ABCd", "ABC", "Ab1cd Ef2gh Ij Kl Of", "U.S. TO RAISE RATES",
+    "G-7 Meets In Paris On Monday", "a", "", "1987 1988 1989 1990", "NEW YORK, March 3 - Shares of XON rose",
+    "Banco do Brasil Says It Will Pay", "MIXED Case with LOTS of CAPITALS in IT",
+    "ABCDEFGHIJ k", "Star Checks Into Rehab After a Night Out With Friends Of Hers",  # 10 of 11: on the line
+])
+def test_a_caps_line_is_told_alike_by_the_ascii_shortcut_and_the_general_rule(line):
+    # A no-break space is no letter and no word character: it sends the line down the general path only.
+    assert is_caps_line(line) == is_caps_line(line + "\u00a0")
+
+
+@given(st.text(alphabet=st.sampled_from("ABCDEFabcdef 1_.'-"), max_size=60))
+def test_the_ascii_shortcut_of_caps_lines_agrees_with_the_general_rule(line):
+    assert is_caps_line(line) == is_caps_line(line + "\u00a0")
 
 
 def test_overrides_parse_and_validate():
