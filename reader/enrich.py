@@ -30,11 +30,15 @@ from reader.entities.view import VIEW_FILE, EntityView
 from reader.entities.view import write as write_view
 from reader.children import release_freed
 from reader.errors import writing
-from reader.index import Index
+from reader.index import BULK_THRESHOLD, Index
 from reader.locations import write_atomic, write_stream
+from reader.merge_apart import merged_terms
 from reader.models import Entity, Mention
 
 T = TypeVar("T")
+MERGE_APART = 5_000
+"""From this many articles the merge runs in a child process (reader.merge_apart): its memory goes back to the
+system when it ends. Below it, starting the child (half a second of imports) would cost more than it saves."""
 
 
 class EntityStage:
@@ -228,12 +232,9 @@ class EntityStage:
         with self.guard(), writing("the entity cache", self.cache_dir):
             if done != before:
                 self._bump()
-            self.view()  # readers (the app, the next command) ask it, never loading the table
-            changed = self.changed_terms(self.table())
-            # The table is let go before the index writer fills its pools: the writer reuses the table's freed
-            # memory, which the process keeps (most of it, fragmented), instead of adding its own on top.
-            self.forget()
-            release_freed()
+            changed = self._merged(should_stop)
+            if changed is None:
+                return  # stopped while merging: the next run merges again (NER is kept)
             self.reindex(changed, tick)
             if done == total:  # not after a stopped run: NER is still owed
                 write_atomic(self.cache_dir / "finished.json", json.dumps(self._run_key()).encode())
@@ -280,6 +281,21 @@ class EntityStage:
         except (OSError, ValueError):
             return None
 
+    def _merged(self, should_stop: Callable[[], bool] | None) -> dict[str, dict[str, list[str]]] | None:
+        """The table merged and its view written, the table let go; returns the entity fields that changed."""
+        if self.store.count() >= MERGE_APART and self.store.path is not None:
+            try:
+                return merged_terms(self.store.path, self.cache_dir, self.aliases, should_stop)
+            except OSError:
+                pass  # no child could be started (out of processes, say): merged here, as a small corpus is
+        self.view()  # readers (the app, the next command) ask it, never loading the table
+        changed = self.changed_terms(self.table())
+        # Let go before the index writer fills its pools: the writer reuses the table's freed memory, which the
+        # process keeps (most of it, fragmented), instead of adding its own on top.
+        self.forget()
+        release_freed()
+        return changed
+
     def changed_terms(self, table: EntityTable) -> dict[str, dict[str, list[str]]]:
         """The entity fields `table` gives each article whose fields in the index differ (new NER, edited
         aliases.yaml), by article id."""
@@ -305,7 +321,7 @@ class EntityStage:
             # articles: 164 against 127 CPU-s, 1.6 against 0.75 GB for the process group); forked after the
             # table was let go, 20% less time at 100,000 (173 against 215 s) but 1.7 GB PSS for the group
             # against 1.3: the parent's freed heap stays resident and the two pools come on top.
-            with self.index.writer() as writer:
+            with self.index.writer(bulk=len(changed) >= BULK_THRESHOLD) as writer:
                 for done, article in enumerate(self.store.iter_articles(changed), start=1):
                     writer.replace(article, changed[article.id])
                     self.store.set_terms(article.id, changed[article.id])

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 from reader.entities.gazetteer import SAME_PLACE
 
@@ -90,6 +91,12 @@ def strip_article(words: list[str]) -> list[str]:
     return words[1:] if len(words) > 1 and words[0].lower() == "the" else words
 
 
+NAMES_KEPT = 1 << 17
+"""Distinct (surface, type) answers `display` and `key` keep: the merge asks them of every mention, again and
+again (20,000 articles: 1.6 million calls of `display` and 574,000 of `key` on 38,876 distinct names)."""
+
+
+@lru_cache(maxsize=NAMES_KEPT)
 def display(surface: str, type_: str) -> str:
     """The name a surface string stands for: cleaned, without "the" and, for people, without titles."""
     words = strip_article(clean(surface).split(" "))
@@ -98,6 +105,7 @@ def display(surface: str, type_: str) -> str:
     return " ".join(words)
 
 
+@lru_cache(maxsize=NAMES_KEPT)
 def key(surface: str, type_: str) -> str:
     """The matching key of a name: `display` lower-cased, dots and punctuation dropped, U.S. variants joined."""
     name = display(surface, type_)

@@ -1,0 +1,92 @@
+"""The entity stage's merge in a process of its own, so that the memory of a corpus's every mention goes with it.
+
+Why: the merge holds every mention, every text for the corpus pass and the merged table (1.1 GB at 100,000
+articles); freed, most of it stayed in the process (fragmented), under the index writer that comes next and the
+two writer processes it forks (each counting the parent's pages again). A child started by exec (not forked:
+SQLite's lock state does not survive a fork) merges, writes the table and the view files, and hands back only
+the entity fields that changed, by article id; when it ends the system has all its memory back.
+
+The parent holds the corpus's sync lock for it. The child ends with the parent (PR_SET_PDEATHSIG), ignores
+Ctrl-C (the parent decides, and kills it), and writes nothing to the terminal but its one-line error.
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from reader.errors import WireError, describe
+
+Terms = dict[str, dict[str, list[str]]]
+POLL = 0.05
+"""Seconds between looks at `should_stop` while the child merges."""
+
+
+def merged_terms(store_path: Path, cache_dir: Path, aliases: Path,
+                 should_stop: Callable[[], bool] | None = None) -> Terms | None:
+    """Merge in a child: the table and view files written, the changed entity fields returned (as
+    `EntityStage.changed_terms`); None when `should_stop()` came true first (the child is killed)."""
+    out = cache_dir / f"changed-terms.{os.getpid()}.pickle"
+    errors = cache_dir / f"merge-errors.{os.getpid()}.txt"  # a file, not a pipe: a full pipe would stall the child
+    setup = pickle.dumps((store_path, cache_dir, aliases, out))
+    with errors.open("wb") as err:
+        process = subprocess.Popen([sys.executable, "-m", "reader.merge_apart", str(os.getpid())],
+                                   stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=err, close_fds=True)
+    try:
+        assert process.stdin is not None
+        process.stdin.write(setup)
+        process.stdin.close()
+        while process.poll() is None:
+            if should_stop is not None and should_stop():
+                return None
+            time.sleep(POLL)
+        if process.returncode != 0:
+            said = errors.read_text(encoding="utf-8", errors="replace").strip().splitlines()
+            raise WireError(said[-1] if said else f"merging the names ended unexpectedly "
+                            f"(exit status {process.returncode})")
+        with out.open("rb") as fh:
+            return pickle.load(fh)  # our own child's file, just written
+    finally:
+        if process.poll() is None:  # stopped, Ctrl-C, an error here: the child goes now
+            process.kill()
+        process.wait()
+        out.unlink(missing_ok=True)
+        errors.unlink(missing_ok=True)
+
+
+def _child() -> int:
+    from reader.children import end_with_parent
+
+    end_with_parent(int(sys.argv[1]))
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # a terminal's Ctrl-C reaches the group: the parent decides
+    try:
+        store_path, cache_dir, aliases, out = pickle.loads(sys.stdin.buffer.read())  # from our own parent
+    except Exception:  # noqa: BLE001 — the parent died before it said what to merge: nothing to do
+        return 1
+    from reader.corpus.store import Store
+    from reader.enrich import EntityStage
+    from reader.locations import write_stream
+
+    try:
+        # No version: this store is the parent's, never reset here. No index: the parent writes it.
+        stage = EntityStage(Store(store_path), None, cache_dir, aliases)  # type: ignore[arg-type]
+        stage.view()  # merges (or loads the table) and writes the view beside it
+        changed = stage.changed_terms(stage.table())
+        with write_stream(out) as fh:
+            pickle.dump(changed, fh, protocol=pickle.HIGHEST_PROTOCOL)
+    except Exception as exc:  # noqa: BLE001 — one line for the parent to raise
+        print(f"merging the names failed: {describe(exc)}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    code = _child()
+    sys.stderr.flush()
+    os._exit(code)  # no atexit: the merged table is not collected object by object on the way out
