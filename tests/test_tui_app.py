@@ -519,3 +519,51 @@ async def test_copies_scored_before_ner_are_marked_without_waiting_for_it(lib, m
         articles, _reading, status = panes(app)
         await until(pilot, lambda: articles.copies == COPIES)
         assert "entities/copies failed" in status.notice and not lib.entities_finished()
+
+
+@pilot_test
+async def test_a_theme_chosen_while_reading_redraws_the_rows_and_the_status_line(lib):
+    """The list keeps drawn rows and their styles: a new theme (or the focus leaving) must not leave rows
+    drawn in the old colours."""
+    app = make_app(lib)
+    async with app.run_test(size=(110, 40)) as pilot:
+        await ready(pilot)
+        articles, _, status = panes(app)
+
+        def colours() -> tuple[set, set]:
+            row = articles.render_line(articles.cursor - int(articles.scroll_offset.y))
+            return {seg.style.bgcolor for seg in row if seg.style}, {seg.style.bgcolor for seg in status.render_line(0)}
+
+        before = colours()
+        app.theme = "ansi-light"
+        await settle(pilot)
+        after = colours()
+        assert after[0] != before[0] and after[1] != before[1]
+        # The cursor row is drawn unfocused once the list loses focus, and focused again after.
+        def cursor_styles() -> list:
+            return [seg.style for seg in articles.render_line(articles.cursor - int(articles.scroll_offset.y))]
+
+        focused = cursor_styles()
+        await pilot.press("tab")
+        await settle(pilot)
+        assert not articles.has_focus and cursor_styles() != focused
+        await pilot.press("shift+tab")
+        await settle(pilot)
+        assert articles.has_focus and cursor_styles() == focused
+
+
+@pilot_test
+async def test_the_status_line_is_cut_to_the_width_with_an_ellipsis_and_stays_inert(lib):
+    app = make_app(lib)
+    async with app.run_test(size=(60, 24)) as pilot:
+        await ready(pilot)
+        _, _, status = panes(app)
+        status.query = "harbour \x1b[2J " + "x" * 80
+        await settle(pilot)
+        line = status.render_line(0)
+        text = "".join(seg.text for seg in line)
+        assert line.cell_length == status.size.width == 60
+        assert text.rstrip().endswith("…") and "\\x1b[2J" in text and "\x1b" not in text
+        assert text.startswith(" wire ")
+        # The same words as the Text the bar renders (what a test or a screen reader reads).
+        assert str(status.render()).startswith(text.rstrip("…").rstrip())

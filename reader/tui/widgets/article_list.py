@@ -99,6 +99,9 @@ class ArticleList(ScrollView, can_focus=True):
         self.starred: set[str] = set()
         self.copies: set[str] = set()
         self._lines: LRUCache[tuple, Strip] = LRUCache(512)
+        self._styles: dict[tuple[bool, bool, bool], tuple[Style, Style, Style, Style]] = {}
+        """A row's styles (marks, plain, date, outlet) by (unread, cursor, focus): `rich_style` walks the widget's
+        ancestors on each call, a third of a row's drawing, and a page key draws a screenful of new rows."""
         self.empty_message = ""
         """Shown in place of rows when there are none (why the list is empty, and what to do)."""
 
@@ -137,6 +140,11 @@ class ArticleList(ScrollView, can_focus=True):
             self.copies = copies
         self._lines.clear()
         self.refresh()
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()  # a theme or the focus changed: rows are drawn again in the new styles
+        self._styles.clear()
+        self._lines.clear()
 
     def watch_show_outlet(self) -> None:
         self._lines.clear()
@@ -235,25 +243,34 @@ class ArticleList(ScrollView, can_focus=True):
         # Segments built directly, not a rich Text rendered: a row is a few fixed columns and one fitted title,
         # and Text's span machinery cost about 0.4 ms a row, most of a page key's CPU on the benchmark machine.
         unread, starred, copies = flags
-        style = self.get_component_rich_style
-        cursor = style("article-list--cursor") if is_cursor else None
-        base = self.rich_style + style("article-list--unread" if unread else "article-list--read")
-
-        def styled(extra: Style | None) -> Style:
-            out = base + extra if extra is not None else base
-            return out + cursor if cursor is not None else out
-
+        mark, plain, date, outlet = self._row_styles(unread, is_cursor)
         marks = (UNREAD if unread else " ") + (STARRED if starred else " ") + (COPIES if copies else " ")
-        segments = [Segment(marks, styled(style("article-list--mark"))), Segment(" ", styled(None)),
-                    Segment(f"{row.date or '—':<10} ", styled(style("article-list--date")))]
+        segments = [Segment(marks, mark), Segment(" ", plain), Segment(f"{row.date or '—':<10} ", date)]
         used = 15
         if self.show_outlet:
             outlet_width = 16 if width >= 100 else 12
-            segments.append(Segment(_fit(inert(row.outlet or "—"), outlet_width) + " ",
-                                    styled(style("article-list--outlet"))))
+            segments.append(Segment(_fit(inert(row.outlet or "—"), outlet_width) + " ", outlet))
             used += outlet_width + 1
-        segments.append(Segment(_fit(inert(row.title), max(0, width - used)), styled(None)))
+        segments.append(Segment(_fit(inert(row.title), max(0, width - used)), plain))
         return Strip(segments).adjust_cell_length(width, self.rich_style)
+
+    def _row_styles(self, unread: bool, is_cursor: bool) -> tuple[Style, Style, Style, Style]:
+        """The styles of a row's marks, plain parts, date and outlet."""
+        key = (unread, is_cursor, self.has_focus)
+        found = self._styles.get(key)
+        if found is None:
+            style = self.get_component_rich_style
+            cursor = style("article-list--cursor") if is_cursor else None
+            base = self.rich_style + style("article-list--unread" if unread else "article-list--read")
+
+            def styled(extra: Style | None) -> Style:
+                out = base + extra if extra is not None else base
+                return out + cursor if cursor is not None else out
+
+            found = (styled(style("article-list--mark")), styled(None), styled(style("article-list--date")),
+                     styled(style("article-list--outlet")))
+            self._styles[key] = found
+        return found
 
     def _render_empty(self, y: int, width: int) -> Strip:
         """Line `y` of the empty-list message, word-wrapped to the width, one blank line above it."""

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from rich.cells import cell_len
+from rich.segment import Segment
+from rich.style import Style
 from rich.text import Text
 from textual.reactive import reactive
+from textual.strip import Strip
 from textual.widget import Widget
 
-from reader.textsafe import inert
+from reader.textsafe import fit, inert
 
 
 class StatusBar(Widget):
@@ -49,27 +53,59 @@ class StatusBar(Widget):
     """A search's order (bound to MainScreen.sort): shown only when it is by date, and only for a search."""
 
     def render(self) -> Text:
-        part = self.get_component_rich_style
+        """The line as Rich Text (what `render_line` draws)."""
         text = Text(no_wrap=True, overflow="ellipsis", end="")
-        text.append(" wire ", part("status-bar--name"))
-        text.append(inert(self.corpus))
+        for part, component in self._parts():
+            text.append(part, self.get_component_rich_style(component) if component else None)
+        return text
+
+    def render_line(self, y: int) -> Strip:
+        # Segments cut to the width here, not Text through Textual's Content: the line changes on every key
+        # that moves the cursor ("row N"), and the Content path cost as much as drawing the list's new rows.
+        width = self.size.width
+        base = self.rich_style
+        if y != 0:
+            return Strip.blank(width, base)
+        runs: list[list] = []  # [text, style], neighbours of one style joined: fewer codes for the terminal
+
+        def add(text: str, style: Style) -> None:
+            if runs and runs[-1][1] == style:
+                runs[-1][0] += text
+            else:
+                runs.append([text, style])
+
+        used = 0
+        for part, component in self._parts():
+            if used >= width:
+                break
+            cut = fit(part, width - used, cell_len)
+            used += cell_len(cut)
+            add(cut, base + self.get_component_rich_style(component) if component else base)
+        if used < width:
+            add(" " * (width - used), base)  # the rest of the line, in the bar's own style
+        return Strip([Segment(text, style) for text, style in runs], width)
+
+    def _parts(self) -> list[tuple[str, str | None]]:
+        """The line's parts, each with its component class (None: the bar's own style)."""
+        parts: list[tuple[str, str | None]] = [(" wire ", "status-bar--name"), (inert(self.corpus), None)]
+        add = parts.append
         view = "" if self.view == "all" else f"[{self.view}]"
         if self.query or self.filters:
-            text.append("  ")
-            text.append(inert(" ".join([self.query, *self.filters]).strip()), part("status-bar--query"))
-            text.append(f"{' ' + view if view else ''}{' by date' if self.sort == 'date' else ''}"
-                        f"  {self.shown} of {self.total}")
+            add(("  ", None))
+            add((inert(" ".join([self.query, *self.filters]).strip()), "status-bar--query"))
+            add((f"{' ' + view if view else ''}{' by date' if self.sort == 'date' else ''}"
+                 f"  {self.shown} of {self.total}", None))
         elif view:
-            text.append(f"  {view} {self.shown} of {self.total}")
+            add((f"  {view} {self.shown} of {self.total}", None))
         else:
-            text.append(f"  {self.total} articles")
+            add((f"  {self.total} articles", None))
         if self.shown:
-            text.append(f", {self.unread} unread  row {self.position}")
+            add((f", {self.unread} unread  row {self.position}", None))
         if self.watching or self.arrivals:
             live = " ".join(["live"] * self.watching + [self.arrivals] * bool(self.arrivals))
-            text.append(f"  {live}", part("status-bar--busy"))
+            add((f"  {live}", "status-bar--busy"))
         if self.busy:
-            text.append(f"  {self.busy}", part("status-bar--busy"))
+            add((f"  {self.busy}", "status-bar--busy"))
         if self.notice:
-            text.append(f"  {inert(self.notice)}", part("status-bar--notice"))
-        return text
+            add((f"  {inert(self.notice)}", "status-bar--notice"))
+        return parts
