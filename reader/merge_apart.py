@@ -17,6 +17,7 @@ import pickle
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -32,32 +33,32 @@ def merged_terms(store_path: Path, cache_dir: Path, aliases: Path,
                  should_stop: Callable[[], bool] | None = None) -> Terms | None:
     """Merge in a child: the table and view files written, the changed entity fields returned (as
     `EntityStage.changed_terms`); None when `should_stop()` came true first (the child is killed)."""
-    out = cache_dir / f"changed-terms.{os.getpid()}.pickle"
-    errors = cache_dir / f"merge-errors.{os.getpid()}.txt"  # a file, not a pipe: a full pipe would stall the child
-    setup = pickle.dumps((store_path, cache_dir, aliases, out))
-    with errors.open("wb") as err:
-        process = subprocess.Popen([sys.executable, "-m", "reader.merge_apart", str(os.getpid())],
-                                   stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=err, close_fds=True)
-    try:
-        assert process.stdin is not None
-        process.stdin.write(setup)
-        process.stdin.close()
-        while process.poll() is None:
-            if should_stop is not None and should_stop():
-                return None
-            time.sleep(POLL)
-        if process.returncode != 0:
-            said = errors.read_text(encoding="utf-8", errors="replace").strip().splitlines()
-            raise WireError(said[-1] if said else f"merging the names ended unexpectedly "
-                            f"(exit status {process.returncode})")
-        with out.open("rb") as fh:
-            return pickle.load(fh)  # our own child's file, just written
-    finally:
-        if process.poll() is None:  # stopped, Ctrl-C, an error here: the child goes now
-            process.kill()
-        process.wait()
-        out.unlink(missing_ok=True)
-        errors.unlink(missing_ok=True)
+    setup = pickle.dumps((store_path, cache_dir, aliases))
+    # The child's answer and its error line go to files without a name (unlinked as they are made, on the
+    # cache's disk): nothing is left behind whoever dies, and a full pipe cannot stall the child.
+    with tempfile.TemporaryFile(dir=cache_dir) as answer, tempfile.TemporaryFile(dir=cache_dir) as errors:
+        process = subprocess.Popen([sys.executable, "-m", "reader.merge_apart", str(os.getpid()),
+                                    str(answer.fileno())], stdin=subprocess.PIPE, stdout=subprocess.DEVNULL,
+                                   stderr=errors, pass_fds=(answer.fileno(),), close_fds=True)
+        try:
+            assert process.stdin is not None
+            process.stdin.write(setup)
+            process.stdin.close()
+            while process.poll() is None:
+                if should_stop is not None and should_stop():
+                    return None
+                time.sleep(POLL)
+            if process.returncode != 0:
+                errors.seek(0)
+                said = errors.read().decode("utf-8", "replace").strip().splitlines()
+                raise WireError(said[-1] if said else f"merging the names ended unexpectedly "
+                                f"(exit status {process.returncode})")
+            answer.seek(0)
+            return pickle.load(answer)  # our own child's answer, just written
+        finally:
+            if process.poll() is None:  # stopped, Ctrl-C, an error here: the child goes now
+                process.kill()
+            process.wait()
 
 
 def _child() -> int:
@@ -66,19 +67,17 @@ def _child() -> int:
     end_with_parent(int(sys.argv[1]))
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # a terminal's Ctrl-C reaches the group: the parent decides
     try:
-        store_path, cache_dir, aliases, out = pickle.loads(sys.stdin.buffer.read())  # from our own parent
+        store_path, cache_dir, aliases = pickle.loads(sys.stdin.buffer.read())  # from our own parent
     except Exception:  # noqa: BLE001 — the parent died before it said what to merge: nothing to do
         return 1
     from reader.corpus.store import Store
     from reader.enrich import EntityStage
-    from reader.locations import write_stream
-
     try:
         # No version: this store is the parent's, never reset here. No index: the parent writes it.
         stage = EntityStage(Store(store_path), None, cache_dir, aliases)  # type: ignore[arg-type]
         stage.view()  # merges (or loads the table) and writes the view beside it
         changed = stage.changed_terms(stage.table())
-        with write_stream(out) as fh:
+        with os.fdopen(int(sys.argv[2]), "wb") as fh:
             pickle.dump(changed, fh, protocol=pickle.HIGHEST_PROTOCOL)
     except Exception as exc:  # noqa: BLE001 — one line for the parent to raise
         print(f"merging the names failed: {describe(exc)}", file=sys.stderr)
