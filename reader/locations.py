@@ -104,7 +104,39 @@ def write_new(path: Path, data: bytes) -> bool:
 
 
 def _temporary(path: Path) -> Path:
+    """This process's and thread's temporary name for `path`; the temporaries of `path` that processes no longer
+    running left behind (killed mid-write: the entity view is 170 MB at 100,000 articles) are removed first."""
+    _sweep(path)
     return path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
+
+
+def _sweep(path: Path) -> None:
+    prefix = f".{path.name}."
+    try:
+        entries = os.scandir(path.parent)
+    except OSError:
+        return  # no folder yet: nothing left in it
+    with entries:
+        for entry in entries:
+            name = entry.name
+            if not (name.startswith(prefix) and name.endswith(".tmp")):
+                continue
+            pid = name[len(prefix):].split(".", 1)[0]
+            if pid.isdigit() and int(pid) != os.getpid() and not _running(int(pid)):
+                try:
+                    os.unlink(entry.path)
+                except OSError:
+                    pass  # gone already (another process swept it), or not ours to remove
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)  # no signal sent: only asks whether the process exists
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True  # exists, someone else's
+    return True
 
 
 def write_database_atomic(path: Path, fill: Callable[[sqlite3.Connection], None]) -> None:

@@ -43,7 +43,8 @@ def test_the_merge_in_a_child_gives_the_fields_and_names_of_the_merge_in_process
         assert any(f and f["person"] for f in fields)
         assert fields == [apart.store.terms_of(i) for i in ids]
         assert apart.entities(limit=None) == here.entities(limit=None)
-        assert apart.search("person:wasserman", limit=None).total == here.search("person:wasserman", limit=None).total == 4
+        wasserman = [lib.search("person:wasserman", limit=None).total for lib in (here, apart)]
+        assert wasserman == [4, 4]
         assert apart.entity_stage.finished() and apart.entities_finished()
         left = [p.name for p in apart.entity_stage.cache_dir.iterdir() if p.name.startswith(("changed-", "merge-"))]
         assert left == []  # the child's hand-over and error files are gone
@@ -105,7 +106,7 @@ def test_a_stop_or_a_kill_9_of_the_parent_ends_the_child(seeds_copy, tmp_path, m
         left, seconds = wait_gone(parent.pid, timeout=5.0)
         assert not left and seconds < 3, (left, seconds)
         # The hand-over files have no name: nothing new is left in the cache but the temporary of a file the
-        # child was writing when it was killed (a dot-file, as after any kill -9 mid-write).
+        # child was writing when it was killed (a dot-file, as after any kill -9 mid-write, swept by the next write).
         assert not [p.name for p in cache.iterdir() if p.name not in known and not p.name.startswith(".")]
     finally:
         cleanup(parent.pid)
