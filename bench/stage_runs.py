@@ -61,9 +61,11 @@ def main() -> None:
         for run in range(1, args.repeat + 1):
             shutil.rmtree(home, ignore_errors=True)
             home.mkdir(parents=True)
+            articles = None
             for stage in stages:
                 fig = run_stage(ARGV[stage], args.corpus, home)
-                articles = _articles(args.corpus, home)
+                if articles is None:  # what the text stage indexed; the entity stage adds none
+                    articles = _articles(args.corpus, home)
                 rate = f"{articles / fig['seconds']:,.0f} docs/s" if fig["seconds"] else "?"
                 main_rss = mb(fig["main_kib"]) if fig["main_kib"] else "?"
                 print(f"run {run} {stage}: {fig['seconds']:.1f} s, {rate} ({articles:,} articles), exit {fig['code']}, "

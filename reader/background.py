@@ -16,9 +16,7 @@ from __future__ import annotations
 
 import json
 import os
-import pickle
 import selectors
-import signal
 import subprocess
 import sys
 import threading
@@ -39,16 +37,12 @@ class Stages:
     def __init__(self, library) -> None:
         # The Library as it was opened (corpus, locations, the loaded config), not the command line:
         # the child opens the same one whatever flags or environment made it.
-        setup = pickle.dumps((library.corpus, library.locations, library.config))
-        self._process = subprocess.Popen(
-            [sys.executable, "-m", "reader.background", str(os.getpid())], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-            stderr=None if os.environ.get("WIRE_DEBUG") else subprocess.DEVNULL, close_fds=True)
-        assert self._process.stdin is not None and self._process.stdout is not None
-        try:
-            self._process.stdin.write(len(setup).to_bytes(8, "big") + setup)
-            self._process.stdin.flush()
-        except OSError:
-            pass  # it died at once: events() says so
+        from reader.children import start_module
+
+        self._process = start_module("reader.background", (library.corpus, library.locations, library.config),
+                                     stdout=subprocess.PIPE,
+                                     stderr=None if os.environ.get("WIRE_DEBUG") else subprocess.DEVNULL)
+        assert self._process.stdout is not None  # a child that died at once: events() says so
 
     @property
     def pid(self) -> int:
@@ -103,10 +97,9 @@ class Stages:
 
 def _child() -> int:
     """The child's body: NER and the entity fields, then the wire copies, as `wire index` and `wire overlaps`."""
-    from reader.children import end_with_parent
+    from reader.children import module_setup
 
-    end_with_parent(int(sys.argv[1]))
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the app decides; a terminal's Ctrl-C reaches the group
+    corpus, locations, config = module_setup()  # ends with the app, which decides on Ctrl-C
     try:
         os.nice(BACKGROUND_NICE)
     except OSError:
@@ -117,8 +110,6 @@ def _child() -> int:
     null = os.open(os.devnull, os.O_WRONLY)
     os.dup2(null, 1)
     source = sys.stdin.buffer
-    size = int.from_bytes(source.read(8), "big")
-    corpus, locations, config = pickle.loads(source.read(size))  # from our own parent, over its pipe
     stop = threading.Event()
 
     def watch() -> None:

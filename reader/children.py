@@ -5,8 +5,10 @@ from __future__ import annotations
 import ctypes
 import gc
 import os
+import pickle
 import queue
 import signal
+import subprocess
 import sys
 import threading
 import time
@@ -61,6 +63,33 @@ def end_with_parent(parent: int) -> None:
     and exit now if the parent is already gone. Then its own forks end with it (`die_with_parent`)."""
     _end_with_parent(parent)
     die_with_parent()
+
+
+def start_module(module: str, setup: object, **popen) -> subprocess.Popen:
+    """`python -m MODULE PARENT_PID` started by exec (a fork would copy SQLite's lock state), `setup` pickled on
+    its stdin, its length first; stdin stays open, so that its end of file can tell the child its parent is done.
+    The child begins with `module_setup()`. `popen` is the rest of Popen's arguments (stdout, stderr, pass_fds)."""
+    blob = pickle.dumps(setup)
+    process = subprocess.Popen([sys.executable, "-m", module, str(os.getpid())], stdin=subprocess.PIPE,
+                               close_fds=True, **popen)
+    assert process.stdin is not None
+    try:
+        process.stdin.write(len(blob).to_bytes(8, "big") + blob)
+        process.stdin.flush()
+    except OSError:
+        pass  # it died at once: its exit status says so
+    return process
+
+
+def module_setup() -> object:
+    """In a child `start_module` started: it ends with its parent (`end_with_parent`), leaves Ctrl-C to the
+    parent (a terminal's reaches the whole group), and gets its setup. Raises if the parent died before it
+    had written it whole."""
+    end_with_parent(int(sys.argv[1]))
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    source = sys.stdin.buffer
+    size = int.from_bytes(source.read(8), "big")
+    return pickle.loads(source.read(size))  # from our own parent, over its pipe
 
 
 def die_with_parent() -> None:

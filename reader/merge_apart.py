@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import os
 import pickle
-import signal
 import subprocess
 import sys
 import tempfile
@@ -22,6 +21,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from reader.children import start_module
 from reader.errors import WireError, describe
 
 Terms = dict[str, dict[str, list[str]]]
@@ -33,17 +33,12 @@ def merged_terms(store_path: Path, cache_dir: Path, aliases: Path,
                  should_stop: Callable[[], bool] | None = None) -> Terms | None:
     """Merge in a child: the table and view files written, the changed entity fields returned (as
     `EntityStage.changed_terms`); None when `should_stop()` came true first (the child is killed)."""
-    setup = pickle.dumps((store_path, cache_dir, aliases))
     # The child's answer and its error line go to files without a name (unlinked as they are made, on the
     # cache's disk): nothing is left behind whoever dies, and a full pipe cannot stall the child.
     with tempfile.TemporaryFile(dir=cache_dir) as answer, tempfile.TemporaryFile(dir=cache_dir) as errors:
-        process = subprocess.Popen([sys.executable, "-m", "reader.merge_apart", str(os.getpid()),
-                                    str(answer.fileno())], stdin=subprocess.PIPE, stdout=subprocess.DEVNULL,
-                                   stderr=errors, pass_fds=(answer.fileno(),), close_fds=True)
+        process = start_module("reader.merge_apart", (store_path, cache_dir, aliases, answer.fileno()),
+                               stdout=subprocess.DEVNULL, stderr=errors, pass_fds=(answer.fileno(),))
         try:
-            assert process.stdin is not None
-            process.stdin.write(setup)
-            process.stdin.close()
             while process.poll() is None:
                 if should_stop is not None and should_stop():
                     return None
@@ -59,15 +54,14 @@ def merged_terms(store_path: Path, cache_dir: Path, aliases: Path,
             if process.poll() is None:  # stopped, Ctrl-C, an error here: the child goes now
                 process.kill()
             process.wait()
+            process.stdin.close()  # type: ignore[union-attr] — start_module's pipe, unused after the setup
 
 
 def _child() -> int:
-    from reader.children import end_with_parent
+    from reader.children import module_setup
 
-    end_with_parent(int(sys.argv[1]))
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # a terminal's Ctrl-C reaches the group: the parent decides
     try:
-        store_path, cache_dir, aliases = pickle.loads(sys.stdin.buffer.read())  # from our own parent
+        store_path, cache_dir, aliases, answer = module_setup()  # ends with the parent, which decides on Ctrl-C
     except Exception:  # noqa: BLE001 — the parent died before it said what to merge: nothing to do
         return 1
     from reader.corpus.store import Store
@@ -77,7 +71,7 @@ def _child() -> int:
         stage = EntityStage(Store(store_path), None, cache_dir, aliases)  # type: ignore[arg-type]
         stage.view()  # merges (or loads the table) and writes the view beside it
         changed = stage.changed_terms(stage.table())
-        with os.fdopen(int(sys.argv[2]), "wb") as fh:
+        with os.fdopen(answer, "wb") as fh:
             pickle.dump(changed, fh, protocol=pickle.HIGHEST_PROTOCOL)
     except Exception as exc:  # noqa: BLE001 — one line for the parent to raise
         print(f"merging the names failed: {describe(exc)}", file=sys.stderr)
