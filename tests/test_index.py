@@ -55,32 +55,6 @@ def test_fused_postings_are_the_analyzers_postings(text, start, boost):
         assert ours == sorted(whooshs)
 
 
-def test_a_writer_that_spills_its_postings_to_many_runs_writes_the_same_index(tmp_path):
-    """reader.index.whoosh_fixes pickles a pool's runs in chunks and merges the last postings from memory:
-    with a pool so small that it spills hundreds of runs (and merges some first), every posting is the same."""
-    import random
-
-    from whoosh import index
-
-    rng = random.Random(7)
-    vocabulary = [f"w{n}" for n in range(400)] + ["ferry", "council", "the", "strike"]
-    docs = [{"id": f"a{n}", "title": " ".join(rng.choices(vocabulary, k=5)),
-             "body": " ".join(rng.choices(vocabulary, k=rng.randint(20, 120)))} for n in range(300)]
-
-    def postings(limitmb: float) -> list:
-        where = tmp_path / str(limitmb)
-        where.mkdir()
-        ix = index.create_in(str(where), make_schema())
-        with ix.writer(limitmb=limitmb) as writer:
-            for doc in docs:
-                writer.add_document(**doc)
-        with ix.reader() as reader:
-            return list(reader.iter_postings())
-
-    spilled, whole = postings(0.01), postings(256)
-    assert len(whole) > 10_000 and spilled == whole
-
-
 def test_snippet_marks_the_matched_words():
     text = "Intro words here. " * 30 + "The ferry terminal was approved. Ferries run daily. " + "Tail. " * 40
     snippet, marks = make_snippet(text, {"ferri", "termin"}, cached_stem)

@@ -22,6 +22,7 @@ from whoosh.writing import CLEAR, MERGE_SMALL
 from reader.children import die_with_parent
 from reader.errors import DiskFull, WireError, out_of_space
 from reader.index import docsets, whoosh_fixes
+from reader.index.termpool import TermPool
 from reader.index.expand import expanded
 from reader.index.schema import NewsAnalyzer, article_fields, cached_stem, make_schema  # noqa: F401 — Whoosh's
 # pickled schemas name reader.index.NewsAnalyzer (indexes written before schema.py): it stays importable here
@@ -215,7 +216,7 @@ class Index:
             bulk: many documents at once: two indexing processes, each writing its own
                 segment, instead of one (no merge at commit; later small syncs merge them).
         """
-        options = {"limitmb": 256, "timeout": LOCK_WAIT, "delay": 0.1}
+        options = {"limitmb": 256, "timeout": LOCK_WAIT, "delay": 0.1, "poolclass": TermPool}
         if bulk and self.path is not None:
             # 128 MB of postings pooled per writer process, not 256: a 20,000-article first build peaked at
             # 482 MB for the whole process group instead of 808 MB, for about a tenth more time.

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import re
+from collections import defaultdict
 from functools import lru_cache
 
 from whoosh.analysis import STOP_WORDS, StandardAnalyzer, StemmingAnalyzer, Token, Tokenizer
 from whoosh.fields import ID, KEYWORD, NUMERIC, TEXT, Schema
+from whoosh.compat import dumps
 from whoosh.formats import Positions
 from whoosh.lang.porter import stem
+from whoosh.system import pack_uint
 
 from reader.models import Article
 from reader.snippets import TOKEN, WORD
@@ -107,24 +110,65 @@ class NewsAnalyzer(Tokenizer):
     def positions(self, value: str, start_pos: int = 0) -> dict[str, list[int]]:
         """Each kept term's positions, as `__call__(value, positions=True)` numbers them, without a Token
         per word (NewsPositions, below: the postings of a document in one pass)."""
-        found: dict[str, list[int]] = {}
-        stoplist, minsize, stem_of = self.stoplist, self.minsize, cached_stem
-        at = None
-        for raw, group in enumerate(TOKEN.findall(value), start_pos):
-            if "-" in group or "&" in group:
-                terms = [term for term, stopped, _, _ in self._terms(group, False) if not stopped]
+        kept = self._kept_terms(TOKEN.findall(value))
+        found: defaultdict[str, list[int]] = defaultdict(list)
+        if not kept:
+            return found
+        # The first kept word keeps its raw position, the later ones follow it without gaps.
+        for at, terms in enumerate(kept[1], start_pos + kept[0]):
+            if terms.__class__ is str:
+                found[terms].append(at)
             else:
-                word = group.lower()
-                if len(word) < minsize or word in stoplist:
-                    continue
-                terms = (stem_of(word),)
-            at = raw if at is None else at + 1
-            for term in terms:
-                if term in found:
+                for term in terms:
                     found[term].append(at)
-                else:
-                    found[term] = [at]
         return found
+
+    def _kept_terms(self, groups: list[str]) -> tuple[int, list] | None:
+        """(index of the first kept word, the terms of each kept word: a str, or a tuple for a compound's), or None
+        when no word is kept. What a word gives is kept per written form (a few hundred thousand in an archive),
+        so the common word costs one dict lookup, not a lowering, a stop-word test and a stem lookup."""
+        known = _KNOWN.get((self.stoplist, self.minsize))
+        if known is None or len(known) > KNOWN_FORMS:
+            known = _KNOWN[(self.stoplist, self.minsize)] = {}
+        terms = list(map(known.get, groups))
+        if None in terms:
+            for at, group in enumerate(groups):
+                if terms[at] is None:
+                    terms[at] = known[group] = self._form_terms(group)
+        first = next((at for at, term in enumerate(terms) if term), None)
+        return None if first is None else (first, [term for term in terms if term])
+
+    def _form_terms(self, group: str) -> str | tuple[str, ...]:
+        """The kept terms of one written form: its stem, a compound's terms as a tuple, "" or () when stopped."""
+        if "-" in group or "&" in group:
+            return tuple(term for term, stopped, _, _ in self._terms(group, False) if not stopped)
+        word = group.lower()
+        return "" if len(word) < self.minsize or word in self.stoplist else cached_stem(word)
+
+
+KNOWN_FORMS = 300_000
+"""Written forms whose terms an analyzer process keeps (then it starts again): about 40 MB."""
+
+_KNOWN: dict[tuple[frozenset, int], dict[str, str | tuple[str, ...]]] = {}
+
+
+_COUNT_ONE = pack_uint(1)
+
+
+@lru_cache(maxsize=1 << 16)
+def _one_gap(at: int) -> bytes:
+    return dumps([at], 2)
+
+
+def encode_places(places: list[int]) -> bytes:
+    """Whoosh's Positions.encode, byte for byte: the count, then the pickled gaps. A term seen once in a document
+    (most are) has its pickle kept; the value is still a new object, as Whoosh's are: a block pickles its values
+    together, and pickle would write a value shared by two postings once and refer to it the second time."""
+    if len(places) == 1:
+        return _COUNT_ONE + _one_gap(places[0])
+    gaps = [places[0]]
+    gaps += [b - a for a, b in zip(places, places[1:])]
+    return pack_uint(len(gaps)) + dumps(gaps, 2)
 
 
 class NewsPositions(Positions):
@@ -136,9 +180,18 @@ class NewsPositions(Positions):
         if not isinstance(analyzer, NewsAnalyzer) or set(kwargs) - {"mode", "start_pos"}:
             yield from super().word_values(value, analyzer, **kwargs)
             return
-        boost, encode = self.field_boost, self.encode
+        boost = self.field_boost
         for term, places in analyzer.positions(value, kwargs.get("start_pos", 0)).items():
-            yield term, len(places), len(places) * boost, encode(places)
+            yield term, len(places), len(places) * boost, encode_places(places)
+
+    def index_items(self, value: str, analyzer) -> list[tuple[bytes, int, float, bytes]] | None:
+        """What FieldType.index yields for a text (term bytes, frequency, weight, value), as one list; None when
+        the analyzer is not ours (reader.index.whoosh_fixes indexes documents with it when it can)."""
+        if not isinstance(analyzer, NewsAnalyzer):
+            return None
+        boost = self.field_boost
+        return [(term.encode("utf-8"), len(places), len(places) * boost, encode_places(places))
+                for term, places in analyzer.positions(value).items()]
 
 
 def make_schema(fused: bool = True) -> Schema:
