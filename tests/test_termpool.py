@@ -145,3 +145,22 @@ def test_the_formats_items_are_what_field_index_yields(text):
         field = schema[name]
         assert isinstance(field.analyzer, NewsAnalyzer)
         assert field.format.index_items(text, field.analyzer) == list(field.index(text))
+
+
+def test_the_postings_file_knows_where_it_is(tmp_path):
+    from array import array
+
+    from whoosh.filedb.filestore import FileStorage
+
+    from reader.index.termpool import _Positioned
+
+    storage = FileStorage(str(tmp_path))
+    f = _Positioned(storage.create_file("x"))
+    f.write(b"W3Bl")
+    f.write_int(-7)
+    f.write_pickle({"a": 1})
+    f.write_array(array("I", [1, 2, 3]))
+    f.write_varint(300)
+    assert f.tell() == f.file.tell()
+    f.close()
+    assert (tmp_path / "x").stat().st_size == f._at
