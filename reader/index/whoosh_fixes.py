@@ -38,6 +38,8 @@ which the block's own header says and every W3 reader honours (readers of old in
 from __future__ import annotations
 
 from io import BytesIO
+from itertools import chain
+from operator import sub
 
 from whoosh import multiproc, writing
 from whoosh.codec import whoosh3
@@ -221,8 +223,23 @@ def _flush_segment(self):
     if lengths is not None:
         lengths.close()
 
+
 COMPRESS_FROM = 256
 """Bytes of a block's pickle from which it is compressed (the W3 codec's zlib level then applies)."""
+
+
+def _minified(self) -> tuple:
+    # Whoosh's _mini_ids and _mini_weights, the same values, but counted in C: they stepped through every posting
+    # of the block in a Python generator.
+    ids, weights = self._ids, self._weights
+    ids = tuple(ids) if self._byteids else tuple(map(sub, ids, chain((0,), ids)))  # docnums as gaps
+    if weights.count(1.0) == len(weights):
+        weights = None
+    elif weights.count(weights[0]) == len(weights):
+        weights = weights[0]
+    else:
+        weights = tuple(weights)
+    return ids, weights, self._mini_values()
 
 
 def _write_block(self, last=False):
@@ -231,7 +248,7 @@ def _write_block(self, last=False):
     if not self._blockcount:
         postfile.write(whoosh3.WHOOSH3_HEADER_MAGIC)
     self._terminfo.add_block(self)
-    data = whoosh3.dumps((self._mini_ids(), self._mini_weights(), self._mini_values()), 2)
+    data = whoosh3.dumps(_minified(self), 2)
     comp = self._compression if len(data) >= COMPRESS_FROM else 0
     if comp:
         data = whoosh3.zlib.compress(data, comp)
