@@ -284,7 +284,7 @@ def test_a_sync_drops_the_emptied_segments_an_older_index_kept(seeds_copy, home,
 
     from reader.library import Library
 
-    monkeypatch.setattr(reader.index, "_merge_small_keeping_live", MERGE_SMALL)  # the old policy
+    monkeypatch.setattr(reader.index.writers, "merge_small_keeping_live", MERGE_SMALL)  # the old policy
     lib = Library.open(seeds_copy, home)
     lib.sync()
     lib.enrich()

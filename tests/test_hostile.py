@@ -151,7 +151,7 @@ def test_chunked_ner_offsets_point_into_the_article_text():
 
 
 def test_an_article_the_index_refuses_is_skipped_and_the_rest_indexed(tmp_path, monkeypatch):
-    from reader import index as index_module
+    from reader.index import writers as index_module  # where the writer turns an Article into fields
     from reader.library import Library
 
     corpus = tmp_path / "corpus"

@@ -55,7 +55,7 @@ def test_common_queries_are_ranked_here_not_by_whoosh(index, text):
 
 
 def test_a_search_shows_the_same_hits_and_scores_either_way(index, monkeypatch):
-    import reader.index as index_module
+    import reader.index.searching as index_module
 
     asked = []
     monkeypatch.setattr(index_module, "RANK_BY_ARRAYS", 0)  # numpy ranks any search here

@@ -164,3 +164,21 @@ def test_the_postings_file_knows_where_it_is(tmp_path):
     assert f.tell() == f.file.tell()
     f.close()
     assert (tmp_path / "x").stat().st_size == f._at
+
+
+def test_a_schema_the_field_path_leaves_out_goes_through_whooshs_add_document(tmp_path):
+    """Term vectors are not in our schema; a writer with such a field still writes Whoosh's files with the pool."""
+    from whoosh.fields import ID, TEXT, Schema
+
+    def build(where: Path, **options) -> dict[str, bytes]:
+        where.mkdir()
+        ix = index.create_in(str(where), Schema(id=ID(stored=True), body=TEXT(vector=True)))
+        writer = ix.writer(compound=False, **options)
+        for doc in _docs(60, seed=9):
+            writer.add_document(id=doc["id"], body=doc["body"])
+        writer.commit()
+        return _segment_files(where)
+
+    ours = build(tmp_path / "ours", poolclass=TermPool)
+    assert any(name.endswith(".vps") or "vec" in name for name in ours)
+    assert ours == build(tmp_path / "whoosh")

@@ -3,34 +3,26 @@
 from __future__ import annotations
 
 import json
-import os
-import re
 import shutil
-import signal
-import sys
 import threading
-import time
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from pathlib import Path
 
-from whoosh import index, qparser
+from whoosh import index
 from whoosh.filedb.filestore import RamStorage
-from whoosh.query import Every, NullQuery, Or, Prefix, Term
-from whoosh.writing import CLEAR, MERGE_SMALL
+from whoosh.query import Every
+from whoosh.writing import CLEAR
 
 from reader.children import die_with_parent
 from reader.errors import DiskFull, WireError, out_of_space
-from reader.index import docsets, whoosh_fixes
-from reader.index.termpool import TermPool
-from reader.index.expand import expanded
+from reader.index import docsets, searching, whoosh_fixes, writers
 from reader.index.schema import NewsAnalyzer, article_fields, cached_stem, make_schema  # noqa: F401 — Whoosh's
 # pickled schemas name reader.index.NewsAnalyzer (indexes written before schema.py): it stays importable here
-from reader.interrupts import on_sigint
+from reader.index.termpool import TermPool
 from reader.locations import write_atomic
-from reader.models import Article, Hit, Matches, SearchResult
-from reader.querytext import dates_as_numbers, syntax_problem
-from reader.snippets import TOKEN, make_snippet, match_spans
+from reader.models import Matches, SearchResult
+from reader.snippets import match_spans
 
 whoosh_fixes.apply()
 
@@ -38,10 +30,6 @@ RANKED = 1000
 """A list of hits (the app's) ranks this many by relevance, then lists the rest newest first."""
 SCHEMA_VERSION = "6"
 """Bump when the schema or what goes into it changes: an index of another version is rebuilt."""
-DEFAULT_FIELDS = ("title", "body")
-RANK_BY_ARRAYS = 1_000
-"""From this many matches, the top hits are ranked with numpy (reader.index.ranking), not by Whoosh's walk of
-its matchers (tens of µs a match: under this, less than loading numpy costs a `wire search`)."""
 BULK_THRESHOLD = 2000
 """From this many new articles on an empty index, index with two processes (`Index.writer(bulk=True)`: each
 writes a segment)."""
@@ -202,14 +190,14 @@ class Index:
     def emptied_segments(self) -> int:
         """Segments of the last commit whose every document was replaced or deleted. Whoosh's merge policy kept
         them (an index after NER carried the whole text index twice, for every search to step over) until
-        `_merge_small_keeping_live`; a sync drops those of an older index (`reader.sync`)."""
+        `writers.merge_small_keeping_live`; a sync drops those of an older index (`reader.sync`)."""
         try:
             return sum(1 for segment in self._ix._segments() if segment.doc_count() == 0)
         except AttributeError:  # not a FileIndex
             return 0
 
     @contextmanager
-    def writer(self, bulk: bool = False) -> Iterator[_Writer]:
+    def writer(self, bulk: bool = False) -> Iterator[writers.ArticleWriter]:
         """A writer that commits on success and cancels on any exception (Ctrl-C included).
 
         Args:
@@ -222,7 +210,7 @@ class Index:
             # 482 MB for the whole process group instead of 808 MB, for about a tenth more time.
             options.update(procs=2, multisegment=True, limitmb=128)
             die_with_parent()  # Whoosh forks the writer processes: killed with us, not left waiting on a queue
-        with _parent_only_sigint() as interrupted:
+        with writers.parent_only_sigint() as interrupted:
             try:
                 w = self._ix.writer(**options)
             except index.LockError:
@@ -231,10 +219,10 @@ class Index:
                 raise WireError(f"another wire process is updating this corpus's index ({self.path}); "
                                 "try again when it has finished") from None
             try:
-                yield _Writer(w)
-                interrupted()  # a Ctrl-C dropped on the way (see _parent_only_sigint): cancel, never commit
+                yield writers.ArticleWriter(w)
+                interrupted()  # a Ctrl-C dropped on the way (see writers.parent_only_sigint): cancel, never commit
                 # A rebuild's commit keeps none of the old segments: CLEAR drops them as it writes the TOC.
-                w.commit(mergetype=CLEAR if self._clear_pending else _merge_small_keeping_live)
+                w.commit(mergetype=CLEAR if self._clear_pending else writers.merge_small_keeping_live)
             except BaseException as exc:
                 # Stop the indexing sub-processes before cancel() removes the files they read;
                 # otherwise each prints a traceback about a vanished batch file.
@@ -279,7 +267,8 @@ class Index:
             return []
 
         def ids(searcher) -> list[str]:
-            return _ids_of(searcher, sorted(_kept(searcher, docsets.matching(searcher, parsed), keep)))
+            matched = searching.kept(searcher, docsets.matching(searcher, parsed), keep)
+            return searching.ids_of(searcher, sorted(matched))
 
         return self._reading(ids)
 
@@ -294,13 +283,13 @@ class Index:
             sort = "date"  # nothing to rank by
 
         def ranked(searcher) -> Matches:
-            matched = _kept(searcher, docsets.matching(searcher, parsed), keep)
+            matched = searching.kept(searcher, docsets.matching(searcher, parsed), keep)
             best: list[int] = []
             if sort != "date" and matched:
                 scoring = docsets.for_scoring(parsed)
-                best = [docnum for _, docnum in _ranked(searcher, scoring, matched, RANKED)]
+                best = [docnum for _, docnum in searching.ranked(searcher, scoring, matched, RANKED)]
             rest = matched.difference(best) if best else matched
-            return Matches(query, _ids_of(searcher, best + _newest_first(searcher, rest)), notice)
+            return Matches(query, searching.ids_of(searcher, best + searching.newest_first(searcher, rest)), notice)
 
         return self._reading(ranked)
 
@@ -309,7 +298,8 @@ class Index:
         parsed, _ = self._parse(query)
         if parsed is None:
             return []
-        terms = self._reading(lambda searcher: _body_terms(parsed, searcher) | _body_terms(parsed, searcher, "title"))
+        terms = self._reading(lambda searcher: (searching.body_terms(parsed, searcher)
+                                                | searching.body_terms(parsed, searcher, "title")))
         return [(start, end) for start, end, _ in match_spans(text, terms, cached_stem)]
 
     def _reading(self, read: Callable):
@@ -356,9 +346,6 @@ class Index:
         return self._searcher
 
     def _search(self, searcher, parsed, query, notice, limit, sort, text_for, filter_query, keep) -> SearchResult:
-        options = {"limit": limit}
-        if sort == "date" or isinstance(parsed, Every):
-            options.update(sortedby="date", reverse=True)
         # The exact matches first, by set algebra (reader.index.docsets); Whoosh then ranks them with the
         # query's scoring part, given the matches as its filter (a set: it would walk a query filter's
         # matches one by one).
@@ -367,193 +354,8 @@ class Index:
             filt, _ = self._parse(filter_query)
             if filt is not None:
                 matched &= docsets.matching(searcher, filt)
-        matched = _kept(searcher, matched, keep)
-        if not matched:  # (an empty set is no filter at all to Whoosh)
-            return SearchResult(query, 0, (), notice)
-        options["filter"] = matched
-        scoring = docsets.for_scoring(parsed)
-        if "sortedby" in options:
-            found = [(hit.score, hit.fields()) for hit in searcher.search(scoring, **options)]
-        else:
-            found = [(score, searcher.stored_fields(docnum)) for score, docnum in _ranked(searcher, scoring, matched,
-                                                                                           limit)]
-        terms = _body_terms(parsed, searcher) if text_for is not None else set()
-        hits = []
-        for score, hit in found:
-            doc_id = hit["id"]
-            snippet, marks = "", ()
-            if text_for is not None:
-                text = text_for(doc_id)
-                snippet, marks = make_snippet(text, terms, cached_stem) if text else ("", ())
-            day = hit.get("date") or 0
-            date = f"{day // 10000:04d}-{day // 100 % 100:02d}-{day % 100:02d}" if day else None
-            hits.append(Hit(doc_id, hit.get("title", ""), hit.get("outlet"), date, float(score or 0.0), snippet, marks))
-        # The total is the matches counted, not len(results): that is wrong on multi-segment indexes
-        # whenever the last segment's matcher cannot skip blocks (a date range, say).
-        return SearchResult(query, len(matched), tuple(hits), notice)
+        matched = searching.kept(searcher, matched, keep)
+        return searching.result(searcher, parsed, matched, query, notice, limit, sort, text_for)
 
     def _parse(self, query: str, every: bool = False) -> tuple[object | None, str | None]:
-        """Parse with Whoosh's syntax; fall back to plain words, with a notice, when that fails.
-        With `every`, an empty query is every article (a search by the user's marks alone)."""
-        if every and not query.strip():
-            return Every(), None
-        query = dates_as_numbers(query)
-        parser = qparser.MultifieldParser(list(DEFAULT_FIELDS), self._ix.schema)
-        problem = syntax_problem(query)
-        if problem is None:
-            try:
-                parsed = parser.parse(query)
-            except Exception as exc:  # noqa: BLE001 — Whoosh raises assorted errors on odd input
-                problem = f"could not read the query ({type(exc).__name__})"
-            else:
-                if parsed is not NullQuery:
-                    return expanded(self._with_user_tags(parsed)), None
-                problem = "the query holds no words, only operators or stop words"
-        words = [w for w in TOKEN.findall(query) if w not in ("AND", "OR", "NOT", "ANDNOT")]
-        plain = qparser.MultifieldParser(list(DEFAULT_FIELDS), self._ix.schema)
-        plain.remove_plugin_class(qparser.FieldsPlugin)
-        parsed = plain.parse(" ".join(words)) if words else NullQuery
-        if parsed is NullQuery:
-            return None, f"{problem}: nothing to search for"
-        return parsed, f"{problem}: searched as plain words: {' '.join(words)}"
-
-
-    def _with_user_tags(self, parsed):
-        """`tags:x` (and `tags:x*`) also matching, by id, the articles the user tagged x.
-
-        The query is rewritten rather than the index: the index is derived data a rebuild throws away,
-        the user's tags are precious state kept elsewhere, so they are read at query time instead of
-        being copied in (and having to be restored after every rebuild). Under NOT the whole Or is
-        negated, so `NOT tags:x` leaves out both kinds of x.
-        """
-        lookup = self.tag_ids
-        if lookup is None:
-            return parsed
-
-        def visit(node):
-            if isinstance(node, Term | Prefix) and node.fieldname == "tags" and isinstance(node.text, str):
-                ids = lookup(node.text, isinstance(node, Prefix))
-                if ids:
-                    return Or([node, Or([Term("id", i) for i in ids])])
-            return node
-
-        return parsed.accept(visit)
-
-
-def _kept(searcher, docnums: set[int], keep: Callable[[str], bool] | None) -> set[int]:
-    """The documents whose article ids pass `keep` (all of them when it is None)."""
-    if keep is None or not docnums:
-        return docnums
-    ordered = sorted(docnums)
-    return {docnum for docnum, article_id in zip(ordered, _ids_of(searcher, ordered), strict=True) if keep(article_id)}
-
-
-def _newest_first(searcher, docnums) -> list[int]:
-    """Document numbers by the date column, newest first (undated, day 0, last), then in index order."""
-    dates = searcher.reader().column_reader("date")
-    return sorted(docnums, key=lambda d: (-(dates[d] or 0), d))
-
-
-def _ranked(searcher, scoring, matched: set[int], limit: int) -> list[tuple[float, int]]:
-    """The best `limit` of `matched` as (score, docnum), best first: with numpy (reader.index.ranking) from
-    RANK_BY_ARRAYS matches, otherwise (or for a query it leaves to Whoosh) by Whoosh scoring every match.
-
-    Not Whoosh's walk for a top N, which prunes as it goes (sub-matchers replaced, blocks skipped by their
-    quality) and, on an index of several segments, misses better documents: in 19 of the 150 mixed queries
-    of bench/scale_bench.py at 100,000 articles its top 20 left out hits that score higher than its 20th
-    (`loss corp`, `debt bank`, `unit* OR stock`; tests/test_ranking.py has a small case)."""
-    if len(matched) >= RANK_BY_ARRAYS:
-        from reader.index import ranking  # imported here: numpy costs a `wire search` 0.1 s to load
-
-        ranked = ranking.top(searcher, scoring, matched, limit)
-        if ranked is not None:
-            return ranked
-    return [(hit.score, hit.docnum) for hit in searcher.search(scoring, limit=None, filter=matched)[:limit]]
-
-
-def _ids_of(searcher, docnums) -> list[str]:
-    """The article ids of Whoosh document numbers, from the id column (no stored-fields read per hit)."""
-    reader = searcher.reader()
-    if reader.has_column("id"):
-        column = reader.column_reader("id")
-        return [column[docnum] for docnum in docnums]
-    return [searcher.stored_fields(docnum)["id"] for docnum in docnums]
-
-
-def _body_terms(parsed, searcher, field: str = "body") -> set[str]:
-    """The indexed body terms the query matches (wildcards expanded), as the analyzer wrote them."""
-    # fieldname="body" is needed, not just a filter afterwards: Query.existing_terms reuses its
-    # `fieldname` argument as a loop variable, so without it only the first field's terms come back.
-    found = parsed.existing_terms(searcher.reader(), phrases=True, expand=True, fieldname=field)
-    return {text.decode("utf-8") if isinstance(text, bytes) else text for name, text in found if name == field}
-
-
-@contextmanager
-def _parent_only_sigint() -> Iterator[Callable[[], None]]:
-    """Ctrl-C interrupts this process only, not the forked index writers (they would each print a
-    traceback); the parent then stops them. Only the main thread may set signal handlers.
-
-    Yields a check that raises KeyboardInterrupt if a Ctrl-C came and was lost, which happened two ways:
-    Whoosh's bulk commit waits for its writer processes in waitpid, which a SIGINT the kernel gave to
-    another thread (a queue's feeder) does not break (hung over 30 s); and a KeyboardInterrupt raised where
-    Python can only print it as "ignored" and drop it (a finalizer; os.fork's at-fork hooks, before Whoosh's
-    forks ran with Ctrl-C deferred: whoosh_fixes). So every interrupt is noted,
-    one the main thread has not taken after 0.2 s is sent on to it (interrupts.on_sigint), and the writer
-    checks before it commits.
-    """
-    if threading.current_thread() is not threading.main_thread():
-        yield lambda: None
-        return
-    parent = os.getpid()
-    noted: list[bool] = []
-
-    def interrupt(signum, frame):
-        if os.getpid() == parent:
-            noted.append(True)
-            raise KeyboardInterrupt
-
-    def forward() -> None:  # in the watcher's thread, on each SIGINT
-        time.sleep(0.2)
-        if not noted:
-            signal.pthread_kill(threading.main_thread().ident, signal.SIGINT)
-
-    def check() -> None:
-        if noted:
-            raise KeyboardInterrupt
-
-    def unraisable(info) -> None:
-        if info.exc_type is not KeyboardInterrupt:  # one dropped there is noted: check() raises it
-            hook(info)
-
-    previous, hook = signal.signal(signal.SIGINT, interrupt), sys.unraisablehook
-    sys.unraisablehook = unraisable
-    try:
-        with on_sigint(forward):
-            yield check
-    finally:
-        sys.unraisablehook = hook
-        signal.signal(signal.SIGINT, previous)
-
-
-def _merge_small_keeping_live(writer, segments):
-    """Whoosh's default policy, after dropping the segments whose every document was deleted: a two-process
-    writer merges no old segment, so a pass that replaces every article (the entity fields after NER) would
-    otherwise keep the old segments, all deleted, for every search to step over."""
-    return MERGE_SMALL(writer, [segment for segment in segments if segment.doc_count() > 0])
-
-
-class _Writer:
-    """Adds, replaces and deletes articles, in Article terms (the Whoosh writer stays in here)."""
-
-    def __init__(self, writer) -> None:
-        self._w = writer
-
-    def add(self, article: Article, entity_terms: dict[str, list[str]] | None = None) -> None:
-        """Add a new article (no delete-before-add: the id is known to be absent)."""
-        self._w.add_document(**article_fields(article, entity_terms))
-
-    def replace(self, article: Article, entity_terms: dict[str, list[str]] | None = None) -> None:
-        self._w.update_document(**article_fields(article, entity_terms))
-
-    def delete(self, article_id: str) -> None:
-        self._w.delete_by_term("id", article_id)
+        return searching.parse(query, self._ix.schema, self.tag_ids, every)
