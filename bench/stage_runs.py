@@ -11,7 +11,8 @@ Usage:
 CORPUS is a folder (bench/make_corpus.py writes them). Each repeat starts from an empty home, `DIR/stage-runs-<pid>`,
 removed at the end; the stages are `wire index --text-only` and then `wire index` (NER and the entity fields),
 each timed as bench/scale_bench.py times it (its run_stage: a session of its own, the group's summed RSS and PSS
-polled, GNU time's peak of the main process). Prints a line a stage; asserts nothing.
+polled, GNU time's peak of the largest single process: `wire` or a child it waited for). Prints a line a stage;
+asserts nothing.
 """
 
 from __future__ import annotations
@@ -69,7 +70,7 @@ def main() -> None:
                 rate = f"{articles / fig['seconds']:,.0f} docs/s" if fig["seconds"] else "?"
                 main_rss = mb(fig["main_kib"]) if fig["main_kib"] else "?"
                 print(f"run {run} {stage}: {fig['seconds']:.1f} s, {rate} ({articles:,} articles), exit {fig['code']}, "
-                      f"peak {mb(fig['peak_kib'])} (PSS {mb(fig['pss_kib'])}) / main {main_rss}", flush=True)
+                      f"peak {mb(fig['peak_kib'])} (PSS {mb(fig['pss_kib'])}) / largest process {main_rss}", flush=True)
                 if fig["code"] != 0:
                     print(f"  failed: {' | '.join(fig['stderr'])}", flush=True)
                     break
