@@ -121,6 +121,13 @@ class EntityStage:
             self._view = (view, key)  # one assignment: another thread sees the old pair or the new one
         return view
 
+    def last_view(self) -> EntityView | None:
+        """The view as it is on disk, current or written for an earlier corpus (new articles not in it yet), never
+        merged here; None when none was written. The app reads this: its background child merges and writes
+        the view, and merging a large corpus in the app's own process held its interpreter for seconds (100,000
+        articles: minutes and a gigabyte) each time an article arrived while NER was owed."""
+        return self._current_view() or EntityView.open(self.cache_dir / VIEW_FILE, None)
+
     def view(self) -> EntityView | TableView:
         """What readers ask of the merged entities, from a small file written beside the table: the top
         lists, counts over a search and one article's names, without loading the table in this process."""
@@ -335,14 +342,37 @@ class EntityStage:
             return self._ask(lambda view: view.entities(type, limit))
         return self._ask(lambda view: view.top(article_ids, [type] if type else None, limit))[type]
 
-    def top(self, types: list[str], limit: int, article_ids: list[str] | None = None) -> dict[str, list[Entity]]:
-        """For each type its first `limit` entities, over every article or over `article_ids` (the sidebar)."""
+    def top(self, types: list[str], limit: int, article_ids: list[str] | None = None,
+            merge: bool = True) -> dict[str, list[Entity]]:
+        """For each type its first `limit` entities, over every article or over `article_ids` (the sidebar).
+        With `merge` False, from `last_view()` (none for every type when no view was written yet)."""
+        if not merge:
+            view = self.last_view()
+            if view is None:
+                return {t: [] for t in types}
+            try:
+                return {t: view.entities(t, limit) for t in types} if article_ids is None else view.top(
+                    article_ids, types, limit)
+            except sqlite3.DatabaseError:  # replaced or damaged under us: the next ask reads it again
+                self._view = None
+                return {t: [] for t in types}
         if article_ids is None:
             return self._ask(lambda view: {t: view.entities(t, limit) for t in types})
         return self._ask(lambda view: view.top(article_ids, types, limit))
 
-    def of_article(self, article_id: str) -> list[tuple[Entity, list[Mention]]]:
-        return self._ask(lambda view: view.for_article(article_id))
+    def of_article(self, article_id: str, merge: bool = True) -> list[tuple[Entity, list[Mention]]] | None:
+        """The article's entities and their mentions. With `merge` False, None unless the view is current: a
+        stale one may hold an older text of the article, whose mention offsets would mark the wrong words."""
+        if merge:
+            return self._ask(lambda view: view.for_article(article_id))
+        view = self._current_view()
+        if view is None:
+            return None
+        try:
+            return view.for_article(article_id)
+        except sqlite3.DatabaseError:  # replaced or damaged under us: the next ask reads it again
+            self._view = None
+            return None
 
     def _ask(self, question: Callable[[EntityView | TableView], T]) -> T:
         """`question(view)`; a view file found damaged (or gone) under it is made again, once."""

@@ -368,18 +368,21 @@ class Library:
         --explain`); None when no entity goes by that name. Loads the merged table: a question asked rarely."""
         return self.entity_stage.table().explain(name, type)
 
-    def entities_by_type(self, types: list[str], query: str | None = None, limit: int = 40) -> dict[str, list[Entity]]:
+    def entities_by_type(self, types: list[str], query: str | None = None, limit: int = 40,
+                         merge: bool = True) -> dict[str, list[Entity]]:
         """For each type, its first `limit` entities by article count (over `query`'s articles): the
-        sidebar's lists, counted in one pass."""
-        return self.entity_stage.top(types, limit, self.matching(query) if query else None)
+        sidebar's lists, counted in one pass. With `merge` False (the app), from the entity view as last
+        written, which may not have the newest articles yet: never a merge in this process."""
+        return self.entity_stage.top(types, limit, self.matching(query) if query else None, merge=merge)
 
     def mentions(self, article_id: str, wait: bool = True) -> list[Mention] | None:
         """Entity mentions of one article, by position (offsets into `Article.text`). With `wait` False,
-        None unless the merged entities are already at hand (the reading view opens at once, and asks
-        again in the background)."""
-        if not wait and not self.entity_stage.ready():
+        None unless the entity view is current (the app: it asks again when its background stages have
+        written the view, and never merges in its own process)."""
+        entities = self.entity_stage.of_article(article_id, merge=wait)
+        if entities is None:
             return None
-        found = [m for _, ms in self.entity_stage.of_article(article_id) for m in ms]
+        found = [m for _, ms in entities for m in ms]
         return sorted(found, key=lambda m: (m.start, m.end))
 
     @property

@@ -57,8 +57,9 @@ def test_a_view_for_another_key_or_not_a_view_is_not_opened(tables, tmp_path):
     assert not path.exists()
     write(path, "k1", tables["plain"])
     assert EntityView.open(path, "k2") is None
+    assert EntityView.open(path, None) is not None  # whatever it was written for (the app's last view)
     path.write_bytes(b"not a database at all" * 100)
-    assert EntityView.open(path, "k1") is None
+    assert EntityView.open(path, "k1") is None and EntityView.open(path, None) is None
     path.write_bytes(b"")
     assert EntityView.open(path, "k1") is None
 
@@ -104,3 +105,30 @@ def test_counts_over_many_articles_break_ties_as_the_table_does(tmp_path):
             assert view.top(chosen, TYPES, limit) == table.top(chosen, TYPES, limit)
             assert view.top(chosen, None, limit) == table.top(chosen, None, limit)
     assert view.top(ids, ["event"], 3) == table.top(ids, ["event"], 3) == {"event": []}
+
+
+def test_the_app_reads_the_last_view_and_never_merges(seeds_copy, home):
+    """After an article arrives the view is stale: the app's counts come from the view as last written (the
+    new article not in it yet), with no merge in its process; with no view at all, empty lists."""
+    from reader.entities.view import VIEW_FILE
+    from reader.library import Library
+
+    lib = Library.open(seeds_copy, home)
+    lib.sync()
+    lib.enrich()
+    stage = lib.entity_stage
+    before = lib.entities_by_type(TYPES, merge=False)
+    assert any(before.values()) and before == lib.entities_by_type(TYPES)
+    (seeds_copy / "arrived.md").write_text("---\ntitle: Ferry news\n---\n\nThe council met in Dover.\n")
+    lib.sync()
+    assert not stage.ready()
+    merged = []
+    real = stage.table
+    stage.table = lambda *args, **kwargs: merged.append(1) or real(*args, **kwargs)
+    assert lib.entities_by_type(TYPES, merge=False) == before
+    assert lib.entities_by_type(TYPES, "council", merge=False) is not None
+    assert lib.mentions("arrived.md", wait=False) is None and not merged
+    (stage.cache_dir / VIEW_FILE).unlink()
+    stage._view = None
+    assert lib.entities_by_type(TYPES, merge=False) == {t: [] for t in TYPES} and not merged
+    lib.close()

@@ -70,6 +70,7 @@ class TestHelpScreen:
     def test_help(self, app, snap_compare, size):
         async def run_before(pilot):
             await ready(pilot)
+            await settle(pilot)  # the sidebar's last counts drawn: the help is drawn over it
             await pilot.press("question_mark")
             await pilot.pause()
 

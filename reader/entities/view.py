@@ -89,15 +89,18 @@ class EntityView:
         self.path = path
 
     @classmethod
-    def open(cls, path: Path, key: str) -> EntityView | None:
-        """The view at `path` if it was written for `key`; None when missing, stale or not a view."""
+    def open(cls, path: Path, key: str | None) -> EntityView | None:
+        """The view at `path` if it was written for `key` (with None: for whatever it was written, a view of this
+        version); None when missing, stale or not a view."""
         view = cls(path)
         try:
             with view._connect() as db:
                 row = db.execute("SELECT key FROM meta").fetchone()
         except sqlite3.Error:
             return None  # missing (mode=ro does not create it), damaged, or another file
-        return view if row is not None and row[0] == f"{VERSION}:{key}" else None
+        if row is None or not isinstance(row[0], str):
+            return None
+        return view if row[0] == f"{VERSION}:{key}" or (key is None and row[0].startswith(f"{VERSION}:")) else None
 
     def _connect(self) -> closing[sqlite3.Connection]:
         return read_only(self.path, check_same_thread=False)

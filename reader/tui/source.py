@@ -34,8 +34,9 @@ class Alignment:
 
 
 def entity_counts(library: Library, query: str, limit: int = 40) -> dict[str, list[Entity]]:
-    """People, organisations and places with article counts over the articles `query` matches (all if empty)."""
-    return library.entities_by_type(list(ENTITY_FIELDS), query or None, limit)
+    """People, organisations and places with article counts over the articles `query` matches (all if empty),
+    from the entity view the background stages last wrote (the app never merges entities itself)."""
+    return library.entities_by_type(list(ENTITY_FIELDS), query or None, limit, merge=False)
 
 
 def diff(library: Library, a: str, b: str) -> Alignment:

@@ -206,6 +206,8 @@ class MainScreen(MainActions, MainFeeds, MainMoves, MainReview, MainSearches, Ma
         self.count_searches()  # new text or new entities: saved searches may match more, or fewer
         if message.stage == "entities":
             self.count_entities(self.session.query)
+            if self.current_article_id is not None:  # its names, now that the view is current
+                self.load_mentions(self.current_article_id)
             return
         report = message.report
         self._last_sync = report  # an empty list reloaded below then says why it is empty

@@ -98,23 +98,23 @@ class MainWork:
     @work(thread=True, group="article", exclusive=True, exit_on_error=False, description="Opening an article")
     def load_article(self, article_id: str) -> None:
         article = self.library.article(article_id)
-        # The names come now if the merged entities are at hand, else from a worker of their own: loading
-        # them takes seconds on a large corpus (more while NER runs), and the text must not wait.
+        # The names come now if the entity view is current, else once the background stages have written it
+        # (MainScreen asks again then): the text never waits for them, nor does the app merge them itself.
         mentions = self.library.mentions(article.id, wait=False)
         # The user's tags and note are read here too, on the state connection shared with the UI thread
         # (reads only, as load_listing's marks); `t` and `a` write them on the UI thread.
         self.post_message(ArticleLoaded(article, mentions or [], self.library.highlights(article, self.session.query),
                                         self.state.tags_of(article.id), self.state.note(article.id)))
-        if mentions is None:
-            self.load_mentions(article.id)
         if article.id in self.session.copies:  # the copy stage is done: its scored pairs are on disk, read at once
             self.post_message(CopiesListed(article.id, self.library.copies_of(article.id), shown=True))
 
     @work(thread=True, group="mentions", exclusive=True, exit_on_error=False, description="Finding the names")
     def load_mentions(self, article_id: str) -> None:
-        mentions = self.library.mentions(article_id)
-        if not get_current_worker().is_cancelled:
-            self.post_message(MentionsLoaded(article_id, mentions or []))
+        """The article's names once the entity view is current; until then none (the background stages merge and
+        write the view, and the screen asks again when they have: never a merge in the app's process)."""
+        mentions = self.library.mentions(article_id, wait=False)
+        if mentions is not None and not get_current_worker().is_cancelled:
+            self.post_message(MentionsLoaded(article_id, mentions))
 
     @work(thread=True, group="entities", exclusive=True, exit_on_error=False, description="Counting entities")
     def count_entities(self, query: str) -> None:
