@@ -346,33 +346,31 @@ class EntityStage:
             merge: bool = True) -> dict[str, list[Entity]]:
         """For each type its first `limit` entities, over every article or over `article_ids` (the sidebar).
         With `merge` False, from `last_view()` (none for every type when no view was written yet)."""
-        if not merge:
-            view = self.last_view()
-            if view is None:
-                return {t: [] for t in types}
-            try:
-                return {t: view.entities(t, limit) for t in types} if article_ids is None else view.top(
-                    article_ids, types, limit)
-            except sqlite3.DatabaseError:  # replaced or damaged under us: the next ask reads it again
-                self._view = None
-                return {t: [] for t in types}
-        if article_ids is None:
-            return self._ask(lambda view: {t: view.entities(t, limit) for t in types})
-        return self._ask(lambda view: view.top(article_ids, types, limit))
+        def question(view):
+            return ({t: view.entities(t, limit) for t in types} if article_ids is None
+                    else view.top(article_ids, types, limit))
+
+        if merge:
+            return self._ask(question)
+        return self._answer(self.last_view(), question, {t: [] for t in types})
 
     def of_article(self, article_id: str, merge: bool = True) -> list[tuple[Entity, list[Mention]]] | None:
         """The article's entities and their mentions. With `merge` False, None unless the view is current: a
         stale one may hold an older text of the article, whose mention offsets would mark the wrong words."""
         if merge:
             return self._ask(lambda view: view.for_article(article_id))
-        view = self._current_view()
+        return self._answer(self._current_view(), lambda view: view.for_article(article_id), None)
+
+    def _answer(self, view: EntityView | None, question: Callable[[EntityView], T], missing: T) -> T:
+        """`question(view)` of a view read without merging; `missing` when there is none, or it was replaced or
+        damaged under us (the next ask opens it again)."""
         if view is None:
-            return None
+            return missing
         try:
-            return view.for_article(article_id)
-        except sqlite3.DatabaseError:  # replaced or damaged under us: the next ask reads it again
+            return question(view)
+        except sqlite3.DatabaseError:
             self._view = None
-            return None
+            return missing
 
     def _ask(self, question: Callable[[EntityView | TableView], T]) -> T:
         """`question(view)`; a view file found damaged (or gone) under it is made again, once."""

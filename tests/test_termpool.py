@@ -54,23 +54,20 @@ def test_the_segment_is_the_one_whooshs_pool_writes(tmp_path):
     assert _build(tmp_path / "ours", docs, poolclass=TermPool) == whooshs
 
 
-def test_a_pool_that_spills_many_runs_writes_the_same_segment(tmp_path):
+def test_a_pool_that_spills_many_runs_writes_the_same_segment(tmp_path, monkeypatch):
     """A pool so small that every few documents go to a run on disk: the runs' postings of a term joined in
     order, the same bytes (a value shared between postings would also show here: pickle writes it once)."""
     docs = _docs(300)
     pool = TermPool.__init__
-
     runs = []
 
     def counting(self, *args, **kwargs):
         pool(self, *args, **kwargs)
         runs.append(self)
 
-    TermPool.__init__ = counting
-    try:
-        spilled = _build(tmp_path / "spilled", docs, poolclass=TermPool, limitmb=0.02)
-    finally:
-        TermPool.__init__ = pool
+    monkeypatch.setattr(TermPool, "__init__", counting)
+    spilled = _build(tmp_path / "spilled", docs, poolclass=TermPool, limitmb=0.02)
+    monkeypatch.undo()
     assert spilled == _build(tmp_path / "whoosh", docs)
     assert runs and not any(p.runs for p in runs)  # every run read back and removed
     assert not list((tmp_path / "spilled").glob("*.tmp/*"))

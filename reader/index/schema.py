@@ -7,8 +7,8 @@ from collections import defaultdict
 from functools import lru_cache
 
 from whoosh.analysis import STOP_WORDS, StandardAnalyzer, StemmingAnalyzer, Token, Tokenizer
-from whoosh.fields import ID, KEYWORD, NUMERIC, TEXT, Schema
 from whoosh.compat import dumps
+from whoosh.fields import ID, KEYWORD, NUMERIC, TEXT, Schema
 from whoosh.formats import Positions
 from whoosh.lang.porter import stem
 from whoosh.system import pack_uint
@@ -142,8 +142,8 @@ class NewsAnalyzer(Tokenizer):
         """The kept terms of one written form: its stem, a compound's terms as a tuple, "" or () when stopped."""
         if "-" in group or "&" in group:
             return tuple(term for term, stopped, _, _ in self._terms(group, False) if not stopped)
-        word = group.lower()
-        return "" if len(word) < self.minsize or word in self.stoplist else cached_stem(word)
+        term, stopped, _, _ = self._word(group)
+        return "" if stopped else term
 
 
 KNOWN_FORMS = 300_000

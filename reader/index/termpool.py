@@ -60,10 +60,7 @@ class TermPool:
     def add_field(self, fieldname: str, docnum: int, items, boost: float, scorable: bool) -> int:
         """The postings of one field of a new document (Whoosh's FieldType.index items, each term once); returns
         the field's length (the sum of the term frequencies when the field is scorable)."""
-        terms = self._fields.get(fieldname)
-        if terms is None:
-            terms = self._fields[fieldname] = {}
-            self.fieldnames.add(fieldname)
+        terms = self._terms_of(fieldname)
         length = size = 0
         for tbytes, freq, weight, value in items:
             if value is None:
@@ -83,10 +80,7 @@ class TermPool:
         """One posting (fieldname, term bytes, docnum, weight, value), as Whoosh's pool takes them: the postings of
         a merged segment, any other caller."""
         fieldname, tbytes, docnum, weight, value = item
-        terms = self._fields.get(fieldname)
-        if terms is None:
-            terms = self._fields[fieldname] = {}
-            self.fieldnames.add(fieldname)
+        terms = self._terms_of(fieldname)
         if docnum == -1:  # Whoosh's mark of a spelling word: its field is started, the posting never written
             return
         if value is None:
@@ -100,6 +94,13 @@ class TermPool:
             self._unsorted.add((fieldname, tbytes))
         postings += (docnum, weight, value)
         self._grew(POSTING_BYTES + len(value))
+
+    def _terms_of(self, fieldname: str) -> dict[bytes, list]:
+        terms = self._fields.get(fieldname)
+        if terms is None:
+            terms = self._fields[fieldname] = {}
+            self.fieldnames.add(fieldname)
+        return terms
 
     def _grew(self, size: int) -> None:
         self.size += size
